@@ -1,0 +1,19 @@
+import type { Observable } from 'rxjs';
+import type { SynthesisOutput, SynthesisRequest } from './types.ts';
+
+/**
+ * A streaming TTS engine. `synthesize` returns a cold observable: subscribing starts
+ * synthesis, unsubscribing (or aborting `signal`) stops it at once. Audio chunks are
+ * emitted as soon as they are produced; word cues are on the same clock as the audio
+ * (ms from the first sample of this request) and arrive no later than the audio they
+ * describe is complete. Errors are `EngineError`s.
+ */
+export interface TtsEngine {
+  readonly name: string;
+  /** Sample rate of every AudioChunk this engine emits. */
+  readonly sampleRateHz: number;
+  synthesize(request: SynthesisRequest, signal?: AbortSignal): Observable<SynthesisOutput>;
+  /** Whether the engine can speak right now (for /healthz). */
+  healthy(): boolean;
+  close(): Promise<void>;
+}

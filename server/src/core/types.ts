@@ -1,0 +1,62 @@
+/** Domain types shared by every layer. Pure data: no behaviour, no imports of the app. */
+
+/** Where a caption came from. Sources added by plugins extend this with their own name. */
+export type CaptionSourceName = 'http' | 'panel' | 'asr' | 'twitch' | 'bilibili' | (string & {});
+
+/** A caption text event as it enters the relay, before moderation and queueing. */
+export interface CaptionEvent {
+  text: string;
+  user: string;
+  source: CaptionSourceName;
+  /** Higher plays first. 0 = viewer. */
+  priority: number;
+  voice?: string;
+  lang?: string;
+  /** Wall clock (Date.now()) when the relay received it: the start of the latency budget. */
+  receivedAtMs: number;
+}
+
+export type UtteranceState = 'queued' | 'synthesizing' | 'playing' | 'played' | 'skipped' | 'dropped';
+
+export const FINAL_STATES: readonly UtteranceState[] = ['played', 'skipped', 'dropped'];
+
+/** One readout, end to end: the id is the one POST /api/captions returned. */
+export interface Utterance extends CaptionEvent {
+  id: string;
+  state: UtteranceState;
+  /** Why it was skipped/dropped, or how it finished (e.g. "ack-timeout"). */
+  reason?: string;
+  updatedAtMs: number;
+}
+
+/** A word on the utterance's audio clock (ms from the utterance's first sample). */
+export interface TimedWord {
+  text: string;
+  startMs: number;
+  endMs: number;
+}
+
+/** PCM produced by an engine: signed 16-bit little-endian mono. */
+export interface AudioChunk {
+  kind: 'audio';
+  pcm: Uint8Array;
+  sampleRateHz: number;
+}
+
+/** Word timings produced by an engine, on the same clock as its audio. */
+export interface WordCue {
+  kind: 'cue';
+  words: TimedWord[];
+  /** "engine" when timings come from the engine's own events, "estimated" when derived. */
+  timing: 'engine' | 'estimated';
+}
+
+export type SynthesisOutput = AudioChunk | WordCue;
+
+export interface SynthesisRequest {
+  /** Utterance id, for logs and upstream task ids. */
+  id: string;
+  text: string;
+  voice?: string;
+  lang?: string;
+}
