@@ -64,3 +64,8 @@ export interface PanelClientToServer {
   'caption:send': (e: { text: string }, ack: (r: PanelAck) => void) => void;
   'queue:skip': (e: { id: string }, ack: (r: PanelAck) => void) => void;
 }
+
+/** One server → overlay event, as a value: what the pipeline produces and the gateway sends. */
+export type OverlayEvent = {
+  [K in keyof OverlayServerToClient]: { type: K; data: Parameters<OverlayServerToClient[K]>[0] };
+}[keyof OverlayServerToClient];

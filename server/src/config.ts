@@ -1,0 +1,106 @@
+/**
+ * One zod schema for every setting. Sources, lowest to highest precedence: defaults,
+ * a JSON config file (`--config file.json`), CLI flags (`--relay-port 9000` sets
+ * RELAY_PORT), environment variables ("env wins", as ARCHITECTURE.md promises).
+ */
+import { readFileSync } from 'node:fs';
+import { z } from 'zod';
+import { ConfigError } from './core/errors.ts';
+
+const commaList = z
+  .string()
+  .transform((s) => s.split(',').map((p) => p.trim()).filter((p) => p.length > 0));
+
+const ENGINE_NAMES = ['embedded', 'cosyvoice', 'cosyvoice-selfhost'] as const;
+
+const port = z.coerce.number().int().min(0).max(65535);
+const positiveInt = z.coerce.number().int().positive();
+
+export const configSchema = z.object({
+  RELAY_HOST: z.string().min(1).default('127.0.0.1'),
+  RELAY_PORT: port.default(8787),
+  RELAY_TOKEN: z.string().min(16, 'RELAY_TOKEN must be at least 16 characters').optional(),
+  RELAY_OVERLAY_KEY: z.string().min(16, 'RELAY_OVERLAY_KEY must be at least 16 characters').optional(),
+  RELAY_DATA_DIR: z.string().min(1).default('./data'),
+  RELAY_LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
+  /** Longest caption accepted, in characters (code points); longer → 413. */
+  RELAY_MAX_TEXT_CHARS: positiveInt.default(500),
+  /** Captions waiting or in flight at most; more → 429. */
+  RELAY_MAX_QUEUED: positiveInt.default(1000),
+  /** Same text + user within this window → the first id (0 = off). */
+  RELAY_DEDUPE_WINDOW_MS: z.coerce.number().int().min(0).default(10_000),
+  /** Utterances synthesizing or playing at once: the current one plus prefetched ones. */
+  RELAY_MAX_IN_FLIGHT: positiveInt.default(2),
+  /** Added to an utterance's duration before the queue advances without a playback:end ack. */
+  RELAY_ACK_GRACE_MS: positiveInt.default(5_000),
+  TTS_ENGINE: commaList
+    .default(['embedded'])
+    .pipe(z.array(z.enum(ENGINE_NAMES)).min(1, 'TTS_ENGINE names no engine')),
+  EMBEDDED_RATE_WPM: positiveInt.default(175),
+  COSYVOICE_API_KEY: z.string().optional(),
+  COSYVOICE_URL: commaList.default(['wss://dashscope.aliyuncs.com/api-ws/v1/inference']),
+  COSYVOICE_MODEL: z.string().default('cosyvoice-v2'),
+  COSYVOICE_VOICE: z.string().default('longxiaochun_v2'),
+  COSYVOICE_TASKS_PER_S: z.coerce.number().positive().default(3),
+  COSYVOICE_MAX_CONCURRENCY: positiveInt.default(3),
+  COSYVOICE_SELFHOST_URL: z.string().url().default('http://127.0.0.1:50000'),
+});
+
+export type Config = z.infer<typeof configSchema>;
+export type EngineName = (typeof ENGINE_NAMES)[number];
+
+type RawSettings = Record<string, string | undefined>;
+
+/** `--relay-port 9000` / `--relay-port=9000` → { RELAY_PORT: '9000' }; `--config f.json` reads a file. */
+export function parseFlags(argv: readonly string[]): RawSettings {
+  const out: RawSettings = {};
+  for (let i = 0; i < argv.length; i++) {
+    const arg = argv[i]!;
+    if (!arg.startsWith('--')) throw new ConfigError(`unexpected argument "${arg}" (flags look like --relay-port 8787)`);
+    const eq = arg.indexOf('=');
+    const name = (eq >= 0 ? arg.slice(2, eq) : arg.slice(2)).toUpperCase().replaceAll('-', '_');
+    const value = eq >= 0 ? arg.slice(eq + 1) : argv[++i];
+    if (value === undefined) throw new ConfigError(`flag ${arg} needs a value`);
+    out[name] = value;
+  }
+  return out;
+}
+
+function readConfigFile(path: string): RawSettings {
+  let parsed: unknown;
+  try {
+    parsed = JSON.parse(readFileSync(path, 'utf8'));
+  } catch (err) {
+    throw new ConfigError(`cannot read config file ${path}: ${(err as Error).message}`);
+  }
+  if (typeof parsed !== 'object' || parsed === null || Array.isArray(parsed)) {
+    throw new ConfigError(`config file ${path} must hold a JSON object of settings`);
+  }
+  return Object.fromEntries(Object.entries(parsed).map(([k, v]) => [k, String(v)]));
+}
+
+/** Only the keys the schema knows: unrelated env vars are ignored, unknown flags are an error. */
+function pickKnown(raw: RawSettings, strict: boolean, origin: string): RawSettings {
+  const known = new Set(Object.keys(configSchema.shape));
+  const out: RawSettings = {};
+  for (const [key, value] of Object.entries(raw)) {
+    if (known.has(key)) {
+      if (value !== undefined && value !== '') out[key] = value;
+    } else if (strict) {
+      throw new ConfigError(`unknown setting ${key} in ${origin}`);
+    }
+  }
+  return out;
+}
+
+export function loadConfig(env: RawSettings = process.env, argv: readonly string[] = process.argv.slice(2)): Config {
+  const { CONFIG: configPath, ...flags } = parseFlags(argv);
+  const fromFile = configPath ? pickKnown(readConfigFile(configPath), true, configPath) : {};
+  const merged = { ...fromFile, ...pickKnown(flags, true, 'command-line flags'), ...pickKnown(env, false, 'environment') };
+  const result = configSchema.safeParse(merged);
+  if (!result.success) {
+    const lines = result.error.issues.map((i) => `  ${i.path.join('.') || '(config)'}: ${i.message}`);
+    throw new ConfigError(`invalid configuration:\n${lines.join('\n')}`);
+  }
+  return result.data;
+}

@@ -1,0 +1,72 @@
+import express, { type Express } from 'express';
+import { existsSync } from 'node:fs';
+import { join } from 'node:path';
+import { NotFoundError } from '../core/errors.ts';
+import type { Logger } from '../core/logger.ts';
+import { apiRouter } from './api.ts';
+import { errorHandler } from './errors.ts';
+import type { RelayPort } from './ports.ts';
+
+export interface AppOptions {
+  relay: RelayPort;
+  token: string;
+  /** Built browser pages (overlay/dist). */
+  webDir: string;
+  log: Logger;
+}
+
+const PAGE_CSP = [
+  "default-src 'self'",
+  "script-src 'self'",
+  "style-src 'self' 'unsafe-inline'",
+  "img-src 'self' data:",
+  "connect-src 'self' ws: wss:",
+  "media-src 'self' blob:",
+  "object-src 'none'",
+  "base-uri 'none'",
+  "frame-ancestors 'self'",
+].join('; ');
+
+export function createApp({ relay, token, webDir, log }: AppOptions): Express {
+  if (!existsSync(join(webDir, 'overlay.html'))) {
+    throw new Error(`browser pages are not built in ${webDir}: run "npm run build:web"`);
+  }
+  const app = express();
+  app.disable('x-powered-by');
+  app.use((_req, res, next) => {
+    res.setHeader('X-Content-Type-Options', 'nosniff');
+    res.setHeader('Referrer-Policy', 'no-referrer');
+    next();
+  });
+
+  app.get('/healthz', (_req, res) => {
+    const report = relay.health();
+    res.status(report.canSpeak ? 200 : 503).json({ status: report.status, engine: report.engine, queue: report.queue });
+  });
+
+  app.get('/metrics', async (_req, res, next) => {
+    try {
+      res.setHeader('Content-Type', relay.metricsContentType);
+      res.send(await relay.metricsText());
+    } catch (err) {
+      next(err);
+    }
+  });
+
+  app.use('/api', apiRouter(relay, token));
+
+  const page = (file: string) => (_req: express.Request, res: express.Response) => {
+    res.setHeader('Content-Security-Policy', PAGE_CSP);
+    res.setHeader('Cache-Control', 'no-cache');
+    res.sendFile(join(webDir, file));
+  };
+  // The overlay key and panel token are checked by the socket namespaces, not here:
+  // the page itself holds no secret.
+  app.get('/overlay', page('overlay.html'));
+  app.get('/panel', page('panel.html'));
+  app.use('/static', express.static(webDir, { fallthrough: false, index: false }));
+
+  app.use((req, _res, next) => next(new NotFoundError(`no route for ${req.method} ${req.path}`)));
+  app.use(errorHandler(log));
+  return app;
+}

@@ -1,0 +1,40 @@
+/** What the gateway needs from the rest of the relay, handed in by main.ts. */
+import type { Observable } from 'rxjs';
+import type { OverlayEvent, PanelQueueItem } from '../core/protocol.ts';
+
+export interface CaptionInput {
+  text: string;
+  user?: string;
+  source?: string;
+  priority?: number;
+  voice?: string;
+  lang?: string;
+}
+
+export interface HealthReport {
+  status: 'ok' | 'degraded';
+  /** True when at least one engine can speak; false → /healthz answers 503. */
+  canSpeak: boolean;
+  engine: { name: string; healthy: boolean; detail?: string };
+  queue: { active: number; overlays: number };
+}
+
+export interface RelayPort {
+  /** Validates, normalizes and durably enqueues; throws typed errors (ValidationError, QueueFullError, StorageError). */
+  submit(input: CaptionInput): { id: string; duplicate: boolean };
+  /** Skip now, also mid-utterance. Returns false when the id is unknown or already finished. */
+  skip(id: string): boolean;
+  listQueue(): PanelQueueItem[];
+  health(): HealthReport;
+  /** Overlay acks: the queue advances on these. */
+  playbackStarted(id: string, atMs: number): void;
+  playbackEnded(id: string): void;
+  /** Overlays connected right now (the queue waits while there are none). */
+  overlayConnectionsChanged(count: number): void;
+  /** Events for overlays, in order. */
+  overlayEvents$: Observable<OverlayEvent>;
+  /** Fires whenever the queue snapshot shown in the panel may have changed. */
+  queueChanged$: Observable<unknown>;
+  metricsText(): Promise<string>;
+  metricsContentType: string;
+}
