@@ -1,0 +1,34 @@
+import { describe, expect, it } from 'vitest';
+import { ConfigError } from './core/errors.ts';
+import { loadConfig, parseFlags } from './config.ts';
+
+describe('config', () => {
+  it('has the documented defaults', () => {
+    const c = loadConfig({}, []);
+    expect(c).toMatchObject({ RELAY_HOST: '127.0.0.1', RELAY_PORT: 8787, RELAY_DATA_DIR: './data', TTS_ENGINE: ['embedded'] });
+    expect(c.COSYVOICE_URL).toEqual(['wss://dashscope.aliyuncs.com/api-ws/v1/inference']);
+  });
+
+  it('reads flags and lets env win over them', () => {
+    expect(parseFlags(['--relay-port', '9000', '--relay-host=0.0.0.0'])).toEqual({ RELAY_PORT: '9000', RELAY_HOST: '0.0.0.0' });
+    expect(loadConfig({}, ['--relay-port', '9000']).RELAY_PORT).toBe(9000);
+    expect(loadConfig({ RELAY_PORT: '9100' }, ['--relay-port', '9000']).RELAY_PORT).toBe(9100);
+  });
+
+  it('parses the engine fallback chain', () => {
+    expect(loadConfig({ TTS_ENGINE: 'cosyvoice, embedded' }, []).TTS_ENGINE).toEqual(['cosyvoice', 'embedded']);
+  });
+
+  it('gives a clear error naming the bad setting', () => {
+    expect(() => loadConfig({ RELAY_PORT: 'eighty' }, [])).toThrow(ConfigError);
+    expect(() => loadConfig({ RELAY_PORT: '70000' }, [])).toThrow(/RELAY_PORT/);
+    expect(() => loadConfig({ TTS_ENGINE: 'espeak' }, [])).toThrow(/TTS_ENGINE/);
+    expect(() => loadConfig({ RELAY_TOKEN: 'short' }, [])).toThrow(/at least 16/);
+    expect(() => loadConfig({}, ['--no-such-flag', '1'])).toThrow(/unknown setting NO_SUCH_FLAG/);
+    expect(() => loadConfig({}, ['--relay-port'])).toThrow(/needs a value/);
+  });
+
+  it('ignores unrelated environment variables', () => {
+    expect(() => loadConfig({ PATH: '/usr/bin', HOME: '/root' }, [])).not.toThrow();
+  });
+});
