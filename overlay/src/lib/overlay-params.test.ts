@@ -1,0 +1,52 @@
+import { describe, expect, it } from 'vitest';
+import { DEFAULT_PARAMS, parseColor, parseFont, parseOverlayParams } from './overlay-params.ts';
+
+describe('overlay URL params', () => {
+  it('accepts valid style values', () => {
+    const { params, rejected } = parseOverlayParams(
+      '?key=k1&font=Noto%20Sans%20SC,%20sans-serif&size=48&color=fff&highlight=%23ff0&bg=rgba(0,0,0,0.4)&position=top&maxWords=8&leadMs=80&debug=1',
+    );
+    expect(rejected).toEqual([]);
+    expect(params).toMatchObject({
+      key: 'k1',
+      font: 'Noto Sans SC, sans-serif',
+      sizePx: 48,
+      color: '#fff',
+      highlight: '#ff0',
+      bg: 'rgba(0,0,0,0.4)',
+      position: 'top',
+      maxWords: 8,
+      leadMs: 80,
+      maxLeadMs: 300,
+      debug: true,
+    });
+  });
+
+  it('rejects anything that could inject CSS or markup and keeps defaults', () => {
+    const evil = new URLSearchParams({
+      color: 'red;background:url(https://evil/x)',
+      highlight: 'expression(alert(1))',
+      bg: 'url(x)',
+      font: 'x;}</style><script>alert(1)</script>',
+      size: '40px;color:red',
+      position: 'bottom;top:0',
+      maxWords: '-1',
+    });
+    const { params, rejected } = parseOverlayParams(`?${evil}`);
+    expect(rejected.sort()).toEqual(['bg', 'color', 'font', 'highlight', 'maxWords', 'position', 'size']);
+    expect(params).toMatchObject({ ...DEFAULT_PARAMS, key: '' });
+  });
+
+  it('validates colours with the browser check when given', () => {
+    expect(parseColor('notacolor', (v) => v !== 'notacolor')).toBeNull();
+    expect(parseColor('tomato', () => true)).toBe('tomato');
+    expect(parseColor('hsl(10, 50%, 40%)')).toBe('hsl(10, 50%, 40%)');
+    expect(parseColor('rgb(1 2 3)')).toBeNull();
+    expect(parseFont('"Unbalanced, serif')).toBeNull();
+    expect(parseFont('"Noto Sans CJK SC", 微软雅黑')).toBe('"Noto Sans CJK SC", 微软雅黑');
+  });
+
+  it('never lets maxLeadMs fall below leadMs', () => {
+    expect(parseOverlayParams('?leadMs=500').params.maxLeadMs).toBe(500);
+  });
+});

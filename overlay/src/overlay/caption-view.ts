@@ -1,0 +1,109 @@
+/**
+ * The subtitle line: words as spans (spoken / current / upcoming), built with
+ * createElement + textContent only — caption text is never parsed as markup.
+ */
+import type { TimedWord } from '../../../server/src/core/types.ts';
+import { currentWordIndex, layoutWords, pageRange, type Segment } from '../lib/word-layout.ts';
+
+export interface CaptionContent {
+  id: string;
+  text: string;
+  user: string;
+  words: TimedWord[];
+}
+
+export class CaptionView {
+  private content: CaptionContent | null = null;
+  private segments: Segment[] = [];
+  private wordSpans = new Map<number, HTMLSpanElement>();
+  private renderedWords = -1;
+  private renderedPage: [number, number] = [0, 0];
+  private current = -2;
+
+  constructor(
+    private readonly box: HTMLElement,
+    private readonly userEl: HTMLElement,
+    private readonly lineEl: HTMLElement,
+    private readonly maxWords: number,
+    private readonly showUser: boolean,
+  ) {}
+
+  get shownId(): string | null {
+    return this.content?.id ?? null;
+  }
+
+  show(content: CaptionContent): void {
+    this.content = content;
+    this.renderedWords = -1;
+    this.current = -2;
+    this.userEl.textContent = this.showUser && content.user ? `${content.user}: ` : '';
+    this.userEl.hidden = !(this.showUser && content.user);
+    this.box.dataset.id = content.id;
+    this.box.hidden = false;
+    this.update(-1);
+  }
+
+  /** Cue words changed for the shown utterance. */
+  wordsChanged(): void {
+    this.renderedWords = -1;
+  }
+
+  /** Highlight for the utterance position (ms on its audio clock; Infinity = all spoken). */
+  update(positionMs: number): void {
+    const c = this.content;
+    if (!c) return;
+    const cur = positionMs === Infinity ? c.words.length : currentWordIndex(c.words, positionMs);
+    const page = pageRange(c.words.length, Math.min(cur, c.words.length - 1), this.maxWords);
+    if (this.renderedWords !== c.words.length || page[0] !== this.renderedPage[0] || page[1] !== this.renderedPage[1]) {
+      this.build(c, page);
+      this.current = -2;
+    }
+    if (cur === this.current) return;
+    this.current = cur;
+    for (const [i, span] of this.wordSpans) {
+      span.classList.toggle('spoken', i < cur);
+      span.classList.toggle('current', i === cur);
+    }
+  }
+
+  clear(): void {
+    this.content = null;
+    this.segments = [];
+    this.wordSpans.clear();
+    this.renderedWords = -1;
+    this.box.hidden = true;
+    delete this.box.dataset.id;
+    this.lineEl.replaceChildren();
+    this.userEl.textContent = '';
+  }
+
+  private build(c: CaptionContent, [from, to]: [number, number]): void {
+    this.segments = layoutWords(c.text, c.words);
+    this.renderedWords = c.words.length;
+    this.renderedPage = [from, to];
+    this.wordSpans.clear();
+    const nodes: Node[] = [];
+    const lastPage = to >= c.words.length;
+    for (const seg of this.segments) {
+      if (seg.kind === 'word') {
+        if (seg.index < from || seg.index >= to) continue;
+        const span = document.createElement('span');
+        span.className = 'word';
+        span.dataset.i = String(seg.index);
+        span.textContent = seg.text;
+        this.wordSpans.set(seg.index, span);
+        nodes.push(span);
+      } else if (seg.kind === 'gap') {
+        // A gap is shown with the word after it, except a page's leading gap; trailing text on the last page.
+        const shown = (seg.before > from && seg.before < to) || (seg.before >= c.words.length && lastPage);
+        if (shown) nodes.push(document.createTextNode(seg.text));
+      } else if (lastPage) {
+        const span = document.createElement('span');
+        span.className = 'tail';
+        span.textContent = seg.text;
+        nodes.push(span);
+      }
+    }
+    this.lineEl.replaceChildren(...nodes);
+  }
+}

@@ -1,0 +1,2 @@
+export { createTwitchSource, TWITCH_IRC_URL, type TwitchSourceOptions } from './twitch-source.ts';
+export { DEFAULT_TWITCH_TRIGGERS, type TwitchTriggers } from './twitch-events.ts';

@@ -1,0 +1,54 @@
+import { describe, expect, it } from 'vitest';
+import { parseIrcLine, unescapeTagValue } from './irc-message.ts';
+
+describe('parseIrcLine', () => {
+  it('parses tags, prefix, command, middle params and trailing', () => {
+    const msg = parseIrcLine(
+      '@badge-info=;badges=broadcaster/1;display-name=Ronni;emotes=25:0-4;id=b34ccfc7 :ronni!ronni@ronni.tmi.twitch.tv PRIVMSG #ronni :Kappa Keepo  Kappa',
+    );
+    expect(msg).toEqual({
+      tags: { 'badge-info': '', badges: 'broadcaster/1', 'display-name': 'Ronni', emotes: '25:0-4', id: 'b34ccfc7' },
+      prefixNick: 'ronni',
+      command: 'PRIVMSG',
+      params: ['#ronni', 'Kappa Keepo  Kappa'],
+    });
+  });
+
+  it('parses a line without tags or prefix', () => {
+    expect(parseIrcLine('PING :tmi.twitch.tv')).toEqual({ tags: {}, command: 'PING', params: ['tmi.twitch.tv'] });
+  });
+
+  it('parses numerics and a server prefix', () => {
+    expect(parseIrcLine(':tmi.twitch.tv 001 justinfan1 :Welcome, GLHF!')).toEqual({
+      tags: {},
+      prefixNick: 'tmi.twitch.tv',
+      command: '001',
+      params: ['justinfan1', 'Welcome, GLHF!'],
+    });
+  });
+
+  it('keeps an empty trailing parameter and a tag without value', () => {
+    expect(parseIrcLine('@vip :tmi.twitch.tv CLEARCHAT #c :')).toEqual({
+      tags: { vip: '' },
+      prefixNick: 'tmi.twitch.tv',
+      command: 'CLEARCHAT',
+      params: ['#c', ''],
+    });
+  });
+
+  it('rejects lines with no command', () => {
+    expect(parseIrcLine('@a=b')).toBeUndefined();
+    expect(parseIrcLine(':prefix.only')).toBeUndefined();
+    expect(parseIrcLine('')).toBeUndefined();
+  });
+});
+
+describe('unescapeTagValue', () => {
+  it('undoes IRCv3 escapes', () => {
+    expect(unescapeTagValue('a\\sb\\:c\\\\d\\re\\nf')).toBe('a b;c\\d\re\nf');
+  });
+  it('drops a lone trailing backslash and keeps unknown escapes as the char', () => {
+    expect(unescapeTagValue('x\\')).toBe('x');
+    expect(unescapeTagValue('\\b')).toBe('b');
+  });
+});

@@ -1,0 +1,133 @@
+/**
+ * Keeps one socket-based source connected: exponential backoff with jitter between
+ * attempts (reset once a connection is usable), an idle watchdog, and the CaptionSource
+ * status bookkeeping. A plugin supplies only `connect` (one connection's lifetime).
+ */
+import { Subject } from 'rxjs';
+import { setTimeout as sleep } from 'node:timers/promises';
+import type { Logger } from './logger.ts';
+import { MinuteRate, SourceError, type CaptionSource, type SourceEvent } from './source.ts';
+import type { CaptionSourceName } from './types.ts';
+
+export interface BackoffOptions {
+  initialDelayMs: number;
+  maxDelayMs: number;
+  factor: number;
+  /** 0..1: each delay is scaled by a random factor in [1 - jitter, 1]. */
+  jitter: number;
+}
+
+export const DEFAULT_BACKOFF: BackoffOptions = { initialDelayMs: 1_000, maxDelayMs: 60_000, factor: 2, jitter: 0.3 };
+
+/** Delay before retry number `attempt` (0-based). */
+export function backoffDelayMs(attempt: number, options: BackoffOptions, random: () => number = Math.random): number {
+  const base = Math.min(options.maxDelayMs, options.initialDelayMs * options.factor ** attempt);
+  return Math.round(base * (1 - options.jitter * random()));
+}
+
+/** What a plugin's `connect` gets for one connection. */
+export interface SourceConnection {
+  /** Aborted when the source stops or the connection went idle: close the socket then. */
+  readonly signal: AbortSignal;
+  /** The connection is usable (authenticated, joined): status turns connected, backoff resets. */
+  connected(): void;
+  /** Something arrived from the server: feeds the idle watchdog. */
+  alive(): void;
+  emit(event: SourceEvent): void;
+}
+
+export interface ReconnectingSourceOptions {
+  name: CaptionSourceName;
+  /** Opens one connection; resolves once it has closed, rejects with why it failed. */
+  connect(connection: SourceConnection): Promise<void>;
+  logger: Logger;
+  backoff?: Partial<BackoffOptions>;
+  /** Abort a connection that received nothing for this long; 0 = never. */
+  idleTimeoutMs: number;
+  nowMs?: () => number;
+}
+
+function describe(error: unknown): string {
+  return error instanceof Error ? error.message : String(error);
+}
+
+export function createReconnectingSource(options: ReconnectingSourceOptions): CaptionSource {
+  const backoff = { ...DEFAULT_BACKOFF, ...options.backoff };
+  const log = options.logger.child({ source: options.name });
+  const events$ = new Subject<SourceEvent>();
+  const rate = new MinuteRate(options.nowMs);
+  let connected = false;
+  let lastError: string | undefined;
+  let running: { stop: AbortController; done: Promise<void> } | undefined;
+
+  async function runOnce(stopSignal: AbortSignal, onUsable: () => void): Promise<void> {
+    const connection = new AbortController();
+    const abortOnStop = (): void => connection.abort(stopSignal.reason);
+    stopSignal.addEventListener('abort', abortOnStop, { once: true });
+    let idleTimer: NodeJS.Timeout | undefined;
+    const alive = (): void => {
+      if (options.idleTimeoutMs <= 0) return;
+      clearTimeout(idleTimer);
+      idleTimer = setTimeout(() => {
+        connection.abort(new SourceError('source_idle', `nothing received for ${options.idleTimeoutMs} ms`));
+      }, options.idleTimeoutMs);
+    };
+    alive();
+    try {
+      await options.connect({
+        signal: connection.signal,
+        connected: () => {
+          connected = true;
+          lastError = undefined;
+          onUsable();
+          log.info('source connected');
+        },
+        alive,
+        emit: (event) => {
+          rate.record();
+          events$.next(event);
+        },
+      });
+      if (connection.signal.reason instanceof SourceError) throw connection.signal.reason;
+    } catch (error) {
+      lastError = describe(error);
+      log.warn({ error: lastError }, 'source connection failed');
+    } finally {
+      clearTimeout(idleTimer);
+      stopSignal.removeEventListener('abort', abortOnStop);
+      connected = false;
+    }
+  }
+
+  async function loop(stopSignal: AbortSignal): Promise<void> {
+    let attempt = 0;
+    while (!stopSignal.aborted) {
+      await runOnce(stopSignal, () => {
+        attempt = 0;
+      });
+      if (stopSignal.aborted) break;
+      const delayMs = backoffDelayMs(attempt, backoff);
+      attempt += 1;
+      log.info({ delayMs, attempt }, 'source reconnecting');
+      await sleep(delayMs, undefined, { signal: stopSignal }).catch(() => undefined);
+    }
+  }
+
+  return {
+    name: options.name,
+    events$: events$.asObservable(),
+    status: () => ({ connected, messagesPerMin: rate.perMinute(), ...(lastError === undefined ? {} : { lastError }) }),
+    start() {
+      if (running) return;
+      const stop = new AbortController();
+      running = { stop, done: loop(stop.signal) };
+    },
+    async stop() {
+      const current = running;
+      running = undefined;
+      if (!current) return;
+      current.stop.abort();
+      await current.done;
+    },
+  };
+}

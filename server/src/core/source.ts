@@ -1,0 +1,154 @@
+/**
+ * The contract between chat/ASR source plugins (plugin/source-*) and the relay: what a
+ * source emits, how its health is read, and how it is started and stopped.
+ */
+import type { Observable } from 'rxjs';
+import { RelayError } from './errors.ts';
+import type { CaptionSourceName } from './types.ts';
+
+/** What the chatter is in the channel. Every chatter is at least a 'viewer'. */
+export type ChatRole = 'broadcaster' | 'moderator' | 'vip' | 'subscriber' | 'viewer';
+
+export const CHAT_ROLES: readonly ChatRole[] = ['broadcaster', 'moderator', 'vip', 'subscriber', 'viewer'];
+
+/**
+ * Why the caption exists. 'asr-final' is a finished ASR sentence shown as a subtitle only
+ * (not voiced); a voiced ASR final is a plain 'chat' caption.
+ */
+export type CaptionKind = 'chat' | 'bits' | 'reward' | 'sub' | 'gift' | 'superchat' | 'asr-final';
+
+/** Money or platform currency attached to a caption (bits: Twitch cheers; CNY: Bilibili). */
+export interface PaidAmount {
+  value: number;
+  currency: 'bits' | 'CNY' | (string & {});
+}
+
+/** A caption as a source produced it, before moderation. */
+export interface SourceCaption {
+  type: 'caption';
+  kind: CaptionKind;
+  /** Text to speak, already cleaned of platform markup (emote codes, cheermotes, /me). */
+  text: string;
+  /** Display name. */
+  user: string;
+  /** The platform's stable user id, when it has one. */
+  userId?: string;
+  roles: ChatRole[];
+  paidAmount?: PaidAmount;
+  /** The platform's message id (what a clear-message action refers to). */
+  messageId: string;
+  source: CaptionSourceName;
+  lang?: string;
+  /** Date.now() when the relay received it. */
+  receivedAtMs: number;
+}
+
+/** A moderator banned or timed out a user: drop their queued and playing readouts. */
+export interface ClearUserAction {
+  type: 'clear-user';
+  source: CaptionSourceName;
+  /** Login or display name; match on `userId` when both sides have one. */
+  user: string;
+  userId?: string;
+  receivedAtMs: number;
+}
+
+/** A moderator deleted one message: drop the readout with that `messageId`. */
+export interface ClearMessageAction {
+  type: 'clear-message';
+  source: CaptionSourceName;
+  messageId: string;
+  receivedAtMs: number;
+}
+
+/**
+ * An unfinished ASR hypothesis: replace the overlay subtitle line in place, never voice it.
+ * Partials of one sentence share `messageId` with the caption that finalizes it.
+ */
+export interface PartialTranscript {
+  type: 'partial';
+  source: CaptionSourceName;
+  messageId: string;
+  text: string;
+  lang?: string;
+  receivedAtMs: number;
+}
+
+export type SourceEvent = SourceCaption | ClearUserAction | ClearMessageAction | PartialTranscript;
+
+export interface SourceStatus {
+  connected: boolean;
+  /** Captions and actions emitted in the last 60 s. */
+  messagesPerMin: number;
+  lastError?: string;
+}
+
+/**
+ * A live source. `events$` is hot and stays open across stop()/start(); start() connects
+ * (and keeps reconnecting with backoff), stop() disconnects and resolves once closed.
+ */
+export interface CaptionSource {
+  readonly name: CaptionSourceName;
+  readonly events$: Observable<SourceEvent>;
+  status(): SourceStatus;
+  start(): void;
+  stop(): Promise<void>;
+}
+
+/** A source connection failed in a way a retry may fix (auth refused, protocol error). */
+export class SourceError extends RelayError {
+  constructor(code: string, message: string, options?: { cause?: unknown }) {
+    super(code, message, 502, options);
+  }
+}
+
+/** Which chat messages are read aloud: those starting with `commandPrefix`, or all of them. */
+export interface ChatTriggers {
+  /** e.g. "!tts"; null = no command trigger. */
+  commandPrefix: string | null;
+  allMessages: boolean;
+}
+
+/**
+ * The text to read for a chat message under `triggers`, or undefined when it does not
+ * trigger. A command prefix is stripped (case-insensitive, must be followed by a space).
+ */
+export function triggeredChatText(text: string, triggers: ChatTriggers): string | undefined {
+  const prefix = triggers.commandPrefix;
+  if (prefix !== null && prefix !== '' && text.length > prefix.length) {
+    const head = text.slice(0, prefix.length);
+    if (head.toLowerCase() === prefix.toLowerCase() && /\s/u.test(text[prefix.length] ?? '')) {
+      const rest = text.slice(prefix.length).trim();
+      return rest === '' ? undefined : rest;
+    }
+  }
+  return triggers.allMessages ? text : undefined;
+}
+
+/** Counts events over the last minute in one-second buckets (bounded memory). */
+export class MinuteRate {
+  private readonly buckets = new Array<number>(60).fill(0);
+  private readonly bucketSecond = new Array<number>(60).fill(-1);
+
+  constructor(private readonly nowMs: () => number = Date.now) {}
+
+  record(): void {
+    const second = Math.floor(this.nowMs() / 1000);
+    const i = second % 60;
+    if (this.bucketSecond[i] !== second) {
+      this.bucketSecond[i] = second;
+      this.buckets[i] = 0;
+    }
+    this.buckets[i] = (this.buckets[i] ?? 0) + 1;
+  }
+
+  perMinute(): number {
+    const second = Math.floor(this.nowMs() / 1000);
+    let total = 0;
+    for (let i = 0; i < 60; i++) {
+      const at = this.bucketSecond[i] ?? -1;
+      if (at > second - 60 && at <= second) total += this.buckets[i] ?? 0;
+    }
+    return total;
+  }
+}

@@ -1,0 +1,34 @@
+/**
+ * `npm run bench` — runs every benchmark and prints its figures; `-- --json` prints one
+ * JSON object only. Figures are absolute (for information) plus ratios against a baseline
+ * measured in the same run (these machines are shared and noisy).
+ */
+import { benchGlass } from './glass.ts';
+
+type Bench = () => Promise<Record<string, number>>;
+
+const BENCHES: Record<string, Bench> = {
+  glass: benchGlass,
+};
+
+async function main(): Promise<void> {
+  const json = process.argv.includes('--json');
+  const only = process.argv.find((a) => a.startsWith('--only='))?.slice('--only='.length).split(',');
+  const figures: Record<string, number | string> = { node: process.version, cpus: (await import('node:os')).cpus().length };
+  for (const [name, bench] of Object.entries(BENCHES)) {
+    if (only && !only.includes(name)) continue;
+    if (!json) process.stderr.write(`bench ${name}…\n`);
+    const started = performance.now();
+    Object.assign(figures, await bench());
+    if (!json) process.stderr.write(`  done in ${((performance.now() - started) / 1000).toFixed(1)} s\n`);
+  }
+  process.stdout.write(json ? `${JSON.stringify(figures)}\n` : `${JSON.stringify(figures, null, 2)}\n`);
+}
+
+main().then(
+  () => process.exit(0),
+  (err: unknown) => {
+    process.stderr.write(`bench failed: ${(err as Error)?.stack ?? String(err)}\n`);
+    process.exit(1);
+  },
+);
