@@ -4,7 +4,7 @@
  * collects console errors per page, and saves screenshots under test-artifacts/.
  */
 import { mkdirSync } from 'node:fs';
-import { dirname, join } from 'node:path';
+import { dirname, isAbsolute, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { chromium, type Browser, type BrowserContext, type LaunchOptions, type Page } from 'playwright-core';
 
@@ -70,10 +70,11 @@ export async function openPage(
   return { context, page, console };
 }
 
-/** Save a PNG under test-artifacts/ and return its path. */
+/** Save a PNG (transparent where the page is) under test-artifacts/, or at an absolute path; returns the path. */
 export async function saveScreenshot(page: Page, name: string): Promise<string> {
-  mkdirSync(ARTIFACTS_DIR, { recursive: true });
-  const path = join(ARTIFACTS_DIR, name.endsWith('.png') ? name : `${name}.png`);
+  const file = name.endsWith('.png') ? name : `${name}.png`;
+  const path = isAbsolute(file) ? file : join(ARTIFACTS_DIR, file);
+  mkdirSync(dirname(path), { recursive: true });
   await page.screenshot({ path, omitBackground: true });
   return path;
 }

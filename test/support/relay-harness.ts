@@ -25,7 +25,8 @@ export async function startHarness(settings: Partial<Record<keyof Config, string
   const relay = await startRelay(config, silentLogger, engine);
   const url = relay.gateway.url;
   const sockets: Socket[] = [];
-  const auth = (token: string | null | undefined) => (token === null ? {} : { authorization: `Bearer ${token ?? relay.secrets.token}` });
+  const auth = (token: string | null | undefined): Record<string, string> =>
+    token === null ? {} : { authorization: `Bearer ${token ?? relay.secrets.token}` };
   return {
     ...relay,
     url,

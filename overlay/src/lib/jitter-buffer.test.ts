@@ -1,9 +1,10 @@
 import { describe, expect, it } from 'vitest';
-import { JitterBuffer, type ScheduleOp } from './jitter-buffer.ts';
+import { JitterBuffer, type ScheduleOp, type TickEvent, type TickResult } from './jitter-buffer.ts';
 
 const starts = (ops: ScheduleOp[]) =>
   ops.filter((o): o is Extract<ScheduleOp, { op: 'start' }> => o.op === 'start').map((o) => [o.id, o.seq, round(o.atSec)]);
 const round = (x: number) => Math.round(x * 1e6) / 1e6;
+const ids = (t: TickResult, type: TickEvent['type']) => t.events.filter((e) => e.type === type).map((e) => e.id);
 
 /** Feed `n` contiguous chunks of `ms` each; returns all ops. */
 function feed(jb: JitterBuffer, id: string, n: number, ms: number, now: number, firstSeq = 0): ScheduleOp[] {
@@ -71,15 +72,26 @@ describe('JitterBuffer placement', () => {
     jb.begin('a', 0);
     feed(jb, 'a', 2, 100, 0);
     jb.end('a', 200, 0);
-    expect(jb.tick(0.05).started).toEqual([]);
+    expect(ids(jb.tick(0.05), 'started')).toEqual([]);
     const t1 = jb.tick(0.07);
-    expect(t1.started.map((s) => s.id)).toEqual(['a']);
-    expect(t1.finished).toEqual([]);
-    expect(jb.tick(0.25).finished).toEqual([]);
+    expect(ids(t1, 'started')).toEqual(['a']);
+    expect(ids(t1, 'finished')).toEqual([]);
+    expect(ids(jb.tick(0.25), 'finished')).toEqual([]);
     const t2 = jb.tick(0.27);
-    expect(t2.finished.map((f) => f.id)).toEqual(['a']);
+    expect(ids(t2, 'finished')).toEqual(['a']);
     expect(jb.finishedOutcome('a')).toBe('played');
     expect(jb.has('a')).toBe(false);
+  });
+
+  it('reports the previous end before the next start when they coincide', () => {
+    const jb = new JitterBuffer({ leadMs: 60 });
+    for (const id of ['a', 'b']) {
+      jb.begin(id, 0);
+      feed(jb, id, 1, 100, 0);
+      jb.end(id, 100, 0);
+    }
+    jb.tick(0.1);
+    expect(jb.tick(0.17).events.map((e) => `${e.type}:${e.id}`)).toEqual(['finished:a', 'started:b']);
   });
 
   it('does not report the end before utterance:end even if all received audio played', () => {
@@ -87,9 +99,9 @@ describe('JitterBuffer placement', () => {
     jb.begin('a', 0);
     feed(jb, 'a', 1, 100, 0);
     jb.tick(0.1);
-    expect(jb.tick(1).finished).toEqual([]);
+    expect(ids(jb.tick(1), 'finished')).toEqual([]);
     jb.end('a', 100, 1);
-    expect(jb.tick(1.01).finished.map((f) => f.id)).toEqual(['a']);
+    expect(ids(jb.tick(1.01), 'finished')).toEqual(['a']);
   });
 
   it('plays an utterance ended without audio as an empty one so acks still flow', () => {
@@ -97,8 +109,8 @@ describe('JitterBuffer placement', () => {
     jb.begin('a', 0);
     jb.end('a', 0, 0);
     const t = jb.tick(0.1);
-    expect(t.started.map((s) => s.id)).toEqual(['a']);
-    expect(t.finished.map((s) => s.id)).toEqual(['a']);
+    expect(ids(t, 'started')).toEqual(['a']);
+    expect(ids(t, 'finished')).toEqual(['a']);
   });
 });
 
@@ -196,8 +208,8 @@ describe('JitterBuffer cancel', () => {
     expect(jb.finishedOutcome('a')).toBe('cancelled');
     expect(jb.timeline('a')).toMatchObject({ outcome: 'cancelled', endSec: 0.5 });
     const t = jb.tick(0.57);
-    expect(t.started.map((s) => s.id)).toEqual(['b']);
-    expect(t.finished).toEqual([]); // no end for the cancelled one
+    expect(ids(t, 'started')).toEqual(['b']);
+    expect(ids(t, 'finished')).toEqual([]); // no end for the cancelled one
   });
 
   it('cancelling a queued utterance closes the gap after the playing one', () => {
@@ -261,9 +273,9 @@ describe('JitterBuffer bounds', () => {
     jb.begin('b', 0.1);
     feed(jb, 'b', 1, 100, 0.1);
     jb.end('b', 100, 0.1);
-    expect(jb.tick(1).stalled).toEqual([]);
+    expect(ids(jb.tick(1), 'stalled')).toEqual([]);
     const t = jb.tick(1.2);
-    expect(t.stalled).toEqual(['a']);
+    expect(ids(t, 'stalled')).toEqual(['a']);
     expect(t.ops).toContainEqual({ op: 'stop', id: 'a' });
     expect(starts(t.ops)).toEqual([['b', 0, 1.26]]);
     expect(jb.finishedOutcome('a')).toBe('stalled');

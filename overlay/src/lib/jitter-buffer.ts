@@ -63,13 +63,17 @@ export interface UtteranceTimeline {
   outcome?: FinishedOutcome;
 }
 
+export type TickEvent =
+  /** The utterance's first sample is now playing. */
+  | { type: 'started'; id: string; baseSec: number }
+  /** The server ended the utterance and its last sample has played. */
+  | { type: 'finished'; id: string; endSec: number }
+  /** Abandoned: it blocked playback without progress for `stallMs`. */
+  | { type: 'stalled'; id: string };
+
 export interface TickResult {
-  /** Utterances whose first sample is now playing (in order). */
-  started: { id: string; baseSec: number }[];
-  /** Utterances that were ended by the server and whose last sample has played. */
-  finished: { id: string; endSec: number }[];
-  /** Utterances abandoned because they blocked playback without progress. */
-  stalled: string[];
+  /** In play order: a previous utterance's `finished` comes before the next one's `started`. */
+  events: TickEvent[];
   ops: ScheduleOp[];
 }
 
@@ -282,29 +286,31 @@ export class JitterBuffer {
     return ops;
   }
 
-  /** Advance to `nowSec`: report starts/ends, drop a stalled head. Call often (every frame). */
+  /** Advance to `nowSec`: report starts/ends in play order, drop a stalled head. Call often (every frame). */
   tick(nowSec: number): TickResult {
-    const out: TickResult = { started: [], finished: [], stalled: [], ops: [] };
-    for (const e of this.entries) {
+    const out: TickResult = { events: [], ops: [] };
+    let i = 0;
+    while (i < this.entries.length) {
+      const e = this.entries[i]!;
       if (e.baseSec === null) break;
-      if (!e.started && nowSec + EPS >= e.baseSec) {
+      if (!e.started) {
+        if (nowSec + EPS < e.baseSec) break;
         e.started = true;
-        out.started.push({ id: e.id, baseSec: e.baseSec });
+        out.events.push({ type: 'started', id: e.id, baseSec: e.baseSec });
       }
-      if (!e.started) break;
-    }
-    while (this.entries.length > 0) {
-      const head = this.entries[0]!;
-      if (!head.started || !head.sealed) break;
-      const endSec = this.endOf(head);
-      if (endSec === null || nowSec + EPS < endSec) break;
-      this.entries.shift();
-      if (head.underruns === 0) {
-        this.leadSec = this.minLeadSec + (this.leadSec - this.minLeadSec) * this.decayFactor;
-        if (this.leadSec - this.minLeadSec < 0.0005) this.leadSec = this.minLeadSec;
+      // Only the head can finish: anything behind it starts after its end.
+      const endSec = i === 0 ? this.endOf(e) : null;
+      if (endSec !== null && nowSec + EPS >= endSec) {
+        this.entries.shift();
+        if (e.underruns === 0) {
+          this.leadSec = this.minLeadSec + (this.leadSec - this.minLeadSec) * this.decayFactor;
+          if (this.leadSec - this.minLeadSec < 0.0005) this.leadSec = this.minLeadSec;
+        }
+        this.retire(e, 'played', endSec);
+        out.events.push({ type: 'finished', id: e.id, endSec });
+        continue;
       }
-      this.retire(head, 'played', endSec);
-      out.finished.push({ id: head.id, endSec });
+      i++;
     }
     const head = this.entries[0];
     if (head && !head.sealed) {
@@ -314,7 +320,7 @@ export class JitterBuffer {
         this.counters.stalledUtterances++;
         this.retire(head, 'stalled', head.started ? nowSec : null);
         if (head.baseSec !== null) out.ops.push({ op: 'stop', id: head.id });
-        out.stalled.push(head.id);
+        out.events.push({ type: 'stalled', id: head.id });
       }
     }
     out.ops.push(...this.settle(nowSec));

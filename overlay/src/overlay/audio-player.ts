@@ -35,6 +35,12 @@ export class AudioPlayer {
     return this.ctx.currentTime;
   }
 
+  /** Seconds between rendering a sample and hearing it. */
+  outputLatencySec(): number {
+    const l = (this.ctx.outputLatency || 0) + (this.ctx.baseLatency || 0);
+    return Number.isFinite(l) && l > 0 && l < 1 ? l : 0;
+  }
+
   /** int16 LE mono PCM → AudioBuffer at the utterance's own rate (Web Audio resamples). */
   decode(pcm: unknown, sampleRateHz: number): DecodedChunk | null {
     const bytes = toBytes(pcm);
@@ -94,8 +100,7 @@ export class AudioPlayer {
     if (ts && ts.contextTime !== undefined && ts.performanceTime !== undefined && ts.performanceTime > 0) {
       return Date.now() + (ts.performanceTime - performance.now()) + (ctxSec - ts.contextTime) * 1000;
     }
-    const latencySec = (this.ctx.outputLatency || 0) + (this.ctx.baseLatency || 0);
-    return Date.now() + (ctxSec - this.ctx.currentTime + latencySec) * 1000;
+    return Date.now() + (ctxSec - this.ctx.currentTime + this.outputLatencySec()) * 1000;
   }
 
   async close(): Promise<void> {

@@ -1,5 +1,6 @@
 /**
- * The subtitle line: words as spans (spoken / current / upcoming), built with
+ * The subtitle line: words as spans (class `word`, `data-state` spoken | current | upcoming,
+ * plus classes `spoken` / `current` for styling), built with
  * createElement + textContent only — caption text is never parsed as markup.
  */
 import type { TimedWord } from '../../../server/src/core/types.ts';
@@ -61,8 +62,11 @@ export class CaptionView {
     if (cur === this.current) return;
     this.current = cur;
     for (const [i, span] of this.wordSpans) {
-      span.classList.toggle('spoken', i < cur);
-      span.classList.toggle('current', i === cur);
+      const state = i < cur ? 'spoken' : i === cur ? 'current' : 'upcoming';
+      if (span.dataset.state === state) continue;
+      span.dataset.state = state;
+      span.classList.toggle('spoken', state === 'spoken');
+      span.classList.toggle('current', state === 'current');
     }
   }
 
@@ -90,6 +94,7 @@ export class CaptionView {
         const span = document.createElement('span');
         span.className = 'word';
         span.dataset.i = String(seg.index);
+        span.dataset.state = 'upcoming';
         span.textContent = seg.text;
         this.wordSpans.set(seg.index, span);
         nodes.push(span);
@@ -99,7 +104,7 @@ export class CaptionView {
         if (shown) nodes.push(document.createTextNode(seg.text));
       } else if (lastPage) {
         const span = document.createElement('span');
-        span.className = 'tail';
+        span.className = c.words.length ? 'tail' : 'tail plain';
         span.textContent = seg.text;
         nodes.push(span);
       }

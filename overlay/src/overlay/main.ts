@@ -163,8 +163,10 @@ socket.on('connect', () => {
   showStatus(params.key ? null : 'Missing ?key= in the overlay URL / 浮层地址缺少 ?key=');
   socket.emit('overlay:hello', { version: OVERLAY_VERSION });
 });
-socket.on('disconnect', () => {
+socket.on('disconnect', (reason) => {
   stats.connected = false;
+  // A server-side disconnect is not retried by socket.io; an unattended OBS source should come back.
+  if (reason === 'io server disconnect') setTimeout(() => socket.connect(), 2000);
 });
 socket.on('connect_error', (err) => {
   stats.connected = false;
@@ -237,7 +239,7 @@ socket.on('cue', (e: CueEvent) => {
     words.push({ text: w.text.slice(0, 200), startMs: w.startMs, endMs: w.endMs });
   }
   u.words = mergeWords(u.words, words, MAX_WORDS_PER_UTTERANCE);
-  if (view.shownId === u.id) view.show(u);
+  if (view.shownId === u.id) view.wordsChanged();
 });
 
 socket.on('utterance:end', (e: UtteranceEndEvent) => {
@@ -262,33 +264,34 @@ function tick(): void {
   const now = player.now();
   const r = jitter.tick(now);
   apply(r.ops);
-  for (const { id, baseSec } of r.started) {
-    socket.emit('playback:start', { id, atMs: Math.round(player.wallClockAt(baseSec)) });
-    stats.acks.start++;
-    const u = held.get(id);
-    if (u) {
-      view.show(u);
-      shownEndSec = null;
+  for (const ev of r.events) {
+    if (ev.type === 'started') {
+      socket.emit('playback:start', { id: ev.id, atMs: Math.round(player.wallClockAt(ev.baseSec)) });
+      stats.acks.start++;
+      const u = held.get(ev.id);
+      if (u) {
+        view.show(u);
+        shownEndSec = null;
+      }
+    } else if (ev.type === 'finished') {
+      socket.emit('playback:end', { id: ev.id });
+      stats.acks.end++;
+      player.forget(ev.id);
+      held.delete(ev.id);
+      if (view.shownId === ev.id) {
+        view.update(Infinity);
+        shownEndSec = ev.endSec;
+      }
+    } else {
+      player.forget(ev.id);
+      held.delete(ev.id);
+      if (view.shownId === ev.id) view.clear();
     }
-  }
-  for (const { id, endSec } of r.finished) {
-    socket.emit('playback:end', { id });
-    stats.acks.end++;
-    player.forget(id);
-    held.delete(id);
-    if (view.shownId === id) {
-      view.update(Infinity);
-      shownEndSec = endSec;
-    }
-  }
-  for (const id of r.stalled) {
-    player.forget(id);
-    held.delete(id);
-    if (view.shownId === id) view.clear();
   }
   const shown = view.shownId;
   if (shown !== null) {
-    const pos = jitter.positionMs(shown, now);
+    // Highlight what is heard: the render clock runs ahead of the speakers by the output latency.
+    const pos = jitter.positionMs(shown, now - player.outputLatencySec());
     if (pos !== null) view.update(pos);
     else if (shownEndSec !== null && now >= shownEndSec + params.holdMs / 1000) {
       view.clear();

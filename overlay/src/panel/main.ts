@@ -178,6 +178,7 @@ function connect(token: string): void {
     if (err.message === 'unauthorized') {
       s.disconnect();
       socket = null;
+      safeSet(TOKEN_KEY, null); // do not retry a rejected token on the next visit
       setConn('unauthorized');
       showError('unauthorized');
       showLoggedIn(false);

@@ -1,0 +1,138 @@
+import { createServer, type Server } from 'node:http';
+import { once } from 'node:events';
+import { firstValueFrom, take, toArray } from 'rxjs';
+import WebSocket from 'ws';
+import { afterEach, describe, expect, it } from 'vitest';
+import { silentLogger, type Logger } from '../../server/src/core/logger.ts';
+import { createAsrIngest, type AsrIngest, type AsrIngestOptions } from './asr-ingest.ts';
+
+let server: Server;
+let ingest: AsrIngest;
+const clients: WebSocket[] = [];
+
+async function startIngest(options: Partial<AsrIngestOptions> = {}): Promise<string> {
+  ingest = createAsrIngest({ token: 's3cret', logger: silentLogger, ...options });
+  server = createServer((_req, res) => res.writeHead(404).end());
+  server.on('upgrade', (req, socket, head) => {
+    if (!ingest.handleUpgrade(req, socket, head)) socket.destroy();
+  });
+  server.listen(0, '127.0.0.1');
+  await once(server, 'listening');
+  const { port } = server.address() as { port: number };
+  return `ws://127.0.0.1:${port}`;
+}
+
+async function connect(url: string, headers: Record<string, string> = {}): Promise<WebSocket> {
+  const ws = new WebSocket(url, { headers });
+  clients.push(ws);
+  await once(ws, 'open');
+  return ws;
+}
+
+function nextReply(ws: WebSocket): Promise<unknown> {
+  return new Promise((resolve) => ws.once('message', (data) => resolve(JSON.parse(data.toString()))));
+}
+
+afterEach(async () => {
+  for (const ws of clients.splice(0)) ws.terminate();
+  await ingest?.close();
+  await new Promise((r) => server?.close(r));
+});
+
+describe('ASR ingest', () => {
+  it('refuses a missing or wrong token with 401 on upgrade', async () => {
+    const base = await startIngest();
+    for (const url of [`${base}/ingest/asr`, `${base}/ingest/asr?token=wrong`]) {
+      const ws = new WebSocket(url);
+      const [, res] = (await once(ws, 'unexpected-response')) as [unknown, { statusCode: number }];
+      expect(res.statusCode).toBe(401);
+    }
+    expect(ingest.status().connected).toBe(false);
+  });
+
+  it('accepts the token as a query parameter or a bearer header', async () => {
+    const base = await startIngest();
+    await connect(`${base}/ingest/asr?token=s3cret`);
+    await connect(`${base}/ingest/asr`, { Authorization: 'Bearer s3cret' });
+    expect(ingest.status().connected).toBe(true);
+  });
+
+  it('leaves other upgrade paths to the caller', async () => {
+    const base = await startIngest();
+    const ws = new WebSocket(`${base}/socket.io/?token=s3cret`);
+    await expect(once(ws, 'error')).resolves.toBeDefined();
+  });
+
+  it('turns partials into partial events and finals into subtitle-only captions', async () => {
+    const base = await startIngest();
+    const ws = await connect(`${base}/ingest/asr?token=s3cret`);
+    const events = firstValueFrom(ingest.events$.pipe(take(4), toArray()));
+    ws.send('{"text":"大家","final":false,"lang":"zh"}\n{"text":"大家好","final":false,"lang":"zh"}');
+    ws.send('{"text":"大家好。","final":true,"lang":"zh"}');
+    ws.send('{"text":"next","final":false}');
+    const [p1, p2, final, p3] = await events;
+    expect(p1).toMatchObject({ type: 'partial', source: 'asr', text: '大家', lang: 'zh' });
+    expect(p2).toMatchObject({ type: 'partial', text: '大家好', messageId: (p1 as { messageId: string }).messageId });
+    expect(final).toMatchObject({
+      type: 'caption',
+      kind: 'asr-final',
+      text: '大家好。',
+      user: 'streamer',
+      roles: ['broadcaster', 'viewer'],
+      source: 'asr',
+      lang: 'zh',
+      messageId: (p1 as { messageId: string }).messageId,
+    });
+    expect(p3).toMatchObject({ type: 'partial', text: 'next' });
+    expect((p3 as { messageId: string }).messageId).not.toBe((p1 as { messageId: string }).messageId);
+  });
+
+  it('voices finals as chat captions when voiceFinals is on', async () => {
+    const base = await startIngest({ voiceFinals: true, user: 'Host' });
+    const ws = await connect(`${base}/ingest/asr?token=s3cret`);
+    const event = firstValueFrom(ingest.events$);
+    ws.send('{"text":"hello","final":true}');
+    await expect(event).resolves.toMatchObject({ type: 'caption', kind: 'chat', text: 'hello', user: 'Host' });
+  });
+
+  it('answers malformed lines with an error, logs, and keeps the connection and the ingest alive', async () => {
+    const warnings: unknown[] = [];
+    const recording: Logger = { ...silentLogger, warn: (...args: unknown[]) => void warnings.push(args), child: () => recording };
+    const logger = recording;
+    const base = await startIngest({ logger, maxLineBytes: 64 });
+    const ws = await connect(`${base}/ingest/asr?token=s3cret`);
+    const cases: [string | Buffer, string][] = [
+      ['{oops', 'invalid_json'],
+      ['{"text":5,"final":true}', 'invalid_line'],
+      [JSON.stringify({ text: 'x'.repeat(100), final: true }), 'line_too_long'],
+      [Buffer.from([1, 2, 3]), 'binary_frame'],
+    ];
+    for (const [line, code] of cases) {
+      const reply = nextReply(ws);
+      ws.send(line);
+      await expect(reply).resolves.toEqual({ error: { code, message: expect.any(String) } });
+    }
+    expect(warnings).toHaveLength(4);
+    const event = firstValueFrom(ingest.events$);
+    ws.send('{"text":"still here","final":true}');
+    await expect(event).resolves.toMatchObject({ text: 'still here' });
+    expect(ws.readyState).toBe(WebSocket.OPEN);
+  });
+
+  it('rate-limits each connection and says so once', async () => {
+    let now = 0;
+    const base = await startIngest({ linesPerSecond: 1, burstLines: 2, nowMs: () => now });
+    const ws = await connect(`${base}/ingest/asr?token=s3cret`);
+    const received: unknown[] = [];
+    const sub = ingest.events$.subscribe((e) => received.push(e));
+    const reply = nextReply(ws);
+    ws.send(Array.from({ length: 5 }, (_, i) => JSON.stringify({ text: `p${i}`, final: false })).join('\n'));
+    await expect(reply).resolves.toMatchObject({ error: { code: 'rate_limited' } });
+    expect(received).toHaveLength(2);
+    now = 1_000;
+    const after = firstValueFrom(ingest.events$);
+    ws.send('{"text":"later","final":false}');
+    await expect(after).resolves.toMatchObject({ text: 'later' });
+    sub.unsubscribe();
+  });
+});

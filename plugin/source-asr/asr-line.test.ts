@@ -1,0 +1,27 @@
+import { describe, expect, it } from 'vitest';
+import { ValidationError } from '../../server/src/core/errors.ts';
+import { parseAsrLine } from './asr-line.ts';
+
+describe('parseAsrLine', () => {
+  it('accepts {text, final, lang?}', () => {
+    expect(parseAsrLine('{"text":"你好","final":false}', 100)).toEqual({ text: '你好', final: false });
+    expect(parseAsrLine('{"text":"hi","final":true,"lang":"en"}', 100)).toEqual({ text: 'hi', final: true, lang: 'en' });
+  });
+
+  it.each([
+    ['{"text":"x"', 'invalid_json'],
+    ['"just a string"', 'invalid_line'],
+    ['{"text":1,"final":true}', 'invalid_line'],
+    ['{"text":"x","final":"yes"}', 'invalid_line'],
+    ['{"text":"x","final":true,"lang":""}', 'invalid_line'],
+  ])('rejects %s with %s', (line, code) => {
+    expect(() => parseAsrLine(line, 100)).toThrow(expect.objectContaining({ code }));
+  });
+
+  it('counts the limit in bytes, not characters', () => {
+    const line = JSON.stringify({ text: '字'.repeat(10), final: true }); // 30 bytes of text
+    expect(() => parseAsrLine(line, 40)).toThrow(ValidationError);
+    expect(() => parseAsrLine(line, 40)).toThrow(expect.objectContaining({ code: 'line_too_long', httpStatus: 413 }));
+    expect(parseAsrLine(line, 60).final).toBe(true);
+  });
+});

@@ -1,0 +1,210 @@
+/**
+ * Warm DashScope sockets for one endpoint. Keeps `minIdle` connected sockets ready, reuses
+ * a socket task after task, renews idle sockets before the server's idle timeout, pings
+ * idle sockets and replaces the ones that stop answering, and replaces dead ones in the
+ * background. A socket handed out is open and answered its last ping; anything else is
+ * discarded rather than handed out.
+ */
+import type { Logger } from '../../server/src/core/logger.ts';
+import type { ConnectionPurpose, EngineMetrics } from '../../server/src/core/resilience/engine-metrics.ts';
+import { asEngineError } from '../../server/src/core/resilience/resilient-stream.ts';
+import { DashScopeConnection } from './dashscope-connection.ts';
+import type { CosyVoicePoolOptions } from './options.ts';
+
+export interface ConnectionPoolOptions extends CosyVoicePoolOptions {
+  url: string;
+  headers: Record<string, string>;
+  connectMs: number;
+  engine: string;
+  logger: Logger;
+  metrics: EngineMetrics;
+  /** Background connects that fail tell the engine (a rejected key disables it). */
+  onConnectError: (error: unknown) => void;
+}
+
+interface IdleEntry {
+  connection: DashScopeConnection;
+  renewTimer: ReturnType<typeof setTimeout>;
+  pingTimer: ReturnType<typeof setInterval>;
+}
+
+const REFILL_RETRY_MIN_MS = 250;
+const REFILL_RETRY_MAX_MS = 10_000;
+
+export class ConnectionPool {
+  private readonly idle: IdleEntry[] = [];
+  private busy = 0;
+  private opening = 0;
+  private minIdle = 0;
+  private closed = false;
+  private refillDelayMs = REFILL_RETRY_MIN_MS;
+  private refillTimer: ReturnType<typeof setTimeout> | undefined;
+
+  constructor(private readonly options: ConnectionPoolOptions) {}
+
+  get url(): string {
+    return this.options.url;
+  }
+
+  stats(): { idle: number; busy: number; opening: number } {
+    return { idle: this.idle.length, busy: this.busy, opening: this.opening };
+  }
+
+  /** How many warm sockets to keep (the preferred endpoint keeps some, the others none). */
+  setMinIdle(count: number): void {
+    this.minIdle = count;
+    this.refill();
+  }
+
+  /** A usable socket: a warm one if any, else a fresh one within the connect deadline. */
+  async acquire(signal?: AbortSignal): Promise<{ connection: DashScopeConnection; warm: boolean }> {
+    for (let entry = this.idle.pop(); entry; entry = this.idle.pop()) {
+      this.leaveIdle(entry);
+      if (entry.connection.usable) {
+        this.busy += 1;
+        this.report();
+        this.refill();
+        return { connection: entry.connection, warm: true };
+      }
+      void entry.connection.close('stale');
+    }
+    this.refill();
+    const connection = await this.open('cold', signal);
+    this.busy += 1;
+    this.report();
+    return { connection, warm: false };
+  }
+
+  /** The task on `connection` finished cleanly: keep it warm for the next one. */
+  release(connection: DashScopeConnection): void {
+    this.busy -= 1;
+    connection.detach();
+    connection.lastUsedMs = Date.now();
+    if (this.closed || !connection.usable || this.idle.length >= this.options.maxIdle) void connection.close('pool full');
+    else this.enterIdle(connection);
+    this.report();
+  }
+
+  /** The task failed or was cancelled: close the socket now; resolves once it is closed. */
+  discard(connection: DashScopeConnection): Promise<void> {
+    this.busy -= 1;
+    connection.detach();
+    this.report();
+    return connection.close('cancelled');
+  }
+
+  async close(): Promise<void> {
+    this.closed = true;
+    if (this.refillTimer) clearTimeout(this.refillTimer);
+    await Promise.all(this.idle.slice().map((entry) => this.closeIdle(entry)));
+  }
+
+  private open(purpose: ConnectionPurpose, signal?: AbortSignal): Promise<DashScopeConnection> {
+    this.options.metrics.countConnectionOpened(this.options.engine, purpose);
+    return DashScopeConnection.open(this.options.url, this.options.headers, this.options.connectMs, signal);
+  }
+
+  private enterIdle(connection: DashScopeConnection): void {
+    const entry: IdleEntry = {
+      connection,
+      renewTimer: setTimeout(() => this.renew(entry), Math.max(0, this.options.idleRenewMs - (Date.now() - connection.lastUsedMs))),
+      pingTimer: setInterval(() => void this.checkAlive(entry), this.options.pingIntervalMs),
+    };
+    this.idle.push(entry);
+    connection.onClose(() => {
+      if (!this.idle.includes(entry)) return;
+      this.removeIdle(entry);
+      this.options.logger.debug({ engine: this.options.engine, url: this.options.url }, 'idle socket closed; replacing');
+      this.refill('replace');
+    });
+  }
+
+  private leaveIdle(entry: IdleEntry): void {
+    clearTimeout(entry.renewTimer);
+    clearInterval(entry.pingTimer);
+  }
+
+  private removeIdle(entry: IdleEntry): void {
+    this.leaveIdle(entry);
+    const index = this.idle.indexOf(entry);
+    if (index >= 0) this.idle.splice(index, 1);
+    this.report();
+  }
+
+  private closeIdle(entry: IdleEntry): Promise<void> {
+    this.removeIdle(entry);
+    return entry.connection.close('idle');
+  }
+
+  private async checkAlive(entry: IdleEntry): Promise<void> {
+    if (await entry.connection.ping(this.options.pongTimeoutMs)) return;
+    if (!this.idle.includes(entry)) return;
+    this.options.logger.warn({ engine: this.options.engine, url: this.options.url }, 'idle socket missed a pong; replacing');
+    void this.closeIdle(entry);
+    this.refill('replace');
+  }
+
+  /**
+   * Retire a socket before the server's idle timeout. While the pool needs it, the successor
+   * is opened first and the old socket stays available until then, so the pool never dips.
+   */
+  private renew(entry: IdleEntry): void {
+    if (!this.idle.includes(entry)) return;
+    if (this.closed || this.idle.length > this.minIdle) return void this.closeIdle(entry);
+    this.opening += 1;
+    this.open('renew')
+      .then((successor) => {
+        if (this.idle.includes(entry)) void this.closeIdle(entry);
+        if (this.closed || this.idle.length >= this.options.maxIdle) return void successor.close('pool full');
+        this.enterIdle(successor);
+      })
+      .catch((error: unknown) => {
+        this.options.onConnectError(error);
+        if (this.idle.includes(entry)) void this.closeIdle(entry);
+        this.scheduleRefill('renew', error);
+      })
+      .finally(() => {
+        this.opening -= 1;
+        this.report();
+      });
+  }
+
+  private scheduleRefill(purpose: ConnectionPurpose, error: unknown): void {
+    this.options.logger.warn(
+      { engine: this.options.engine, url: this.options.url, code: asEngineError(error).code, retryInMs: this.refillDelayMs },
+      'cannot open a warm socket',
+    );
+    if (this.refillTimer || this.closed) return;
+    this.refillTimer = setTimeout(() => {
+      this.refillTimer = undefined;
+      this.refill(purpose);
+    }, this.refillDelayMs);
+    this.refillDelayMs = Math.min(REFILL_RETRY_MAX_MS, this.refillDelayMs * 2);
+  }
+
+  private refill(purpose: ConnectionPurpose = 'warm'): void {
+    if (this.closed || this.refillTimer) return;
+    while (this.idle.length + this.opening < this.minIdle) {
+      this.opening += 1;
+      this.open(purpose)
+        .then((connection) => {
+          this.refillDelayMs = REFILL_RETRY_MIN_MS;
+          if (this.closed) return void connection.close('pool closed');
+          this.enterIdle(connection);
+        })
+        .catch((error: unknown) => {
+          this.options.onConnectError(error);
+          this.scheduleRefill(purpose, error);
+        })
+        .finally(() => {
+          this.opening -= 1;
+          this.report();
+        });
+    }
+    this.report();
+  }
+
+  private report(): void {
+    this.options.metrics.setPoolSize(this.options.engine, this.options.url, this.idle.length, this.busy);
+  }
+}

@@ -1,0 +1,149 @@
+/**
+ * One DashScope WebSocket: opened with a deadline (DNS + TCP + TLS + upgrade), HTTP error
+ * answers to the upgrade turned into typed errors, frames handed to whoever owns the
+ * socket right now (a task, or nobody while it idles in the pool), ping/pong liveness.
+ */
+import { WebSocket } from 'ws';
+import { EngineError } from '../../server/src/core/errors.ts';
+import { Pcm16Aligner } from '../../server/src/core/resilience/pcm16-aligner.ts';
+import { DeadlineExceededError, SynthesisCancelledError } from '../../server/src/core/resilience/resilience-errors.ts';
+import { handshakeError } from './dashscope-errors.ts';
+import { parseServerEvent, type ServerEvent } from './dashscope-protocol.ts';
+
+export type ConnectionFrame = { kind: 'audio'; pcm: Uint8Array } | { kind: 'event'; event: ServerEvent };
+
+export interface ConnectionListener {
+  frame(frame: ConnectionFrame): void;
+  closed(code: number, reason: string): void;
+}
+
+const CLOSE_WAIT_MS = 1000;
+const MAX_ERROR_BODY_BYTES = 4096;
+
+export class DashScopeConnection {
+  private listener: ConnectionListener | undefined;
+  private aligner = new Pcm16Aligner();
+  private dead = false;
+  private pongWaiter: ((alive: boolean) => void) | undefined;
+  private readonly closeCallbacks: (() => void)[] = [];
+  /** When the socket last carried a task (or opened): the server's idle clock. */
+  lastUsedMs = Date.now();
+
+  private constructor(
+    private readonly ws: WebSocket,
+    readonly url: string,
+  ) {
+    ws.on('message', (data: Buffer, isBinary: boolean) => {
+      if (isBinary) {
+        const pcm = this.aligner.push(new Uint8Array(data));
+        if (pcm) this.listener?.frame({ kind: 'audio', pcm });
+        return;
+      }
+      const event = parseServerEvent(data.toString());
+      if (event) this.listener?.frame({ kind: 'event', event });
+    });
+    ws.on('pong', () => {
+      this.pongWaiter?.(true);
+      this.pongWaiter = undefined;
+    });
+    ws.on('close', (code: number, reason: Buffer) => {
+      this.dead = true;
+      this.pongWaiter?.(false);
+      this.listener?.closed(code, reason.toString());
+      for (const callback of this.closeCallbacks.splice(0)) callback();
+    });
+    ws.on('error', () => {}); // 'close' follows every error
+  }
+
+  /** Open a socket within `timeoutMs`; rejects with DeadlineExceededError, an auth error, or a network error. */
+  static open(url: string, headers: Record<string, string>, timeoutMs: number, signal?: AbortSignal): Promise<DashScopeConnection> {
+    return new Promise((resolve, reject) => {
+      if (signal?.aborted) return reject(new SynthesisCancelledError());
+      const ws = new WebSocket(url, { headers, perMessageDeflate: false });
+      let settled = false;
+      const settle = (error?: unknown) => {
+        if (settled) return;
+        settled = true;
+        clearTimeout(timer);
+        signal?.removeEventListener('abort', onAbort);
+        if (!error) return resolve(new DashScopeConnection(ws, url));
+        ws.removeAllListeners('open');
+        ws.on('error', () => {});
+        if (ws.readyState !== WebSocket.CLOSED) ws.terminate();
+        reject(error);
+      };
+      const onAbort = () => settle(new SynthesisCancelledError());
+      const timer = setTimeout(() => settle(new DeadlineExceededError('connect', timeoutMs, url)), timeoutMs);
+      signal?.addEventListener('abort', onAbort, { once: true });
+      ws.once('open', () => settle());
+      ws.once('error', (error) => settle(new EngineError('connect_failed', `cannot connect to ${url}: ${error.message}`, true, { cause: error })));
+      ws.once('unexpected-response', (request, response) => {
+        const chunks: Buffer[] = [];
+        let size = 0;
+        response.on('data', (chunk: Buffer) => {
+          size += chunk.length;
+          if (size <= MAX_ERROR_BODY_BYTES) chunks.push(chunk);
+        });
+        const finish = () => {
+          settle(handshakeError(response.statusCode ?? 0, Buffer.concat(chunks).toString()));
+          request.destroy();
+        };
+        response.once('end', finish);
+        response.once('error', finish);
+      });
+    });
+  }
+
+  /** Open and not known to be dead: safe to hand to a task. */
+  get usable(): boolean {
+    return !this.dead && this.ws.readyState === WebSocket.OPEN;
+  }
+
+  attach(listener: ConnectionListener): void {
+    this.listener = listener;
+    this.aligner = new Pcm16Aligner();
+  }
+
+  detach(): void {
+    this.listener = undefined;
+  }
+
+  send(text: string): void {
+    this.lastUsedMs = Date.now();
+    this.ws.send(text);
+  }
+
+  onClose(callback: () => void): void {
+    if (this.ws.readyState === WebSocket.CLOSED) callback();
+    else this.closeCallbacks.push(callback);
+  }
+
+  /** Resolves true when a pong comes back within `timeoutMs`; a miss marks the socket dead. */
+  ping(timeoutMs: number): Promise<boolean> {
+    if (!this.usable) return Promise.resolve(false);
+    return new Promise((resolve) => {
+      const timer = setTimeout(() => {
+        this.pongWaiter = undefined;
+        this.dead = true;
+        resolve(false);
+      }, timeoutMs);
+      this.pongWaiter = (alive) => {
+        clearTimeout(timer);
+        resolve(alive);
+      };
+      this.ws.ping();
+    });
+  }
+
+  /** Close now (a close frame, then a hard cut if the server does not answer); resolves once closed. */
+  close(reason = 'done'): Promise<void> {
+    return new Promise((resolve) => {
+      this.dead = true;
+      this.onClose(resolve);
+      if (this.ws.readyState === WebSocket.CLOSED) return;
+      const cut = setTimeout(() => this.ws.terminate(), CLOSE_WAIT_MS);
+      this.onClose(() => clearTimeout(cut));
+      this.ws.close(1000, reason);
+    });
+  }
+}

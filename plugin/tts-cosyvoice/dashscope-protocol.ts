@@ -1,0 +1,120 @@
+/**
+ * DashScope duplex WebSocket messages for CosyVoice: the client's run-task / continue-task /
+ * finish-task, and the server's events (binary frames are audio, handled by the connection).
+ */
+import { randomUUID } from 'node:crypto';
+
+export interface SynthesisParameters {
+  model: string;
+  voice: string;
+  sampleRateHz: number;
+  volume: number;
+  rate: number;
+  pitch: number;
+}
+
+export interface DashScopeWord {
+  text: string;
+  begin_index: number;
+  end_index: number;
+  /** ms */
+  begin_time: number;
+  /** ms */
+  end_time: number;
+}
+
+export type ServerEvent =
+  | { event: 'task-started'; taskId: string }
+  | {
+      event: 'result-generated';
+      taskId: string;
+      type: string;
+      sentenceIndex: number | undefined;
+      words: DashScopeWord[];
+      originalText: string | undefined;
+    }
+  | { event: 'task-finished'; taskId: string }
+  | { event: 'task-failed'; taskId: string; errorCode: string; errorMessage: string };
+
+/** A task id: 32 hex digits. */
+export function newTaskId(): string {
+  return randomUUID().replaceAll('-', '');
+}
+
+const header = (action: string, taskId: string) => ({ action, task_id: taskId, streaming: 'duplex' });
+
+export function runTaskMessage(taskId: string, p: SynthesisParameters): string {
+  return JSON.stringify({
+    header: header('run-task', taskId),
+    payload: {
+      task_group: 'audio',
+      task: 'tts',
+      function: 'SpeechSynthesizer',
+      model: p.model,
+      parameters: {
+        text_type: 'PlainText',
+        voice: p.voice,
+        format: 'pcm',
+        sample_rate: p.sampleRateHz,
+        volume: p.volume,
+        rate: p.rate,
+        pitch: p.pitch,
+        word_timestamp_enabled: true,
+      },
+      input: {},
+    },
+  });
+}
+
+export function continueTaskMessage(taskId: string, text: string): string {
+  return JSON.stringify({ header: header('continue-task', taskId), payload: { input: { text } } });
+}
+
+export function finishTaskMessage(taskId: string): string {
+  return JSON.stringify({ header: header('finish-task', taskId), payload: { input: {} } });
+}
+
+type Json = Record<string, unknown>;
+const object = (v: unknown): Json => (typeof v === 'object' && v !== null ? (v as Json) : {});
+const isWord = (w: unknown): w is DashScopeWord => {
+  const o = object(w);
+  return typeof o.text === 'string' && typeof o.begin_time === 'number' && typeof o.end_time === 'number';
+};
+
+/** Parse a server text frame; undefined for anything that is not a known event. */
+export function parseServerEvent(text: string): ServerEvent | undefined {
+  let message: Json;
+  try {
+    message = object(JSON.parse(text));
+  } catch {
+    return undefined;
+  }
+  const head = object(message.header);
+  const taskId = typeof head.task_id === 'string' ? head.task_id : '';
+  switch (head.event) {
+    case 'task-started':
+    case 'task-finished':
+      return { event: head.event, taskId };
+    case 'task-failed':
+      return {
+        event: 'task-failed',
+        taskId,
+        errorCode: typeof head.error_code === 'string' ? head.error_code : 'unknown',
+        errorMessage: typeof head.error_message === 'string' ? head.error_message : '',
+      };
+    case 'result-generated': {
+      const output = object(object(message.payload).output);
+      const sentence = object(output.sentence);
+      return {
+        event: 'result-generated',
+        taskId,
+        type: typeof output.type === 'string' ? output.type : '',
+        sentenceIndex: typeof sentence.index === 'number' ? sentence.index : undefined,
+        words: Array.isArray(sentence.words) ? sentence.words.filter(isWord) : [],
+        originalText: typeof output.original_text === 'string' ? output.original_text : undefined,
+      };
+    }
+    default:
+      return undefined;
+  }
+}

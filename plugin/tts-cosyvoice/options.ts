@@ -1,0 +1,156 @@
+/**
+ * Options of the CosyVoice cloud engine, their defaults, and their validation (a bad value
+ * is a ConfigError at start-up with a message naming the setting, not a failure per request).
+ */
+import { ConfigError } from '../../server/src/core/errors.ts';
+import { type Logger, silentLogger } from '../../server/src/core/logger.ts';
+import { DEFAULT_CIRCUIT_BREAKER } from '../../server/src/core/resilience/circuit-breaker.ts';
+import { type EngineMetrics, noopEngineMetrics } from '../../server/src/core/resilience/engine-metrics.ts';
+import { DEFAULT_RETRY, type RetryPolicy } from '../../server/src/core/resilience/resilient-stream.ts';
+import type { UpstreamLimiter } from '../../server/src/core/resilience/upstream-limiter.ts';
+import type { WordTimeBase } from './word-clock.ts';
+
+export const DASHSCOPE_SAMPLE_RATES_HZ = [8000, 16000, 22050, 24000, 44100, 48000] as const;
+
+export interface CosyVoiceDeadlines {
+  /** DNS + TCP + TLS + WebSocket upgrade of a cold connection. */
+  connectMs: number;
+  /** run-task → task-started. */
+  taskStartedMs: number;
+  /** First continue-task → first audio packet. */
+  firstAudioMs: number;
+  /** Longest gap between audio packets once audio flows. */
+  stallMs: number;
+}
+
+export interface CosyVoicePoolOptions {
+  /** Warm sockets kept open on the preferred endpoint. */
+  minIdle: number;
+  /** Idle sockets kept at most (returned ones beyond this are closed). */
+  maxIdle: number;
+  /** Replace an idle socket after this long, before the server's 23 s idle timeout. */
+  idleRenewMs: number;
+  /** Ping idle sockets this often; a socket that misses a pong is replaced. */
+  pingIntervalMs: number;
+  pongTimeoutMs: number;
+}
+
+export interface CosyVoiceEngineOptions {
+  apiKey: string;
+  /** DashScope WebSocket URLs, tried in order (COSYVOICE_URL may be a comma list). */
+  urls: readonly string[];
+  /** Optional X-DashScope-WorkSpace header. */
+  workspace?: string;
+  model?: string;
+  voice?: string;
+  sampleRateHz?: number;
+  /** 0–100. */
+  volume?: number;
+  /** Speaking rate 0.5–2. */
+  rate?: number;
+  /** 0.5–2. */
+  pitch?: number;
+  /** The account's task submission quota per second; the relay uses 80% of it. */
+  tasksPerS?: number;
+  /** The account's concurrent task quota; the relay uses 80% of it (at least 1). */
+  maxConcurrency?: number;
+  /** Shared limiter (e.g. Redis-backed); replaces the local one built from the quotas. */
+  limiter?: UpstreamLimiter;
+  pool?: Partial<CosyVoicePoolOptions>;
+  deadlines?: Partial<CosyVoiceDeadlines>;
+  retry?: Partial<RetryPolicy>;
+  breaker?: Partial<{ failureThreshold: number; openMs: number }>;
+  /** Whether word times count from the task's or the sentence's first sample; 'auto' detects it. */
+  wordTimeBase?: WordTimeBase;
+  /** Engine name in logs and metrics (default "cosyvoice"). */
+  name?: string;
+  logger?: Logger;
+  metrics?: EngineMetrics;
+  /** Random source for backoff jitter (tests pass a fixed one). */
+  random?: () => number;
+}
+
+export interface ResolvedCosyVoiceOptions {
+  apiKey: string;
+  urls: readonly string[];
+  workspace: string | undefined;
+  model: string;
+  voice: string;
+  sampleRateHz: number;
+  volume: number;
+  rate: number;
+  pitch: number;
+  tasksPerS: number;
+  maxConcurrency: number;
+  limiter: UpstreamLimiter | undefined;
+  pool: CosyVoicePoolOptions;
+  deadlines: CosyVoiceDeadlines;
+  retry: RetryPolicy;
+  breaker: { failureThreshold: number; openMs: number };
+  wordTimeBase: WordTimeBase;
+  name: string;
+  logger: Logger;
+  metrics: EngineMetrics;
+  random: () => number;
+}
+
+/**
+ * Phase deadlines. The seed article's 300 ms first packet is below the ~500 ms DashScope
+ * documents for a reused connection, so the default first-audio deadline leaves room for it.
+ */
+export const DEFAULT_DEADLINES: CosyVoiceDeadlines = { connectMs: 1000, taskStartedMs: 600, firstAudioMs: 800, stallMs: 1500 };
+
+export const DEFAULT_POOL: CosyVoicePoolOptions = {
+  minIdle: 2,
+  maxIdle: 4,
+  idleRenewMs: 20_000,
+  pingIntervalMs: 5_000,
+  pongTimeoutMs: 2_000,
+};
+
+function check(condition: boolean, message: string): void {
+  if (!condition) throw new ConfigError(`cosyvoice: ${message}`);
+}
+
+const inRange = (value: number, min: number, max: number) => Number.isFinite(value) && value >= min && value <= max;
+
+export function resolveCosyVoiceOptions(options: CosyVoiceEngineOptions): ResolvedCosyVoiceOptions {
+  const pool = { ...DEFAULT_POOL, ...options.pool };
+  const resolved: ResolvedCosyVoiceOptions = {
+    apiKey: options.apiKey?.trim() ?? '',
+    urls: options.urls.map((u) => u.trim()).filter(Boolean),
+    workspace: options.workspace,
+    model: options.model ?? 'cosyvoice-v2',
+    voice: options.voice ?? 'longxiaochun_v2',
+    sampleRateHz: options.sampleRateHz ?? 24_000,
+    volume: options.volume ?? 50,
+    rate: options.rate ?? 1,
+    pitch: options.pitch ?? 1,
+    tasksPerS: options.tasksPerS ?? 3,
+    maxConcurrency: options.maxConcurrency ?? 3,
+    limiter: options.limiter,
+    pool: { ...pool, maxIdle: Math.max(pool.maxIdle, pool.minIdle) },
+    deadlines: { ...DEFAULT_DEADLINES, ...options.deadlines },
+    retry: { ...DEFAULT_RETRY, ...options.retry },
+    breaker: { ...DEFAULT_CIRCUIT_BREAKER, ...options.breaker },
+    wordTimeBase: options.wordTimeBase ?? 'auto',
+    name: options.name ?? 'cosyvoice',
+    logger: options.logger ?? silentLogger,
+    metrics: options.metrics ?? noopEngineMetrics,
+    random: options.random ?? Math.random,
+  };
+  check(resolved.apiKey.length > 0, 'COSYVOICE_API_KEY is required for the cloud engine');
+  check(resolved.urls.length > 0, 'COSYVOICE_URL must list at least one wss:// URL');
+  for (const url of resolved.urls) check(/^wss?:\/\/[^\s/]+/u.test(url), `COSYVOICE_URL entry "${url}" is not a ws:// or wss:// URL`);
+  check((DASHSCOPE_SAMPLE_RATES_HZ as readonly number[]).includes(resolved.sampleRateHz), `sample rate must be one of ${DASHSCOPE_SAMPLE_RATES_HZ.join(', ')} Hz`);
+  check(Number.isInteger(resolved.volume) && inRange(resolved.volume, 0, 100), 'volume must be an integer 0-100');
+  check(inRange(resolved.rate, 0.5, 2), 'rate must be 0.5-2');
+  check(inRange(resolved.pitch, 0.5, 2), 'pitch must be 0.5-2');
+  check(resolved.tasksPerS > 0, 'COSYVOICE_TASKS_PER_S must be > 0');
+  check(Number.isInteger(resolved.maxConcurrency) && resolved.maxConcurrency >= 1, 'COSYVOICE_MAX_CONCURRENCY must be an integer >= 1');
+  check(Number.isInteger(pool.minIdle) && pool.minIdle >= 0, 'pool.minIdle must be an integer >= 0');
+  check(pool.idleRenewMs > 0 && pool.pingIntervalMs > 0 && pool.pongTimeoutMs > 0, 'pool intervals must be > 0 ms');
+  for (const [phase, ms] of Object.entries(resolved.deadlines)) check(ms > 0, `deadline ${phase} must be > 0 ms`);
+  check(resolved.retry.maxAttempts >= 1, 'retry.maxAttempts must be >= 1');
+  return resolved;
+}

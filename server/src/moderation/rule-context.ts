@@ -1,0 +1,39 @@
+/** What every moderation rule works on and is given. */
+import type { ChatRole, PaidAmount } from '../core/source.ts';
+import type { CaptionSourceName } from '../core/types.ts';
+import type { ModerationSettings } from './settings.ts';
+
+/** The fields moderation reads; SourceCaption (and anything shaped like it) qualifies. */
+export interface ModerationInput {
+  text: string;
+  user: string;
+  userId?: string;
+  source: CaptionSourceName;
+  roles: readonly ChatRole[];
+  paidAmount?: PaidAmount;
+  lang?: string;
+  /** How to say the user's name; set by the spoken-names rule. */
+  spokenName?: string;
+}
+
+export type DropReason =
+  | 'denied-user'
+  | 'role'
+  | 'banned-word'
+  | 'empty'
+  | 'user-queue-full'
+  | 'cooldown'
+  | 'duplicate';
+
+export type OnDrop = (reason: DropReason, event: ModerationInput) => void;
+
+export interface RuleContext {
+  /** The settings in force now (read per event, so changes apply at once). */
+  settings(): ModerationSettings;
+  onDrop: OnDrop;
+  nowMs(): number;
+  /** Readouts of this user waiting in the queue now. */
+  queuedCount(user: string): number;
+  /** Cap on users/texts remembered by the cooldown and duplicate rules (each). */
+  maxTrackedKeys: number;
+}

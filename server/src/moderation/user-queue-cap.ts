@@ -1,0 +1,14 @@
+/** A user may have at most `maxQueuedPerUser` readouts waiting; privileged users are exempt. */
+import type { MonoTypeOperatorFunction } from 'rxjs';
+import { privilegeCheck } from './privilege.ts';
+import type { ModerationInput, RuleContext } from './rule-context.ts';
+import { dropWhen } from './rule-kit.ts';
+
+export function userQueueCap<T extends ModerationInput>(ctx: RuleContext): MonoTypeOperatorFunction<T> {
+  const privileged = privilegeCheck(ctx);
+  return dropWhen(
+    ctx,
+    'user-queue-full',
+    (event, s) => s.maxQueuedPerUser > 0 && !privileged(event) && ctx.queuedCount(event.user) >= s.maxQueuedPerUser,
+  );
+}
