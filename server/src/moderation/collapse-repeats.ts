@@ -20,8 +20,14 @@ export function collapseRepeats<T extends ModerationInput>(ctx: RuleContext): Mo
   return mapText(ctx, (text, _event, s) => {
     if (!s.repeats.enabled) return text;
     const { maxCharRepeats, maxWordRepeats } = s.repeats;
-    return text
-      .replace(words(maxWordRepeats), (_m, word: string) => Array<string>(maxWordRepeats).fill(word).join(' '))
-      .replace(units(maxCharRepeats), (match, unit: string) => (DIGITS.test(unit) ? match : unit.repeat(maxCharRepeats)));
+    const wordRe = words(maxWordRepeats);
+    const unitRe = units(maxCharRepeats);
+    let out = text;
+    // test() first: most messages have no repeats, and a bare test is cheaper than replace().
+    wordRe.lastIndex = 0;
+    if (wordRe.test(out)) out = out.replace(wordRe, (_m, word: string) => Array<string>(maxWordRepeats).fill(word).join(' '));
+    unitRe.lastIndex = 0;
+    if (unitRe.test(out)) out = out.replace(unitRe, (match, unit: string) => (DIGITS.test(unit) ? match : unit.repeat(maxCharRepeats)));
+    return out;
   });
 }

@@ -6,7 +6,7 @@ import type { HistoryEntry } from '../core/history.ts';
 import type { CaptionEvent, TimedWord, Utterance, UtteranceState } from '../core/types.ts';
 import { toHistoryEntry, toUtterance, type UtteranceRow } from './rows.ts';
 import { guardStorage, openDatabase } from './sqlite.ts';
-import { prepareStatements } from './statements.ts';
+import { prepareStatements, type Statements } from './statements.ts';
 
 export type DurableQueueOptions = ({ dataDir: string } | { path: string }) & {
   /** Enqueue answers QueueFullError once this many readouts are queued, synthesizing or playing. */
@@ -24,7 +24,8 @@ export interface EnqueueResult {
   duplicate: boolean;
 }
 
-type ActiveState = 'queued' | 'synthesizing' | 'playing';
+/** States an utterance can be skipped or dropped from. */
+export type ActiveState = 'queued' | 'synthesizing' | 'playing';
 
 interface Finished {
   previous: ActiveState;
@@ -53,7 +54,7 @@ export class DurableQueue {
   private insertsSincePrune = 0;
   private readonly retryAfterS: number;
   private readonly now: () => number;
-  private readonly sql;
+  private readonly sql: Statements;
   private readonly enqueueTx: (event: CaptionEvent, dedupeWindowMs: number) => EnqueueResult;
   private readonly finishTx: (id: string, state: 'skipped' | 'dropped', reason: string) => Finished | undefined;
 
@@ -65,13 +66,22 @@ export class DurableQueue {
     this.now = options.now ?? Date.now;
     this.changes$ = this.changes.asObservable();
     this.db = openDatabase('path' in options ? options.path : join(options.dataDir, 'relay.db'));
-    this.sql = guardStorage('prepare', () => prepareStatements(this.db));
-    this.enqueueTx = this.db.transaction((event, dedupeWindowMs) => this.insertUnlessFullOrDuplicate(event, dedupeWindowMs));
-    this.finishTx = this.db.transaction((id, state, reason) => this.finishIfActive(id, state, reason));
-    guardStorage('prune', () => this.sql.prune.run(this.historyLimit));
+    try {
+      this.sql = guardStorage('prepare', () => prepareStatements(this.db));
+      this.enqueueTx = this.db.transaction((event, windowMs) => this.insertUnlessFullOrDuplicate(event, windowMs));
+      this.finishTx = this.db.transaction((id, state, reason) => this.finishIfActive(id, state, reason));
+      guardStorage('prune', () => this.sql.prune.run(this.historyLimit));
+    } catch (error) {
+      this.db.close();
+      throw error;
+    }
   }
 
-  /** Accepts a caption: committed to disk before this returns. Throws QueueFullError, StorageError. */
+  /**
+   * Accepts a caption: committed to disk before this returns. With `dedupeWindowMs`, the same
+   * text+user received (by `receivedAtMs`) within the window and not dropped returns the first
+   * one with `duplicate: true`, even when the queue is full. Throws QueueFullError, StorageError.
+   */
   enqueue(event: CaptionEvent, options: { dedupeWindowMs?: number } = {}): EnqueueResult {
     const dedupeWindowMs = options.dedupeWindowMs ?? 0;
     const result = guardStorage('enqueue', () => this.enqueueTx(event, dedupeWindowMs));

@@ -12,6 +12,8 @@ interface NewRow extends Omit<CaptionEvent, 'voice' | 'lang'> {
   updatedAtMs: number;
 }
 
+export type Statements = ReturnType<typeof prepareStatements>;
+
 /** Every statement the queue runs, prepared once. */
 export function prepareStatements(db: Database.Database) {
   return {
@@ -54,7 +56,7 @@ export function prepareStatements(db: Database.Database) {
     ),
     history: db.prepare<[number, number], UtteranceRow>(
       `SELECT * FROM (
-         SELECT * FROM utterances WHERE state IN ${FINAL} AND updated_at_ms >= ?
+         SELECT * FROM utterances INDEXED BY utterances_final WHERE state IN ${FINAL} AND updated_at_ms >= ?
          ORDER BY updated_at_ms DESC, seq DESC LIMIT ?
        ) ORDER BY updated_at_ms, seq`,
     ),
@@ -63,7 +65,7 @@ export function prepareStatements(db: Database.Database) {
     ),
     prune: db.prepare<[number]>(
       `DELETE FROM utterances WHERE seq IN (
-         SELECT seq FROM utterances WHERE state IN ${FINAL} ORDER BY updated_at_ms DESC, seq DESC LIMIT -1 OFFSET ?
+         SELECT seq FROM utterances INDEXED BY utterances_final WHERE state IN ${FINAL} ORDER BY updated_at_ms DESC, seq DESC LIMIT -1 OFFSET ?
        )`,
     ),
   };

@@ -86,6 +86,8 @@ export interface FakeDashScope {
   blackholeIdleConnections(): number;
   /** Run-task messages received, in order (for assertions on fields). */
   readonly runTaskLog: RunTask[];
+  /** Text of every continue-task, by task id, in order. */
+  readonly textLog: Map<string, string[]>;
   close(): Promise<void>;
 }
 
@@ -138,6 +140,7 @@ export async function startFakeDashScope(options: FakeDashScopeOptions = {}): Pr
     events: [],
   };
   const runTaskLog: RunTask[] = [];
+  const textLog = new Map<string, string[]>();
   const taskFaults = new FaultQueue<TaskFault>();
   const connectionFaults = new FaultQueue<ConnectionFault>();
   const connections = new Set<Connection>();
@@ -214,7 +217,7 @@ export async function startFakeDashScope(options: FakeDashScopeOptions = {}): Pr
     runTaskLog.push(run);
     log(c.id, 'run-task', run.taskId);
     if (c.task) return refuse(c, run.taskId, 'InvalidParameter', 'a task is already running on this connection');
-    const faults = taskFaults.drain();
+    const faults = taskFaults.takeOnePerKind();
     const failure = faults.find((f) => f.kind === 'task-failed');
     if (faults.some((f) => f.kind === 'rate-limit') || !withinRate(run.model)) {
       return refuse(c, run.taskId, 'Throttling.RateQuota', 'Requests rate limit exceeded, please try again later.');
@@ -267,6 +270,7 @@ export async function startFakeDashScope(options: FakeDashScopeOptions = {}): Pr
     if (message.action === 'continue-task') {
       stats.continueTasks += 1;
       log(c.id, 'continue-task', message.taskId, String(message.text.length));
+      textLog.set(message.taskId, [...(textLog.get(message.taskId) ?? []), message.text]);
       return task.continueWith(message.text);
     }
     stats.finishTasks += 1;
@@ -318,6 +322,7 @@ export async function startFakeDashScope(options: FakeDashScopeOptions = {}): Pr
     stats,
     network,
     runTaskLog,
+    textLog,
     injectTaskFault: (fault, times = 1) => taskFaults.add(fault, times),
     injectConnectionFault: (fault, times = 1) => connectionFaults.add(fault, times),
     dropIdleConnections() {

@@ -32,8 +32,9 @@ export class FaultQueue<F extends { kind: string }> {
     return index < 0 ? undefined : (this.queue.splice(index, 1)[0] as Extract<F, { kind: K }>);
   }
 
-  /** Take every queued fault (a task takes all its faults when it starts). */
-  drain(): F[] {
-    return this.queue.splice(0);
+  /** Take the first queued fault of each kind (a task takes its faults when it starts). */
+  takeOnePerKind(): F[] {
+    const kinds = [...new Set(this.queue.map((f) => f.kind))] as F['kind'][];
+    return kinds.map((kind) => this.take(kind)!);
   }
 }

@@ -33,26 +33,30 @@ export function splitWords(text: string): Word[] {
   });
 }
 
-/** Split a piece longer than `maxLength` at soft breaks (commas, spaces), else hard. */
+/** Split a piece longer than `maxLength` at soft breaks (commas, spaces), else hard. `lengthOf` must be additive. */
 function splitLong(piece: string, maxLength: number, lengthOf: (s: string) => number): string[] {
   if (lengthOf(piece) <= maxLength) return [piece];
   const parts: string[] = [];
   let current = '';
-  const push = (fragment: string) => {
-    if (current && lengthOf(current + fragment) > maxLength) {
+  let currentLength = 0;
+  const push = (fragment: string, length: number) => {
+    if (currentLength + length > maxLength && current) {
       parts.push(current);
       current = '';
+      currentLength = 0;
     }
-    if (lengthOf(fragment) <= maxLength) current += fragment;
-    else for (const char of fragment) push(char);
+    if (length <= maxLength) {
+      current += fragment;
+      currentLength += length;
+    } else for (const char of fragment) push(char, lengthOf(char));
   };
   let last = 0;
-  for (const match of piece.matchAll(SOFT_BREAK)) {
-    const end = match.index + match[0].length;
-    push(piece.slice(last, end));
+  const fragments = [...piece.matchAll(SOFT_BREAK)].map((m) => m.index + m[0].length).concat(piece.length);
+  for (const end of fragments) {
+    const fragment = piece.slice(last, end);
+    push(fragment, lengthOf(fragment));
     last = end;
   }
-  push(piece.slice(last));
   if (current) parts.push(current);
   return parts;
 }
@@ -60,7 +64,7 @@ function splitLong(piece: string, maxLength: number, lengthOf: (s: string) => nu
 /**
  * Sentences of `text`, each keeping its punctuation and trailing whitespace, so joining
  * them gives `text` back. Pieces longer than `maxLength` (as measured by `lengthOf`) are
- * split further. Whitespace-only pieces are merged into the previous sentence.
+ * split further (`lengthOf` must be additive over characters). Whitespace-only pieces are merged into the previous sentence.
  */
 export function splitSentences(
   text: string,

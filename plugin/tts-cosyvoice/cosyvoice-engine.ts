@@ -1,0 +1,131 @@
+/**
+ * The CosyVoice cloud engine (DashScope duplex WebSocket): a warm connection pool per
+ * endpoint, a shared upstream limiter, and the shared retry/failover/circuit-breaker loop
+ * with resume after a mid-stream drop. Fatal refusals (bad key, unknown default voice or
+ * model) make the engine unhealthy with a reason for /healthz.
+ */
+import { defer, EMPTY, Observable, tap, throwError } from 'rxjs';
+import type { TtsEngine } from '../../server/src/core/engine.ts';
+import { EngineError } from '../../server/src/core/errors.ts';
+import { cancelOnAbort } from '../../server/src/core/resilience/cancel-on-abort.ts';
+import { EndpointSet } from '../../server/src/core/resilience/endpoint-set.ts';
+import type { HealthReporting } from '../../server/src/core/resilience/health.ts';
+import { resilientStream$ } from '../../server/src/core/resilience/resilient-stream.ts';
+import { createLocalUpstreamLimiter } from '../../server/src/core/resilience/upstream-limiter.ts';
+import { UtteranceProgress } from '../../server/src/core/resilience/utterance-progress.ts';
+import type { SynthesisOutput, SynthesisRequest } from '../../server/src/core/types.ts';
+import { ConnectionPool } from './connection-pool.ts';
+import { UpstreamRejectedError } from './dashscope-errors.ts';
+import { type CosyVoiceEngineOptions, resolveCosyVoiceOptions } from './options.ts';
+import { synthesisAttempt$ } from './synthesis-attempt.ts';
+import { dashscopeCharCount, MAX_CHARS_PER_TASK } from './text-limits.ts';
+
+export interface CosyVoiceEngine extends TtsEngine, HealthReporting {
+  /** Warm and busy sockets per endpoint. */
+  poolStats(): { url: string; idle: number; busy: number; opening: number }[];
+}
+
+export function createCosyVoiceEngine(engineOptions: CosyVoiceEngineOptions): CosyVoiceEngine {
+  const options = resolveCosyVoiceOptions(engineOptions);
+  const { name, logger, metrics } = options;
+  const log = logger.child({ engine: name });
+  const limiter = options.limiter ?? createLocalUpstreamLimiter({ tasksPerS: options.tasksPerS, maxConcurrency: options.maxConcurrency });
+  const headers: Record<string, string> = { Authorization: `Bearer ${options.apiKey}` };
+  if (options.workspace) headers['X-DashScope-WorkSpace'] = options.workspace;
+  let disabledBy: UpstreamRejectedError | undefined;
+  let closed = false;
+
+  const noteFailure = (error: unknown) => {
+    if (!(error instanceof UpstreamRejectedError) || !error.disablesEngine || disabledBy) return;
+    disabledBy = error;
+    log.error({ code: error.code }, error.message);
+    for (const pool of pools.values()) pool.setMinIdle(0);
+  };
+
+  const pools = new Map(
+    options.urls.map((url) => [
+      url,
+      new ConnectionPool({
+        ...options.pool,
+        url,
+        headers,
+        connectMs: options.deadlines.connectMs,
+        engine: name,
+        logger: log,
+        metrics,
+        onConnectError: noteFailure,
+      }),
+    ]),
+  );
+
+  /** Keep warm sockets on the preferred endpoint only (the first whose circuit is closed). */
+  const updateWarmTargets = () => {
+    if (closed) return;
+    const preferred = endpoints.preferred();
+    for (const [url, pool] of pools) pool.setMinIdle(!disabledBy && url === preferred?.url ? options.pool.minIdle : 0);
+  };
+
+  const endpoints = new EndpointSet(options.urls, {
+    breaker: options.breaker,
+    onStateChange: (endpoint, state) => {
+      metrics.setCircuitState(name, endpoint.url, state);
+      log.warn({ url: endpoint.url, state }, `circuit ${state}`);
+      updateWarmTargets();
+    },
+  });
+  updateWarmTargets();
+
+  const deps = { options, limiter, poolFor: (url: string) => pools.get(url)! };
+
+  const synthesize = (request: SynthesisRequest, signal?: AbortSignal): Observable<SynthesisOutput> =>
+    defer(() => {
+      if (closed) return throwError(() => new EngineError('engine_closed', `${name} is closed`, false));
+      if (disabledBy) return throwError(() => disabledBy);
+      if (!request.text.trim()) return EMPTY;
+      const chars = dashscopeCharCount(request.text);
+      if (chars > MAX_CHARS_PER_TASK) {
+        return throwError(() => new EngineError('text_too_long', `text is ${chars} DashScope characters; one task takes at most ${MAX_CHARS_PER_TASK}`, false));
+      }
+      const voice = request.voice ?? options.voice;
+      const progress = new UtteranceProgress(request.text, options.sampleRateHz);
+      const startedMs = Date.now();
+      let firstAudio = true;
+      return resilientStream$<SynthesisOutput>({
+        engine: name,
+        endpoints,
+        retry: options.retry,
+        attempt$: (context) => synthesisAttempt$(deps, voice, progress, context),
+        isProgress: (output) => output.kind === 'audio',
+        metrics,
+        logger: log.child({ id: request.id }),
+        random: options.random,
+      }).pipe(
+        tap({
+          next: (output) => {
+            if (output.kind !== 'audio' || !firstAudio) return;
+            firstAudio = false;
+            metrics.observeFirstPacketMs(name, 'total', Date.now() - startedMs);
+          },
+          error: noteFailure,
+        }),
+      );
+    }).pipe(cancelOnAbort(signal));
+
+  return {
+    name,
+    sampleRateHz: options.sampleRateHz,
+    synthesize,
+    healthy: () => !closed && !disabledBy && endpoints.anyPermits(),
+    healthReason() {
+      if (closed) return `${name} is closed`;
+      if (disabledBy) return disabledBy.message;
+      if (!endpoints.anyPermits()) return `every ${name} endpoint's circuit is open after repeated failures (${options.urls.join(', ')})`;
+      return undefined;
+    },
+    poolStats: () => [...pools].map(([url, pool]) => ({ url, ...pool.stats() })),
+    async close() {
+      closed = true;
+      await Promise.all([...pools.values()].map((pool) => pool.close()));
+    },
+  };
+}

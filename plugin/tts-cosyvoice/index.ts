@@ -1,0 +1,10 @@
+export { createCosyVoiceEngine, type CosyVoiceEngine } from './cosyvoice-engine.ts';
+export { UpstreamRejectedError } from './dashscope-errors.ts';
+export {
+  type CosyVoiceDeadlines,
+  type CosyVoiceEngineOptions,
+  type CosyVoicePoolOptions,
+  DEFAULT_DEADLINES,
+  DEFAULT_POOL,
+} from './options.ts';
+export type { WordTimeBase } from './word-clock.ts';

@@ -1,0 +1,2 @@
+import { benchModeration } from './moderation.ts';
+console.log(await benchModeration());

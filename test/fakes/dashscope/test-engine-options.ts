@@ -1,0 +1,29 @@
+/** CosyVoice engine options for tests against the fake: every time constant scaled down. */
+import type { CosyVoiceEngineOptions } from '../../../plugin/tts-cosyvoice/options.ts';
+import type { FakeDashScope } from './fake-dashscope-server.ts';
+
+export function testEngineOptions(fakes: FakeDashScope | FakeDashScope[], overrides: Partial<CosyVoiceEngineOptions> = {}): CosyVoiceEngineOptions {
+  const list = Array.isArray(fakes) ? fakes : [fakes];
+  return {
+    apiKey: list[0]!.apiKey,
+    urls: list.map((f) => f.url),
+    sampleRateHz: 16_000,
+    tasksPerS: 1000,
+    maxConcurrency: 100,
+    random: () => 0.5,
+    ...overrides,
+    pool: { minIdle: 1, idleRenewMs: 10_000, pingIntervalMs: 1000, pongTimeoutMs: 200, ...overrides.pool },
+    deadlines: { connectMs: 300, taskStartedMs: 200, firstAudioMs: 200, stallMs: 300, ...overrides.deadlines },
+    retry: { baseDelayMs: 20, maxDelayMs: 80, jitterRatio: 0, ...overrides.retry },
+    breaker: { failureThreshold: 5, openMs: 1000, ...overrides.breaker },
+  };
+}
+
+/** Wait until `condition` holds (polling), or fail after `timeoutMs`. */
+export async function until(condition: () => boolean, timeoutMs = 2000, what = 'condition'): Promise<void> {
+  const deadline = Date.now() + timeoutMs;
+  while (!condition()) {
+    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
+    await new Promise((resolve) => setTimeout(resolve, 5));
+  }
+}
