@@ -97,8 +97,7 @@ describe('ASR ingest', () => {
 
   it('answers malformed lines with an error, logs, and keeps the connection and the ingest alive', async () => {
     const warnings: unknown[] = [];
-    const recording: Logger = { ...silentLogger, warn: (...args: unknown[]) => void warnings.push(args), child: () => recording };
-    const logger = recording;
+    const logger: Logger = { ...silentLogger, warn: (...args: unknown[]) => void warnings.push(args), child: () => logger };
     const base = await startIngest({ logger, maxLineBytes: 64 });
     const ws = await connect(`${base}/ingest/asr?token=s3cret`);
     const cases: [string | Buffer, string][] = [
@@ -117,6 +116,19 @@ describe('ASR ingest', () => {
     ws.send('{"text":"still here","final":true}');
     await expect(event).resolves.toMatchObject({ text: 'still here' });
     expect(ws.readyState).toBe(WebSocket.OPEN);
+  });
+
+  it('closes a connection that sends an oversized frame (1009) and keeps serving others', async () => {
+    const base = await startIngest({ maxLineBytes: 16 });
+    const flooder = await connect(`${base}/ingest/asr?token=s3cret`);
+    const steady = await connect(`${base}/ingest/asr?token=s3cret`);
+    const closed = once(flooder, 'close');
+    flooder.send('x'.repeat(16 * 16 + 1));
+    const [code] = (await closed) as [number];
+    expect(code).toBe(1009);
+    const event = firstValueFrom(ingest.events$);
+    steady.send('{"text":"ok","final":true}');
+    await expect(event).resolves.toMatchObject({ text: 'ok' });
   });
 
   it('rate-limits each connection and says so once', async () => {

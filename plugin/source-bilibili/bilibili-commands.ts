@@ -82,7 +82,7 @@ const RoomBlock = z.object({
   data: z.object({ uid: z.union([z.number(), z.string()]), uname: z.string() }).partial().optional(),
 });
 
-export function superChatMessageId(id: number | string): string {
+function superChatMessageId(id: number | string): string {
   return `sc-${id}`;
 }
 

@@ -49,6 +49,14 @@ describe('bilibili source against a fake danmaku server', () => {
     expect(source.status()).toMatchObject({ connected: true });
   });
 
+  it('drops and reopens a connection whose heartbeats go unanswered', async () => {
+    await fake.close();
+    fake = await startFakeBilibiliLive({ answerHeartbeats: false });
+    start({ heartbeatIntervalMs: 20 });
+    await until(() => fake.connectionCount() >= 2);
+    expect(source.status().lastError).toMatch(/nothing received/u);
+  });
+
   it.each(['zlib', 'brotli', 'none'] as const)('decodes %s bodies with several commands each', async (compression) => {
     start({ triggers: { minGiftCny: 10, minSuperChatCny: 30 } });
     await until(() => source.status().connected);

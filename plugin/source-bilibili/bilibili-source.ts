@@ -33,7 +33,7 @@ export interface BilibiliSourceOptions {
 
 const HEARTBEAT_BODY = '[object Object]';
 
-export function authBody(options: BilibiliSourceOptions): string {
+function authBody(options: BilibiliSourceOptions): string {
   return JSON.stringify({
     uid: options.uid ?? 0,
     roomid: options.roomId,

@@ -52,10 +52,11 @@ describe('PRIVMSG triggers', () => {
     expect(e).not.toHaveProperty('paidAmount');
   });
 
-  it('channel-point reward: only configured reward ids', () => {
+  it('channel-point reward: configured reward ids are read, other redemptions are plain chat', () => {
     const line = privmsgLine('chan', viewer, 'read this please', { 'custom-reward-id': 'rw-1' });
     expect(eventOf(line, { rewardIds: ['rw-1'] })).toMatchObject({ kind: 'reward', text: 'read this please' });
-    expect(eventOf(line, { rewardIds: ['other'], allMessages: true })).toBeUndefined();
+    expect(eventOf(line, { rewardIds: ['other'] })).toBeUndefined();
+    expect(eventOf(line, { rewardIds: ['other'], allMessages: true })).toMatchObject({ kind: 'chat' });
   });
 
   it('removes emote ranges before speech', () => {

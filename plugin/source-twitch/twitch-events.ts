@@ -11,7 +11,7 @@ import type { IrcMessage } from './irc-message.ts';
 export interface TwitchTriggers extends ChatTriggers {
   /** Cheers of at least this many bits are read (kind 'bits'); null = off. */
   minBits: number | null;
-  /** Channel-point custom reward ids whose redemption text is read (kind 'reward'). */
+  /** Channel-point custom reward ids whose redemption text is read (kind 'reward'); other redemptions are chat. */
   rewardIds: string[];
   /** Read the message attached to sub/resub notices (kind 'sub'). */
   subs: boolean;
@@ -72,9 +72,7 @@ function fromPrivmsg(msg: IrcMessage, triggers: TwitchTriggers, receivedAtMs: nu
     return { ...caption(msg, text, 'bits', receivedAtMs), paidAmount: { value: bits, currency: 'bits' } };
   }
   const rewardId = msg.tags['custom-reward-id'];
-  if (rewardId !== undefined) {
-    return triggers.rewardIds.includes(rewardId) ? caption(msg, text, 'reward', receivedAtMs) : undefined;
-  }
+  if (rewardId !== undefined && triggers.rewardIds.includes(rewardId)) return caption(msg, text, 'reward', receivedAtMs);
   const chatText = triggeredChatText(text, triggers);
   return chatText === undefined ? undefined : caption(msg, chatText, 'chat', receivedAtMs);
 }

@@ -179,23 +179,25 @@ export function createRelay(opts: RelayOptions): Relay {
     skip,
     health,
     listQueue: (): PanelQueueItem[] =>
-      queue.list({ limit: LIST_LIMIT }).map(({ id, text, user, source, priority, state, reason, receivedAtMs, updatedAtMs }) => ({
-        id,
-        text,
-        user,
-        source,
-        priority,
-        state,
-        reason,
-        receivedAtMs,
-        updatedAtMs,
-      })),
-    playbackStarted(id, _atMs) {
-      const u = queue.get(id);
-      if (!u || !queue.markPlaying(id)) return;
-      const latencyMs = Date.now() - u.receivedAtMs;
-      metrics.firstAudioLatencyMs.observe(latencyMs);
-      log.info({ id, firstAudioMs: latencyMs }, 'playback started');
+      queue
+        .list({ limit: LIST_LIMIT, states: ['playing', 'synthesizing', 'queued', 'played', 'skipped', 'dropped'] })
+        .map(({ id, text, user, source, priority, state, reason, receivedAtMs, updatedAtMs, firstAudioMs }) => ({
+          id,
+          text,
+          user,
+          source,
+          priority,
+          state,
+          reason,
+          receivedAtMs,
+          updatedAtMs,
+          firstAudioMs,
+        })),
+    playbackStarted(id) {
+      const playing = queue.markPlaying(id);
+      if (!playing) return;
+      if (playing.firstAudioMs !== undefined) metrics.firstAudioLatencyMs.observe(playing.firstAudioMs);
+      log.info({ id, firstAudioMs: playing.firstAudioMs }, 'playback started');
     },
     playbackEnded(id) {
       if (queue.markPlayed(id, summaryFields(id))) {

@@ -89,10 +89,13 @@ describe('DELETE /api/queue/:id', () => {
   it('skips a readout mid-utterance: the overlay gets utterance:cancel and the item is skipped', async () => {
     const overlay = relay.overlay();
     await new Promise<void>((resolve) => overlay.on('connect', () => resolve()));
-    const long = Array.from({ length: 8 }, (_, i) => `This is sentence number ${i + 1} of a long readout.`).join(' ');
+    const chunkIds = new Set<string>();
+    overlay.on('audio:chunk', (c) => chunkIds.add(c.id));
+    const long = Array.from({ length: 6 }, (_, i) => `Sentence ${i + 1} of a long readout.`).join(' ');
     const res = await relay.post('/api/captions', { text: long });
+    expect(res.status).toBe(202);
     const { id } = (await res.json()) as { id: string };
-    await new Promise<void>((resolve) => overlay.on('audio:chunk', (c) => c.id === id && resolve()));
+    await expect.poll(() => chunkIds.has(id)).toBe(true);
     const cancelled = new Promise<{ id: string; reason: string }>((resolve) => overlay.on('utterance:cancel', resolve));
     const skip = await fetch(`${relay.url}/api/queue/${id}`, { method: 'DELETE', headers: { authorization: `Bearer ${relay.secrets.token}` } });
     expect(skip.status).toBe(200);

@@ -51,7 +51,7 @@ export interface OverlayClientToServer {
   'overlay:hello': (e: { version: string }) => void;
 }
 
-export interface PanelQueueItem extends Pick<Utterance, 'id' | 'text' | 'user' | 'source' | 'priority' | 'state' | 'reason' | 'receivedAtMs' | 'updatedAtMs'> {}
+export interface PanelQueueItem extends Pick<Utterance, 'id' | 'text' | 'user' | 'source' | 'priority' | 'state' | 'reason' | 'receivedAtMs' | 'updatedAtMs' | 'firstAudioMs'> {}
 
 /** Answer to a panel command: ok, or the same error body the HTTP API uses. */
 export type PanelAck = { ok: true; id?: string } | { ok: false; error: { code: string; message: string } };

@@ -78,7 +78,6 @@ export function createReconnectingSource(options: ReconnectingSourceOptions): Ca
         signal: connection.signal,
         connected: () => {
           connected = true;
-          lastError = undefined;
           onUsable();
           log.info('source connected');
         },

@@ -6,10 +6,10 @@ import type { Observable } from 'rxjs';
 import { RelayError } from './errors.ts';
 import type { CaptionSourceName } from './types.ts';
 
-/** What the chatter is in the channel. Every chatter is at least a 'viewer'. */
-export type ChatRole = 'broadcaster' | 'moderator' | 'vip' | 'subscriber' | 'viewer';
+export const CHAT_ROLES = ['broadcaster', 'moderator', 'vip', 'subscriber', 'viewer'] as const;
 
-export const CHAT_ROLES: readonly ChatRole[] = ['broadcaster', 'moderator', 'vip', 'subscriber', 'viewer'];
+/** What the chatter is in the channel. Every chatter is at least a 'viewer'. */
+export type ChatRole = (typeof CHAT_ROLES)[number];
 
 /**
  * Why the caption exists. 'asr-final' is a finished ASR sentence shown as a subtitle only
@@ -80,6 +80,7 @@ export interface SourceStatus {
   connected: boolean;
   /** Captions and actions emitted in the last 60 s. */
   messagesPerMin: number;
+  /** The most recent connection error (kept after a reconnect; `connected` tells the present). */
   lastError?: string;
 }
 

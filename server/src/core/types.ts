@@ -27,6 +27,8 @@ export interface Utterance extends CaptionEvent {
   /** Why it was skipped/dropped, or how it finished (e.g. "ack-timeout"). */
   reason?: string;
   updatedAtMs: number;
+  /** Caption received → first sample playing in an overlay (set on the playback:start ack). */
+  firstAudioMs?: number;
 }
 
 /** A word on the utterance's audio clock (ms from the utterance's first sample). */

@@ -3,8 +3,9 @@
  * is a working configuration. The API/UI edits a `ModerationSettingsInput` and parses it.
  */
 import { z } from 'zod';
+import { CHAT_ROLES } from '../core/source.ts';
 
-const Role = z.enum(['broadcaster', 'moderator', 'vip', 'subscriber', 'viewer']);
+const Role = z.enum(CHAT_ROLES);
 
 /** A word said instead of something, per language of the message. */
 const SpokenWord = z.object({ en: z.string().min(1), zh: z.string().min(1) });
@@ -67,7 +68,7 @@ export const ModerationSettings = z.object({
   roles: z
     .object({
       /** Who may be read at all ('viewer' = everyone). */
-      allowed: z.array(Role).default(['broadcaster', 'moderator', 'vip', 'subscriber', 'viewer']),
+      allowed: z.array(Role).default([...CHAT_ROLES]),
       /** Roles that skip the role gate, cooldown, per-user cap and duplicate check. */
       bypass: z.array(Role).default(['broadcaster', 'moderator']),
       /** Paid messages (bits, gifts, super chats) skip them too. */

@@ -34,6 +34,11 @@ describe('cutToBudget', () => {
     expect(Array.from(cut).length).toBeGreaterThanOrEqual(7);
   });
 
+  it('cuts Chinese after a nearby punctuation mark or space rather than mid-clause', () => {
+    expect(cutToBudget('大家好，我们今天一起去公园散步', 1_000, 1, rates)).toBe('大家好，');
+    expect(cutToBudget('大家好 我们今天一起去公园散步', 1_000, 1, rates)).toBe('大家好');
+  });
+
   it('counts the character cap in code points', () => {
     expect(cutToBudget('😀😀😀 ab', 4, 100, rates)).toBe('😀😀😀');
   });

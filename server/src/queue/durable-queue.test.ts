@@ -62,9 +62,10 @@ describe('DurableQueue', () => {
       state: 'queued',
       updatedAtMs: 42,
     });
-    expect(queue.markPlaying(utterance.id)).toBe(false);
+    expect(queue.markPlaying(utterance.id)).toBeUndefined();
     expect(queue.takeNext()).toMatchObject({ id: utterance.id, state: 'synthesizing' });
-    expect(queue.markPlaying(utterance.id)).toBe(true);
+    // firstAudioMs = the clock at the playback ack − receivedAtMs (the test clock reads 42).
+    expect(queue.markPlaying(utterance.id)).toMatchObject({ state: 'playing', firstAudioMs: 42 - 1_000 });
     expect(queue.get(utterance.id)?.state).toBe('playing');
     const words = [{ text: 'hi', startMs: 0, endMs: 180 }];
     expect(queue.markPlayed(utterance.id, { durationMs: 200, words })).toBe(true);
@@ -72,7 +73,7 @@ describe('DurableQueue', () => {
     expect(queue.get(utterance.id)?.state).toBe('played');
     expect(queue.countActive()).toBe(0);
     expect(queue.history({ limit: 10 })).toEqual([
-      { ...utterance, state: 'played', playedAtMs: 42, durationMs: 200, words },
+      { ...utterance, state: 'played', playedAtMs: 42, durationMs: 200, words, firstAudioMs: 42 - 1_000 },
     ]);
     expect(queue.get('no-such-id')).toBeUndefined();
   });
@@ -168,7 +169,7 @@ describe('DurableQueue', () => {
     expect(queue.skip(a.id)).toBeUndefined();
     expect(queue.drop(a.id, 'late')).toBeUndefined();
     expect(queue.markPlayed(a.id)).toBe(false);
-    expect(queue.markPlaying(b.id)).toBe(false);
+    expect(queue.markPlaying(b.id)).toBeUndefined();
     expect(queue.skip('no-such-id')).toBeUndefined();
     expect(queue.takeNext()).toBeUndefined();
     expect(queue.get(a.id)?.state).toBe('skipped');

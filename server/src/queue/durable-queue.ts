@@ -95,12 +95,13 @@ export class DurableQueue {
     return row ? this.emitRow(row) : undefined;
   }
 
-  /** synthesizing → playing. False when the item is not synthesizing (skipped, unknown...). */
-  markPlaying(id: string): boolean {
-    const row = guardStorage('mark playing', () => this.sql.markPlaying.get(this.now(), id));
-    if (!row) return false;
-    this.emitRow(row);
-    return true;
+  /**
+   * synthesizing → playing, recording the first-audio latency (now − receivedAtMs).
+   * Undefined when the item is not synthesizing (skipped, unknown, already playing...).
+   */
+  markPlaying(id: string): Utterance | undefined {
+    const row = guardStorage('mark playing', () => this.sql.markPlaying.get({ nowMs: this.now(), id }));
+    return row ? this.emitRow(row) : undefined;
   }
 
   /** synthesizing|playing → played, recording how it ended. False when not in flight. */

@@ -16,6 +16,7 @@ export interface UtteranceRow {
   received_at_ms: number;
   updated_at_ms: number;
   played_at_ms: number | null;
+  first_audio_ms: number | null;
   duration_ms: number | null;
   words_json: string | null;
 }
@@ -34,6 +35,7 @@ export function toUtterance(row: UtteranceRow): Utterance {
   if (row.voice !== null) utterance.voice = row.voice;
   if (row.lang !== null) utterance.lang = row.lang;
   if (row.reason !== null) utterance.reason = row.reason;
+  if (row.first_audio_ms !== null) utterance.firstAudioMs = row.first_audio_ms;
   return utterance;
 }
 

@@ -18,6 +18,7 @@ CREATE TABLE IF NOT EXISTS utterances (
   received_at_ms INTEGER NOT NULL,
   updated_at_ms  INTEGER NOT NULL,
   played_at_ms   INTEGER,
+  first_audio_ms INTEGER,
   duration_ms    REAL,
   words_json     TEXT
 );

@@ -32,8 +32,9 @@ export function prepareStatements(db: Database.Database) {
        WHERE seq = (SELECT seq FROM utterances WHERE state = 'queued' ORDER BY priority DESC, seq LIMIT 1)
        RETURNING *`,
     ),
-    markPlaying: db.prepare<[number, string], UtteranceRow>(
-      `UPDATE utterances SET state = 'playing', updated_at_ms = ? WHERE id = ? AND state = 'synthesizing' RETURNING *`,
+    markPlaying: db.prepare<[{ nowMs: number; id: string }], UtteranceRow>(
+      `UPDATE utterances SET state = 'playing', updated_at_ms = @nowMs, first_audio_ms = @nowMs - received_at_ms
+       WHERE id = @id AND state = 'synthesizing' RETURNING *`,
     ),
     markPlayed: db.prepare<
       [{ id: string; reason: string | null; durationMs: number | null; wordsJson: string | null; nowMs: number }],

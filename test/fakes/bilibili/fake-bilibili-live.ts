@@ -31,7 +31,8 @@ export interface FakeBilibiliLive {
 export interface FakeBilibiliLiveOptions {
   /** Auth reply code; 0 = accepted. */
   authCode?: number;
-  popularity?: number;
+  /** false = swallow heartbeats (a half-dead server); default true. */
+  answerHeartbeats?: boolean;
   port?: number;
 }
 
@@ -72,8 +73,9 @@ export async function startFakeBilibiliLive(options: FakeBilibiliLiveOptions = {
     }
     if (operation === 2) {
       heartbeats += 1;
+      if (options.answerHeartbeats === false) return;
       const popularity = Buffer.alloc(4);
-      popularity.writeUInt32BE(options.popularity ?? 5251);
+      popularity.writeUInt32BE(5251);
       ws.send(bilibiliPacket(3, 1, popularity));
     }
   };

@@ -48,7 +48,7 @@ interface Waiter {
 export function createLocalUpstreamLimiter(options: LocalUpstreamLimiterOptions): LocalUpstreamLimiter {
   const utilization = options.utilization ?? 0.8;
   const ratePerS = options.tasksPerS * utilization;
-  const concurrency = Math.max(1, Math.floor(options.maxConcurrency * utilization));
+  const concurrency = Math.max(1, Math.floor(options.maxConcurrency * utilization + 1e-9));
   const maxWaiting = options.maxWaiting ?? 256;
   const bucket = new TokenBucket(ratePerS, options.burst ?? 1, options.now);
   const queue: Waiter[] = [];

@@ -1,0 +1,106 @@
+import { concat, delay, lastValueFrom, map, NEVER, Observable, of, throwError, timer, toArray } from 'rxjs';
+import { describe, expect, it } from 'vitest';
+import type { TtsEngine } from '../engine.ts';
+import { EngineError } from '../errors.ts';
+import type { SynthesisOutput } from '../types.ts';
+import { createFallbackEngine } from './fallback-engine.ts';
+import { createInMemoryEngineMetrics } from './in-memory-engine-metrics.ts';
+
+const audio = (samples: number[], sampleRateHz = 16_000): SynthesisOutput => ({
+  kind: 'audio',
+  pcm: new Uint8Array(Int16Array.from(samples).buffer),
+  sampleRateHz,
+});
+const cue: SynthesisOutput = { kind: 'cue', words: [{ text: 'hi', startMs: 0, endMs: 10 }], timing: 'engine' };
+
+function stub(name: string, synthesize$: () => Observable<SynthesisOutput>, options: { healthy?: boolean; sampleRateHz?: number } = {}) {
+  let subscriptions = 0;
+  let unsubscriptions = 0;
+  const engine: TtsEngine & { subscriptions: () => number; unsubscriptions: () => number } = {
+    name,
+    sampleRateHz: options.sampleRateHz ?? 16_000,
+    synthesize: () =>
+      new Observable<SynthesisOutput>((subscriber) => {
+        subscriptions += 1;
+        const inner = synthesize$().subscribe(subscriber);
+        return () => {
+          unsubscriptions += 1;
+          inner.unsubscribe();
+        };
+      }),
+    healthy: () => options.healthy ?? true,
+    close: async () => {},
+    subscriptions: () => subscriptions,
+    unsubscriptions: () => unsubscriptions,
+  };
+  return engine;
+}
+
+const speak = (engine: TtsEngine, id = 'r1') => lastValueFrom(engine.synthesize({ id, text: 'hi' }).pipe(toArray()));
+
+describe('createFallbackEngine', () => {
+  it('uses the first engine when it speaks within its budget', async () => {
+    const first = stub('cloud', () => of(audio([1]), cue));
+    const chain = createFallbackEngine([first, stub('local', () => of(audio([9])))], { firstPacketBudgetMs: 100 });
+    expect(await speak(chain)).toEqual([audio([1]), cue]);
+    expect(chain.lastSpokenBy('r1')).toBe('cloud');
+    expect(chain.stats()).toEqual({ spokenBy: { cloud: 1 }, failovers: {} });
+  });
+
+  it('switches when the first engine misses its first-packet budget, cancelling it, and reports who spoke', async () => {
+    const metrics = createInMemoryEngineMetrics();
+    const spoken: unknown[] = [];
+    const slow = stub('cloud', () => concat(of(cue), timer(500).pipe(map(() => audio([1])))));
+    const chain = createFallbackEngine([slow, stub('local', () => of(audio([9]), cue))], {
+      firstPacketBudgetMs: 30,
+      metrics,
+      onSpokenBy: (event) => spoken.push(event),
+    });
+    const startedMs = performance.now();
+    expect(await speak(chain)).toEqual([audio([9]), cue]);
+    expect(performance.now() - startedMs).toBeLessThan(200);
+    expect(slow.unsubscriptions()).toBe(1);
+    expect(chain.lastSpokenBy('r1')).toBe('local');
+    expect(spoken).toEqual([{ requestId: 'r1', engine: 'local', passedOver: ['cloud'] }]);
+    expect(chain.stats().failovers).toEqual({ first_packet_budget: 1 });
+    expect(metrics.failovers).toEqual({ 'cloud->local': 1 });
+  });
+
+  it('switches when the first engine fails before audio', async () => {
+    const failing = stub('cloud', () => throwError(() => new EngineError('deadline_exceeded', 'late', true)));
+    const chain = createFallbackEngine([failing, stub('local', () => of(audio([9])))], { firstPacketBudgetMs: 100 });
+    expect(await speak(chain)).toEqual([audio([9])]);
+    expect(chain.stats().failovers).toEqual({ deadline_exceeded: 1 });
+  });
+
+  it('skips an engine whose circuit is open, and keeps an engine once it has spoken', async () => {
+    const open = stub('cloud', () => of(audio([1])), { healthy: false });
+    const midway = stub('selfhost', () => concat(of(audio([2])), throwError(() => new EngineError('upstream_dropped', 'gone', true))));
+    const last = stub('local', () => of(audio([3])));
+    const chain = createFallbackEngine([open, midway, last], { firstPacketBudgetMs: 100 });
+    await expect(speak(chain)).rejects.toMatchObject({ code: 'upstream_dropped' });
+    expect(open.subscriptions()).toBe(0);
+    expect(last.subscriptions()).toBe(0);
+    expect(chain.lastSpokenBy('r1')).toBe('selfhost');
+    expect(chain.stats().failovers).toEqual({ unhealthy: 1 });
+  });
+
+  it('gives the last engine no budget, and fails with a typed reason when nothing can speak', async () => {
+    const chain = createFallbackEngine([stub('a', () => of(audio([1])).pipe(delay(60)))], { firstPacketBudgetMs: 10 });
+    expect(await speak(chain)).toEqual([audio([1])]);
+    const dead = createFallbackEngine([stub('a', () => NEVER, { healthy: false })], { firstPacketBudgetMs: 10 });
+    await expect(speak(dead)).rejects.toMatchObject({ code: 'no_engine', retryable: false });
+    expect(dead.healthy()).toBe(false);
+    expect(dead.healthReason()).toMatch(/^a: /);
+  });
+
+  it("resamples a fallback engine's audio to the chain's rate", async () => {
+    const chain = createFallbackEngine(
+      [stub('cloud', () => throwError(() => new EngineError('x', 'x', true))), stub('local', () => of(audio([0, 100, 200], 8000)), { sampleRateHz: 8000 })],
+      { firstPacketBudgetMs: 100 },
+    );
+    const [out] = await speak(chain);
+    expect(out).toMatchObject({ kind: 'audio', sampleRateHz: 16_000 });
+    expect([...new Int16Array((out as { pcm: Uint8Array }).pcm.slice().buffer)]).toEqual([0, 50, 100, 150]);
+  });
+});

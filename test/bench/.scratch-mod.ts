@@ -1,2 +1,0 @@
-import { benchModeration } from './moderation.ts';
-console.log(await benchModeration());
