@@ -119,11 +119,11 @@ describe('ASR ingest', () => {
   });
 
   it('closes a connection that sends an oversized frame (1009) and keeps serving others', async () => {
-    const base = await startIngest({ maxLineBytes: 16 });
+    const base = await startIngest({ maxLineBytes: 32 });
     const flooder = await connect(`${base}/ingest/asr?token=s3cret`);
     const steady = await connect(`${base}/ingest/asr?token=s3cret`);
     const closed = once(flooder, 'close');
-    flooder.send('x'.repeat(16 * 16 + 1));
+    flooder.send('x'.repeat(32 * 16 + 1));
     const [code] = (await closed) as [number];
     expect(code).toBe(1009);
     const event = firstValueFrom(ingest.events$);

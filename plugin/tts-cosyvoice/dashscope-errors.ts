@@ -4,19 +4,7 @@
  * (backed off), and server or network trouble (retried, failed over).
  */
 import { EngineError } from '../../server/src/core/errors.ts';
-import { UpstreamThrottledError } from '../../server/src/core/resilience/resilience-errors.ts';
-
-/** The upstream refused us for a reason retrying cannot fix. */
-export class UpstreamRejectedError extends EngineError {
-  constructor(
-    code: string,
-    message: string,
-    /** True when every request would fail the same way (bad key, default model/voice): the engine is unhealthy. */
-    readonly disablesEngine: boolean,
-  ) {
-    super(code, message, false);
-  }
-}
+import { UpstreamRejectedError, UpstreamThrottledError } from '../../server/src/core/resilience/resilience-errors.ts';
 
 export interface FailureContext {
   model: string;

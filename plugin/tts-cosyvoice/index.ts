@@ -1,5 +1,4 @@
 export { createCosyVoiceEngine, type CosyVoiceEngine } from './cosyvoice-engine.ts';
-export { UpstreamRejectedError } from './dashscope-errors.ts';
 export {
   type CosyVoiceDeadlines,
   type CosyVoiceEngineOptions,

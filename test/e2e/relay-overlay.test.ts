@@ -32,7 +32,7 @@ beforeAll(async () => {
   relay = await startHarness();
   browser = await launchChromium();
   ({ page, console: consoleLog } = await openPage(browser, `${relay.gateway.overlayUrl}&debug=1`, { width: 1920, height: 1080 }));
-  await expect.poll(async () => (await stats())?.connected, { timeout: 10_000 }).toBe(true);
+  await page.waitForFunction(() => window.__overlayStats?.connected === true, undefined, { timeout: 10_000 });
 });
 
 afterAll(async () => {

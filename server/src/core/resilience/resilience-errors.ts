@@ -45,6 +45,18 @@ export class SynthesisCancelledError extends EngineError {
   }
 }
 
+/** The upstream refused us for a reason retrying cannot fix (bad key, unknown model or voice). */
+export class UpstreamRejectedError extends EngineError {
+  constructor(
+    code: string,
+    message: string,
+    /** True when every request would fail the same way: the engine is unhealthy until reconfigured. */
+    readonly disablesEngine: boolean,
+  ) {
+    super(code, message, false);
+  }
+}
+
 /** How the retry loop treats a failed attempt. */
 export type FailureKind = 'fatal' | 'throttled' | 'endpoint';
 
