@@ -11,10 +11,10 @@ import type { Duplex } from 'node:stream';
 import { Subject, type Observable } from 'rxjs';
 import { WebSocketServer, type RawData, type WebSocket } from 'ws';
 import { AuthError, RelayError } from '../../server/src/core/errors.ts';
+import { TokenBucket } from '../../server/src/core/resilience/token-bucket.ts';
 import type { Logger } from '../../server/src/core/logger.ts';
 import { MinuteRate, type SourceEvent, type SourceStatus } from '../../server/src/core/source.ts';
 import { parseAsrLine, type AsrLine } from './asr-line.ts';
-import { LineBudget } from './line-budget.ts';
 
 export const ASR_INGEST_PATH = '/ingest/asr';
 
@@ -85,13 +85,13 @@ export function createAsrIngest(options: AsrIngestOptions): AsrIngest {
 
   wss.on('connection', (ws: WebSocket) => {
     const connection = randomUUID().slice(0, 8);
-    const budget = new LineBudget(options.linesPerSecond ?? 20, options.burstLines ?? 40, nowMs);
+    const budget = new TokenBucket(options.linesPerSecond ?? 20, options.burstLines ?? 40, nowMs);
     let segment = 0;
     let rateLimitToldAtMs = -Infinity;
     log.info({ connection }, 'asr feed connected');
 
     const onLine = (line: string): void => {
-      if (!budget.take()) {
+      if (!budget.tryTake()) {
         if (nowMs() - rateLimitToldAtMs >= 1000) {
           rateLimitToldAtMs = nowMs();
           reject(ws, connection, new RelayError('rate_limited', 'too many lines; slow down', 429));

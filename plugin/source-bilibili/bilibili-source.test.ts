@@ -5,7 +5,7 @@ import type { CaptionSource } from '../../server/src/core/source.ts';
 import { bilibiliCommands, bilibiliPacket, startFakeBilibiliLive, type FakeBilibiliLive } from '../../test/fakes/bilibili/fake-bilibili-live.ts';
 import { createBilibiliSource, type BilibiliSourceOptions } from './bilibili-source.ts';
 
-const FAST_BACKOFF = { initialDelayMs: 10, maxDelayMs: 50, jitter: 0 };
+const FAST_BACKOFF = { baseDelayMs: 10, maxDelayMs: 50, jitterRatio: 0 };
 
 let fake: FakeBilibiliLive;
 let source: CaptionSource;

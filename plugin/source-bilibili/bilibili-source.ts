@@ -4,7 +4,8 @@
  */
 import WebSocket from 'ws';
 import type { Logger } from '../../server/src/core/logger.ts';
-import { createReconnectingSource, type BackoffOptions, type SourceConnection } from '../../server/src/core/reconnecting-source.ts';
+import { createReconnectingSource, type SourceConnection } from '../../server/src/core/reconnecting-source.ts';
+import type { BackoffPolicy } from '../../server/src/core/resilience/backoff.ts';
 import { SourceError, type CaptionSource } from '../../server/src/core/source.ts';
 import { DEFAULT_BILIBILI_TRIGGERS, toSourceEvents, type BilibiliTriggers } from './bilibili-commands.ts';
 import { decodePackets, encodePacket, Operation, type Packet } from './packet.ts';
@@ -26,7 +27,8 @@ export interface BilibiliSourceOptions {
   triggers?: Partial<BilibiliTriggers>;
   /** Default 30 s; a connection silent for two intervals is dropped. */
   heartbeatIntervalMs?: number;
-  backoff?: Partial<BackoffOptions>;
+  /** Reconnect delays; default SOURCE_RECONNECT_BACKOFF (1 s doubling to 60 s). */
+  backoff?: Partial<BackoffPolicy>;
   logger: Logger;
   nowMs?: () => number;
 }

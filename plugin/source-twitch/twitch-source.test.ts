@@ -5,7 +5,7 @@ import type { CaptionSource } from '../../server/src/core/source.ts';
 import { privmsgLine, startFakeTwitchIrc, type FakeTwitchIrc } from '../../test/fakes/twitch/fake-twitch-irc.ts';
 import { createTwitchSource, type TwitchSourceOptions } from './twitch-source.ts';
 
-const FAST_BACKOFF = { initialDelayMs: 10, maxDelayMs: 50, jitter: 0 };
+const FAST_BACKOFF = { baseDelayMs: 10, maxDelayMs: 50, jitterRatio: 0 };
 const isJoin = (line: string): boolean => line === 'JOIN #chan';
 
 let fake: FakeTwitchIrc;

@@ -4,7 +4,8 @@
  */
 import WebSocket from 'ws';
 import type { Logger } from '../../server/src/core/logger.ts';
-import { createReconnectingSource, type BackoffOptions, type SourceConnection } from '../../server/src/core/reconnecting-source.ts';
+import { createReconnectingSource, type SourceConnection } from '../../server/src/core/reconnecting-source.ts';
+import type { BackoffPolicy } from '../../server/src/core/resilience/backoff.ts';
 import { SourceError, type CaptionSource } from '../../server/src/core/source.ts';
 import { parseIrcLine, type IrcMessage } from './irc-message.ts';
 import { DEFAULT_TWITCH_TRIGGERS, toSourceEvent, type TwitchTriggers } from './twitch-events.ts';
@@ -19,7 +20,8 @@ export interface TwitchSourceOptions {
   /** OAuth chat login; without it the source reads anonymously as justinfanNNNNN. */
   auth?: { username: string; oauthToken: string };
   triggers?: Partial<TwitchTriggers>;
-  backoff?: Partial<BackoffOptions>;
+  /** Reconnect delays; default SOURCE_RECONNECT_BACKOFF (1 s doubling to 60 s). */
+  backoff?: Partial<BackoffPolicy>;
   /** How often the client PINGs; a connection silent for two intervals is dropped. Default 60 s. */
   pingIntervalMs?: number;
   logger: Logger;

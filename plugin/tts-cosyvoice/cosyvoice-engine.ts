@@ -9,8 +9,8 @@ import type { TtsEngine } from '../../server/src/core/engine.ts';
 import { EngineError } from '../../server/src/core/errors.ts';
 import { cancelOnAbort } from '../../server/src/core/resilience/cancel-on-abort.ts';
 import { EndpointSet } from '../../server/src/core/resilience/endpoint-set.ts';
+import { EngineHealth } from '../../server/src/core/resilience/engine-health.ts';
 import type { HealthReporting } from '../../server/src/core/resilience/health.ts';
-import { UpstreamRejectedError } from '../../server/src/core/resilience/resilience-errors.ts';
 import { resilientStream$ } from '../../server/src/core/resilience/resilient-stream.ts';
 import { createLocalUpstreamLimiter } from '../../server/src/core/resilience/upstream-limiter.ts';
 import { UtteranceProgress } from '../../server/src/core/resilience/utterance-progress.ts';
@@ -32,16 +32,19 @@ export function createCosyVoiceEngine(engineOptions: CosyVoiceEngineOptions): Co
   const limiter = options.limiter ?? createLocalUpstreamLimiter({ tasksPerS: options.tasksPerS, maxConcurrency: options.maxConcurrency });
   const headers: Record<string, string> = { Authorization: `Bearer ${options.apiKey}` };
   if (options.workspace) headers['X-DashScope-WorkSpace'] = options.workspace;
-  let disabledBy: UpstreamRejectedError | undefined;
-  let closed = false;
-
+  const endpoints = new EndpointSet(options.urls, {
+    breaker: options.breaker,
+    onStateChange: (endpoint, state) => {
+      metrics.setCircuitState(name, endpoint.url, state);
+      log.warn({ url: endpoint.url, state }, `circuit ${state}`);
+      updateWarmTargets();
+    },
+  });
+  const health = new EngineHealth(name, endpoints, log);
+  /** A fatal refusal (e.g. the key, seen while warming up) stops every pool from reconnecting. */
   const noteFailure = (error: unknown) => {
-    if (!(error instanceof UpstreamRejectedError) || !error.disablesEngine || disabledBy) return;
-    disabledBy = error;
-    log.error({ code: error.code }, error.message);
-    for (const pool of pools.values()) pool.setMinIdle(0);
+    if (health.note(error)) for (const pool of pools.values()) pool.setMinIdle(0);
   };
-
   const pools = new Map(
     options.urls.map((url) => [
       url,
@@ -57,30 +60,20 @@ export function createCosyVoiceEngine(engineOptions: CosyVoiceEngineOptions): Co
       }),
     ]),
   );
-
   /** Keep warm sockets on the preferred endpoint only (the first whose circuit is closed). */
   const updateWarmTargets = () => {
-    if (closed) return;
+    if (health.refusal()) return;
     const preferred = endpoints.preferred();
-    for (const [url, pool] of pools) pool.setMinIdle(!disabledBy && url === preferred?.url ? options.pool.minIdle : 0);
+    for (const [url, pool] of pools) pool.setMinIdle(url === preferred?.url ? options.pool.minIdle : 0);
   };
-
-  const endpoints = new EndpointSet(options.urls, {
-    breaker: options.breaker,
-    onStateChange: (endpoint, state) => {
-      metrics.setCircuitState(name, endpoint.url, state);
-      log.warn({ url: endpoint.url, state }, `circuit ${state}`);
-      updateWarmTargets();
-    },
-  });
   updateWarmTargets();
 
   const deps = { options, limiter, poolFor: (url: string) => pools.get(url)! };
 
   const synthesize = (request: SynthesisRequest, signal?: AbortSignal): Observable<SynthesisOutput> =>
     defer(() => {
-      if (closed) return throwError(() => new EngineError('engine_closed', `${name} is closed`, false));
-      if (disabledBy) return throwError(() => disabledBy);
+      const refusal = health.refusal();
+      if (refusal) return throwError(() => refusal);
       if (!request.text.trim()) return EMPTY;
       const chars = dashscopeCharCount(request.text);
       if (chars > MAX_CHARS_PER_TASK) {
@@ -115,16 +108,11 @@ export function createCosyVoiceEngine(engineOptions: CosyVoiceEngineOptions): Co
     name,
     sampleRateHz: options.sampleRateHz,
     synthesize,
-    healthy: () => !closed && !disabledBy && endpoints.anyPermits(),
-    healthReason() {
-      if (closed) return `${name} is closed`;
-      if (disabledBy) return disabledBy.message;
-      if (!endpoints.anyPermits()) return `every ${name} endpoint's circuit is open after repeated failures (${options.urls.join(', ')})`;
-      return undefined;
-    },
+    healthy: () => health.healthy(),
+    healthReason: () => health.healthReason(),
     poolStats: () => [...pools].map(([url, pool]) => ({ url, ...pool.stats() })),
     async close() {
-      closed = true;
+      health.markClosed();
       await Promise.all([...pools.values()].map((pool) => pool.close()));
     },
   };

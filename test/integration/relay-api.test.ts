@@ -170,3 +170,35 @@ describe('API errors', () => {
     expect(metrics).toMatch(/relay_first_audio_latency_ms_bucket/);
   });
 });
+
+describe('restart', () => {
+  it('resumes a readout accepted before a restart and does not replay one already played', async () => {
+    const first = await startHarness({}, undefined, relay.dataDir + '-restart');
+    const played = await first.post('/api/captions', { text: 'played before the restart' });
+    const pending = await first.post('/api/captions', { text: 'accepted while no overlay was connected' });
+    const playedId = ((await played.json()) as { id: string }).id;
+    const pendingId = ((await pending.json()) as { id: string }).id;
+    // Play the first one to the end with an overlay, then leave before the second starts.
+    const overlay = first.overlay();
+    await new Promise<void>((resolve) => overlay.on('utterance:end', (e) => e.id === playedId && resolve()));
+    overlay.emit('playback:start', { id: playedId, atMs: Date.now() });
+    overlay.emit('playback:end', { id: playedId });
+    await expect.poll(async () => {
+      const q = (await (await first.get('/api/queue')).json()) as { items: { id: string; state: string }[] };
+      return q.items.find((i) => i.id === playedId)?.state;
+    }).toBe('played');
+    overlay.disconnect();
+    await first.stop();
+
+    const second = await startHarness({}, undefined, relay.dataDir + '-restart');
+    try {
+      const again = second.overlay();
+      const starts: string[] = [];
+      again.on('utterance:start', (e) => starts.push(e.id));
+      await new Promise<void>((resolve) => again.on('utterance:end', (e) => e.id === pendingId && resolve()));
+      expect(starts, JSON.stringify({ starts, playedId, pendingId })).toEqual([pendingId]);
+    } finally {
+      await second.stop();
+    }
+  });
+});

@@ -1,7 +1,7 @@
 import { firstValueFrom } from 'rxjs';
 import { describe, expect, it } from 'vitest';
 import { silentLogger } from './logger.ts';
-import { backoffDelayMs, createReconnectingSource, DEFAULT_BACKOFF, type SourceConnection } from './reconnecting-source.ts';
+import { createReconnectingSource, type SourceConnection } from './reconnecting-source.ts';
 
 async function until(check: () => boolean, timeoutMs = 2_000): Promise<void> {
   const deadline = Date.now() + timeoutMs;
@@ -14,20 +14,6 @@ async function until(check: () => boolean, timeoutMs = 2_000): Promise<void> {
 const closedOnAbort = (c: SourceConnection): Promise<void> =>
   new Promise((resolve) => c.signal.addEventListener('abort', () => resolve(), { once: true }));
 
-describe('backoffDelayMs', () => {
-  const noJitter = { ...DEFAULT_BACKOFF, initialDelayMs: 100, maxDelayMs: 1_000, factor: 2, jitter: 0 };
-
-  it('grows exponentially up to the cap', () => {
-    expect([0, 1, 2, 3, 4, 10].map((a) => backoffDelayMs(a, noJitter))).toEqual([100, 200, 400, 800, 1_000, 1_000]);
-  });
-
-  it('jitter only shortens a delay, by at most the jitter fraction', () => {
-    const jittered = { ...noJitter, jitter: 0.5 };
-    expect(backoffDelayMs(1, jittered, () => 0)).toBe(200);
-    expect(backoffDelayMs(1, jittered, () => 1)).toBe(100);
-  });
-});
-
 describe('createReconnectingSource', () => {
   it('retries failed connections with growing delays and resets the backoff once connected', async () => {
     const startedAt: number[] = [];
@@ -36,7 +22,7 @@ describe('createReconnectingSource', () => {
       name: 'test',
       logger: silentLogger,
       idleTimeoutMs: 0,
-      backoff: { initialDelayMs: 20, factor: 4, maxDelayMs: 1_000, jitter: 0 },
+      backoff: { baseDelayMs: 20, multiplier: 4, maxDelayMs: 1_000, jitterRatio: 0 },
       connect: async (c) => {
         startedAt.push(Date.now());
         attempt += 1;
@@ -83,7 +69,7 @@ describe('createReconnectingSource', () => {
       name: 'test',
       logger: silentLogger,
       idleTimeoutMs: 20,
-      backoff: { initialDelayMs: 5, jitter: 0 },
+      backoff: { baseDelayMs: 5, jitterRatio: 0 },
       connect: (c) => {
         connects += 1;
         c.connected();
@@ -121,7 +107,7 @@ describe('createReconnectingSource', () => {
       name: 'test',
       logger: silentLogger,
       idleTimeoutMs: 0,
-      backoff: { initialDelayMs: 60_000, jitter: 0 },
+      backoff: { baseDelayMs: 60_000, maxDelayMs: 60_000, jitterRatio: 0 },
       connect: async () => {
         throw new Error('down');
       },

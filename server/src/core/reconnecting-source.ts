@@ -6,24 +6,12 @@
 import { Subject } from 'rxjs';
 import { setTimeout as sleep } from 'node:timers/promises';
 import type { Logger } from './logger.ts';
+import { backoffDelayMs, type BackoffPolicy } from './resilience/backoff.ts';
 import { MinuteRate, SourceError, type CaptionSource, type SourceEvent } from './source.ts';
 import type { CaptionSourceName } from './types.ts';
 
-export interface BackoffOptions {
-  initialDelayMs: number;
-  maxDelayMs: number;
-  factor: number;
-  /** 0..1: each delay is scaled by a random factor in [1 - jitter, 1]. */
-  jitter: number;
-}
-
-export const DEFAULT_BACKOFF: BackoffOptions = { initialDelayMs: 1_000, maxDelayMs: 60_000, factor: 2, jitter: 0.3 };
-
-/** Delay before retry number `attempt` (0-based). */
-export function backoffDelayMs(attempt: number, options: BackoffOptions, random: () => number = Math.random): number {
-  const base = Math.min(options.maxDelayMs, options.initialDelayMs * options.factor ** attempt);
-  return Math.round(base * (1 - options.jitter * random()));
-}
+/** Chat servers restart and rate-limit reconnect storms: wait up to a minute between tries. */
+export const SOURCE_RECONNECT_BACKOFF: BackoffPolicy = { baseDelayMs: 1_000, maxDelayMs: 60_000, multiplier: 2, jitterRatio: 0.3 };
 
 /** What a plugin's `connect` gets for one connection. */
 export interface SourceConnection {
@@ -41,18 +29,18 @@ export interface ReconnectingSourceOptions {
   /** Opens one connection; resolves once it has closed, rejects with why it failed. */
   connect(connection: SourceConnection): Promise<void>;
   logger: Logger;
-  backoff?: Partial<BackoffOptions>;
+  backoff?: Partial<BackoffPolicy>;
   /** Abort a connection that received nothing for this long; 0 = never. */
   idleTimeoutMs: number;
   nowMs?: () => number;
 }
 
-function describe(error: unknown): string {
+function errorMessage(error: unknown): string {
   return error instanceof Error ? error.message : String(error);
 }
 
 export function createReconnectingSource(options: ReconnectingSourceOptions): CaptionSource {
-  const backoff = { ...DEFAULT_BACKOFF, ...options.backoff };
+  const backoff = { ...SOURCE_RECONNECT_BACKOFF, ...options.backoff };
   const log = options.logger.child({ source: options.name });
   const events$ = new Subject<SourceEvent>();
   const rate = new MinuteRate(options.nowMs);
@@ -89,7 +77,7 @@ export function createReconnectingSource(options: ReconnectingSourceOptions): Ca
       });
       if (connection.signal.reason instanceof SourceError) throw connection.signal.reason;
     } catch (error) {
-      lastError = describe(error);
+      lastError = errorMessage(error);
       log.warn({ error: lastError }, 'source connection failed');
     } finally {
       clearTimeout(idleTimer);

@@ -46,8 +46,9 @@ export function attachOverlayNamespace(
   ns.on('connection', (socket) => {
     const rate = new EventRate(50, 100);
     log.info({ socket: socket.id, overlays: ns.sockets.size }, 'overlay connected');
-    relay.overlayConnectionsChanged(ns.sockets.size);
+    // Replay first: telling the relay may start new utterances, which this socket then gets live.
     for (const event of inFlight.replay()) socket.emit(event.type, event.data as never);
+    relay.overlayConnectionsChanged(ns.sockets.size);
     socket.on('overlay:hello', (e) => {
       if (!rate.allow()) return;
       log.info({ socket: socket.id, version: String(payload(e).version ?? '?').slice(0, 32) }, 'overlay hello');
