@@ -3,7 +3,7 @@ import type { Subscription } from 'rxjs';
 import type { Logger } from '../core/logger.ts';
 import type { OverlayClientToServer, OverlayServerToClient } from '../core/protocol.ts';
 import { secretMatches } from './auth.ts';
-import { EventRate } from './event-rate.ts';
+import { TokenBucket } from '../core/resilience/token-bucket.ts';
 import { InFlightLog } from './in-flight-log.ts';
 import type { RelayPort } from './ports.ts';
 
@@ -44,23 +44,23 @@ export function attachOverlayNamespace(
   });
 
   ns.on('connection', (socket) => {
-    const rate = new EventRate(50, 100);
+    const rate = new TokenBucket(50, 100);
     log.info({ socket: socket.id, overlays: ns.sockets.size }, 'overlay connected');
     // Replay first: telling the relay may start new utterances, which this socket then gets live.
     for (const event of inFlight.replay()) socket.emit(event.type, event.data as never);
     relay.overlayConnectionsChanged(ns.sockets.size);
     socket.on('overlay:hello', (e) => {
-      if (!rate.allow()) return;
+      if (!rate.tryTake()) return;
       log.info({ socket: socket.id, version: String(payload(e).version ?? '?').slice(0, 32) }, 'overlay hello');
     });
     socket.on('playback:start', (e) => {
       const { id, atMs } = payload(e);
-      if (!rate.allow() || !validId(id)) return;
+      if (!rate.tryTake() || !validId(id)) return;
       relay.playbackStarted(id, typeof atMs === 'number' && Number.isFinite(atMs) ? atMs : Date.now());
     });
     socket.on('playback:end', (e) => {
       const { id } = payload(e);
-      if (!rate.allow() || !validId(id)) return;
+      if (!rate.tryTake() || !validId(id)) return;
       inFlight.finish(id);
       relay.playbackEnded(id);
     });

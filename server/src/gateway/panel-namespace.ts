@@ -5,7 +5,7 @@ import type { Logger } from '../core/logger.ts';
 import type { PanelAck, PanelClientToServer, PanelServerToClient } from '../core/protocol.ts';
 import { secretMatches } from './auth.ts';
 import { errorBody } from './errors.ts';
-import { EventRate } from './event-rate.ts';
+import { TokenBucket } from '../core/resilience/token-bucket.ts';
 import type { RelayPort } from './ports.ts';
 
 /** Panel updates are coalesced: at most one queue snapshot per this interval. */
@@ -28,13 +28,13 @@ export function attachPanelNamespace(io: Server, relay: RelayPort, token: string
   });
 
   ns.on('connection', (socket) => {
-    const rate = new EventRate(20, 40);
+    const rate = new TokenBucket(20, 40);
     socket.emit('queue:update', relay.listQueue());
     const command =
       <E>(run: (e: E) => PanelAck) =>
       (e: E, ack: unknown) => {
         if (typeof ack !== 'function') return;
-        if (!rate.allow()) return ack({ ok: false, error: { code: 'rate_limited', message: 'too many commands' } });
+        if (!rate.tryTake()) return ack({ ok: false, error: { code: 'rate_limited', message: 'too many commands' } });
         try {
           ack(run(e));
         } catch (err) {
