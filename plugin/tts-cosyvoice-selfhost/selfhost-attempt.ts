@@ -65,8 +65,9 @@ export function selfhostAttempt$(
       deadline.arm('first-audio', deadlines.firstAudioMs);
       const aligner = new Pcm16Aligner();
       const received: Uint8Array[] = [];
-      for await (const bytes of response.body) {
-        const pcm = aligner.push(bytes);
+      const reader = response.body.getReader();
+      for (let chunk = await reader.read(); !chunk.done; chunk = await reader.read()) {
+        const pcm = aligner.push(chunk.value);
         if (!pcm) continue;
         if (received.length === 0) endPhase('first-audio');
         deadline.arm('stall', deadlines.stallMs);

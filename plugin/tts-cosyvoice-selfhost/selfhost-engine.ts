@@ -10,6 +10,7 @@ import { EndpointSet } from '../../server/src/core/resilience/endpoint-set.ts';
 import { EngineHealth } from '../../server/src/core/resilience/engine-health.ts';
 import type { HealthReporting } from '../../server/src/core/resilience/health.ts';
 import { resilientStream$ } from '../../server/src/core/resilience/resilient-stream.ts';
+import { trackRequest } from '../../server/src/core/resilience/track-request.ts';
 import { UtteranceProgress } from '../../server/src/core/resilience/utterance-progress.ts';
 import type { SynthesisOutput, SynthesisRequest } from '../../server/src/core/types.ts';
 import { type CosyVoiceSelfhostOptions, resolveSelfhostOptions } from './options.ts';
@@ -37,34 +38,22 @@ export function createCosyVoiceSelfhostEngine(engineOptions: CosyVoiceSelfhostOp
       if (!request.text.trim()) return EMPTY;
       const speaker = request.voice ?? options.speaker;
       const progress = new UtteranceProgress(request.text, options.sampleRateHz);
-      const startedMs = Date.now();
-      let firstAudio = true;
       return resilientStream$<SynthesisOutput>({
         engine: name,
         endpoints,
         retry: options.retry,
         attempt$: (context) => selfhostAttempt$(options, speaker, progress, context),
-        isProgress: (output) => {
-          if (output.kind !== 'audio') return false;
-          if (firstAudio) metrics.observeFirstPacketMs(name, 'total', Date.now() - startedMs);
-          firstAudio = false;
-          return true;
-        },
+        isProgress: (output) => output.kind === 'audio',
         metrics,
         logger: log.child({ id: request.id }),
         random: options.random,
-      });
-    }).pipe(cancelOnAbort(signal), (source) => source);
+      }).pipe(trackRequest(name, metrics, health));
+    }).pipe(cancelOnAbort(signal));
 
   return {
     name,
     sampleRateHz: options.sampleRateHz,
-    synthesize: (request, signal) => {
-      const output$ = synthesize(request, signal);
-      return new (output$.constructor as typeof import('rxjs').Observable<SynthesisOutput>)((subscriber) =>
-        output$.subscribe({ ...subscriber, error: (error: unknown) => (health.note(error), subscriber.error(error)) }),
-      );
-    },
+    synthesize,
     healthy: () => health.healthy(),
     healthReason: () => health.healthReason(),
     async close() {

@@ -4,7 +4,7 @@
  * with resume after a mid-stream drop. Fatal refusals (bad key, unknown default voice or
  * model) make the engine unhealthy with a reason for /healthz.
  */
-import { defer, EMPTY, Observable, tap, throwError } from 'rxjs';
+import { defer, EMPTY, type Observable, throwError } from 'rxjs';
 import type { TtsEngine } from '../../server/src/core/engine.ts';
 import { EngineError } from '../../server/src/core/errors.ts';
 import { cancelOnAbort } from '../../server/src/core/resilience/cancel-on-abort.ts';
@@ -12,6 +12,7 @@ import { EndpointSet } from '../../server/src/core/resilience/endpoint-set.ts';
 import { EngineHealth } from '../../server/src/core/resilience/engine-health.ts';
 import type { HealthReporting } from '../../server/src/core/resilience/health.ts';
 import { resilientStream$ } from '../../server/src/core/resilience/resilient-stream.ts';
+import { trackRequest } from '../../server/src/core/resilience/track-request.ts';
 import { createLocalUpstreamLimiter } from '../../server/src/core/resilience/upstream-limiter.ts';
 import { UtteranceProgress } from '../../server/src/core/resilience/utterance-progress.ts';
 import type { SynthesisOutput, SynthesisRequest } from '../../server/src/core/types.ts';
@@ -40,11 +41,10 @@ export function createCosyVoiceEngine(engineOptions: CosyVoiceEngineOptions): Co
       updateWarmTargets();
     },
   });
-  const health = new EngineHealth(name, endpoints, log);
   /** A fatal refusal (e.g. the key, seen while warming up) stops every pool from reconnecting. */
-  const noteFailure = (error: unknown) => {
-    if (health.note(error)) for (const pool of pools.values()) pool.setMinIdle(0);
-  };
+  const health = new EngineHealth(name, endpoints, log, () => {
+    for (const pool of pools.values()) pool.setMinIdle(0);
+  });
   const pools = new Map(
     options.urls.map((url) => [
       url,
@@ -56,7 +56,7 @@ export function createCosyVoiceEngine(engineOptions: CosyVoiceEngineOptions): Co
         engine: name,
         logger: log,
         metrics,
-        onConnectError: noteFailure,
+        onConnectError: (error) => health.note(error),
       }),
     ]),
   );
@@ -81,8 +81,6 @@ export function createCosyVoiceEngine(engineOptions: CosyVoiceEngineOptions): Co
       }
       const voice = request.voice ?? options.voice;
       const progress = new UtteranceProgress(request.text, options.sampleRateHz);
-      const startedMs = Date.now();
-      let firstAudio = true;
       return resilientStream$<SynthesisOutput>({
         engine: name,
         endpoints,
@@ -92,16 +90,7 @@ export function createCosyVoiceEngine(engineOptions: CosyVoiceEngineOptions): Co
         metrics,
         logger: log.child({ id: request.id }),
         random: options.random,
-      }).pipe(
-        tap({
-          next: (output) => {
-            if (output.kind !== 'audio' || !firstAudio) return;
-            firstAudio = false;
-            metrics.observeFirstPacketMs(name, 'total', Date.now() - startedMs);
-          },
-          error: noteFailure,
-        }),
-      );
+      }).pipe(trackRequest(name, metrics, health));
     }).pipe(cancelOnAbort(signal));
 
   return {

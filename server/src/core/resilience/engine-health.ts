@@ -16,6 +16,7 @@ export class EngineHealth implements HealthReporting {
     private readonly engine: string,
     private readonly endpoints: EndpointSet,
     private readonly logger: Logger,
+    private readonly onDisabled: () => void = () => {},
   ) {}
 
   /** Record a failed request or connect; returns true when it disabled the engine just now. */
@@ -23,6 +24,7 @@ export class EngineHealth implements HealthReporting {
     if (!(error instanceof UpstreamRejectedError) || !error.disablesEngine || this.disabledBy) return false;
     this.disabledBy = error;
     this.logger.error({ engine: this.engine, code: error.code }, error.message);
+    this.onDisabled();
     return true;
   }
 
