@@ -11,6 +11,8 @@ const commaList = z
   .string()
   .transform((s) => s.split(',').map((p) => p.trim()).filter((p) => p.length > 0));
 
+const bool = z.enum(['true', 'false', '1', '0', 'yes', 'no', 'on', 'off']).transform((v) => ['true', '1', 'yes', 'on'].includes(v));
+
 const ENGINE_NAMES = ['embedded', 'cosyvoice', 'cosyvoice-selfhost'] as const;
 
 const port = z.coerce.number().int().min(0).max(65535);
@@ -44,6 +46,26 @@ export const configSchema = z.object({
   COSYVOICE_TASKS_PER_S: z.coerce.number().positive().default(3),
   COSYVOICE_MAX_CONCURRENCY: positiveInt.default(3),
   COSYVOICE_SELFHOST_URL: z.string().url().default('http://127.0.0.1:50000'),
+  TWITCH_CHANNEL: z.string().min(1).optional(),
+  TWITCH_IRC_URL: z.string().url().optional(),
+  TWITCH_USERNAME: z.string().min(1).optional(),
+  TWITCH_OAUTH_TOKEN: z.string().min(1).optional(),
+  /** Chat messages starting with this are read (empty = no command trigger). */
+  TWITCH_COMMAND_PREFIX: z.string().default('!tts'),
+  TWITCH_READ_ALL: bool.default(false),
+  /** Cheers of at least this many bits are read (0 = off). */
+  TWITCH_MIN_BITS: z.coerce.number().int().min(0).default(100),
+  TWITCH_REWARD_IDS: commaList.default([]),
+  TWITCH_READ_SUBS: bool.default(true),
+  BILIBILI_ROOM_ID: z.coerce.number().int().positive().optional(),
+  BILIBILI_URL: z.string().url().optional(),
+  BILIBILI_UID: z.coerce.number().int().min(0).optional(),
+  BILIBILI_KEY: z.string().optional(),
+  /** Gifts worth at least this many CNY are read (0 = off). */
+  BILIBILI_MIN_GIFT_CNY: z.coerce.number().min(0).default(1),
+  BILIBILI_MIN_SUPERCHAT_CNY: z.coerce.number().min(0).default(0),
+  /** ASR finals are voiced too (voice relay mode), not only shown. */
+  ASR_VOICE_FINALS: bool.default(false),
 });
 
 export type Config = z.infer<typeof configSchema>;

@@ -14,6 +14,7 @@ import type {
   CueEvent,
   OverlayClientToServer,
   OverlayServerToClient,
+  SubtitleLineEvent,
   UtteranceCancelEvent,
   UtteranceEndEvent,
   UtteranceStartEvent,
@@ -26,6 +27,7 @@ import { OVERLAY_VERSION } from '../lib/version.ts';
 import { mergeWords } from '../lib/word-layout.ts';
 import { AudioPlayer } from './audio-player.ts';
 import { CaptionView, type CaptionContent } from './caption-view.ts';
+import { LiveLine } from './live-line.ts';
 
 const MAX_ID_LENGTH = 128;
 const MAX_TEXT_LENGTH = 10_000;
@@ -91,6 +93,10 @@ const box = $('caption');
 box.style.fontFamily = params.font;
 box.style.fontSize = `${params.sizePx}px`;
 box.classList.toggle('shadow', params.shadow);
+const liveLineEl = $('live-line');
+liveLineEl.style.fontFamily = params.font;
+liveLineEl.style.fontSize = `${params.sizePx}px`;
+liveLineEl.classList.toggle('shadow', params.shadow);
 const view = new CaptionView(box, $('caption-user'), $('caption-line'), params.maxWords, params.showUser);
 const statusEl = $('status');
 const debugEl = $('debug');
@@ -257,6 +263,12 @@ socket.on('utterance:cancel', (e: UtteranceCancelEvent) => {
     shownEndSec = null;
   }
   tick(); // let the next one start (and be acked) without waiting for a frame
+});
+
+const liveLine = new LiveLine(liveLineEl, params.holdMs);
+socket.on('subtitle:line', (e: SubtitleLineEvent) => {
+  if (!isObj(e) || !isId(e.id) || typeof e.text !== 'string' || typeof e.final !== 'boolean') return void stats.invalidEvents++;
+  liveLine.show(e.id, e.text.slice(0, MAX_TEXT_LENGTH), e.final);
 });
 
 // ---- the clock: everything below is driven by the audio context's time ----

@@ -37,12 +37,23 @@ export interface UtteranceCancelEvent {
   reason: string;
 }
 
+/**
+ * A live subtitle line that is shown, not spoken (ASR feed): partials replace the line
+ * with the same id in place; a final one stays for the overlay's hold time.
+ */
+export interface SubtitleLineEvent {
+  id: string;
+  text: string;
+  final: boolean;
+}
+
 export interface OverlayServerToClient {
   'utterance:start': (e: UtteranceStartEvent) => void;
   'audio:chunk': (e: AudioChunkEvent) => void;
   cue: (e: CueEvent) => void;
   'utterance:end': (e: UtteranceEndEvent) => void;
   'utterance:cancel': (e: UtteranceCancelEvent) => void;
+  'subtitle:line': (e: SubtitleLineEvent) => void;
 }
 
 export interface OverlayClientToServer {
