@@ -61,6 +61,15 @@ describe('cosyvoice warm connection pool', () => {
     expect(runTaskConnections()[0]).toBeGreaterThan(2);
   });
 
+  it('an unreachable endpoint opens its circuit from background connects, before any request', async () => {
+    fake = await startFakeDashScope();
+    metrics = createInMemoryEngineMetrics();
+    await fake.close();
+    engine = createCosyVoiceEngine(testEngineOptions(fake, { metrics, breaker: { failureThreshold: 2 } }));
+    await until(() => !engine.healthy(), 2000, 'the circuit to open');
+    expect(engine.healthReason()).toMatch(/circuit is open/);
+  });
+
   it('never hands out a half-open socket: one that misses a pong is replaced', async () => {
     await start({ minIdle: 1, pingIntervalMs: 40, pongTimeoutMs: 40 });
     await until(() => idle() === 1 && fake.stats.pingsAnswered > 0, 1000, 'a live warm socket');

@@ -26,6 +26,7 @@ interface IdleEntry {
   connection: DashScopeConnection;
   renewTimer: ReturnType<typeof setTimeout>;
   pingTimer: ReturnType<typeof setInterval>;
+  stopWatchingClose: () => void;
 }
 
 const REFILL_RETRY_MIN_MS = 250;
@@ -42,10 +43,6 @@ export class ConnectionPool {
 
   constructor(private readonly options: ConnectionPoolOptions) {}
 
-  get url(): string {
-    return this.options.url;
-  }
-
   stats(): { idle: number; busy: number; opening: number } {
     return { idle: this.idle.length, busy: this.busy, opening: this.opening };
   }
@@ -57,14 +54,14 @@ export class ConnectionPool {
   }
 
   /** A usable socket: a warm one if any, else a fresh one within the connect deadline. */
-  async acquire(signal?: AbortSignal): Promise<{ connection: DashScopeConnection; warm: boolean }> {
+  async acquire(signal?: AbortSignal): Promise<DashScopeConnection> {
     for (let entry = this.idle.pop(); entry; entry = this.idle.pop()) {
       this.leaveIdle(entry);
       if (entry.connection.usable) {
         this.busy += 1;
         this.report();
         this.refill();
-        return { connection: entry.connection, warm: true };
+        return entry.connection;
       }
       void entry.connection.close('stale');
     }
@@ -72,7 +69,7 @@ export class ConnectionPool {
     const connection = await this.open('cold', signal);
     this.busy += 1;
     this.report();
-    return { connection, warm: false };
+    return connection;
   }
 
   /** The task on `connection` finished cleanly: keep it warm for the next one. */
@@ -105,14 +102,18 @@ export class ConnectionPool {
   }
 
   private enterIdle(connection: DashScopeConnection): void {
+    if (!connection.usable) {
+      void connection.close('dead');
+      return this.refill('replace');
+    }
     const entry: IdleEntry = {
       connection,
       renewTimer: setTimeout(() => this.renew(entry), Math.max(0, this.options.idleRenewMs - (Date.now() - connection.lastUsedMs))),
       pingTimer: setInterval(() => void this.checkAlive(entry), this.options.pingIntervalMs),
+      stopWatchingClose: () => {},
     };
     this.idle.push(entry);
-    connection.onClose(() => {
-      if (!this.idle.includes(entry)) return;
+    entry.stopWatchingClose = connection.onClose(() => {
       this.removeIdle(entry);
       this.options.logger.debug({ engine: this.options.engine, url: this.options.url }, 'idle socket closed; replacing');
       this.refill('replace');
@@ -122,6 +123,7 @@ export class ConnectionPool {
   private leaveIdle(entry: IdleEntry): void {
     clearTimeout(entry.renewTimer);
     clearInterval(entry.pingTimer);
+    entry.stopWatchingClose();
   }
 
   private removeIdle(entry: IdleEntry): void {

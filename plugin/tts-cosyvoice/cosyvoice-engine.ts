@@ -11,6 +11,7 @@ import { cancelOnAbort } from '../../server/src/core/resilience/cancel-on-abort.
 import { EndpointSet } from '../../server/src/core/resilience/endpoint-set.ts';
 import { EngineHealth } from '../../server/src/core/resilience/engine-health.ts';
 import type { HealthReporting } from '../../server/src/core/resilience/health.ts';
+import { failureKind } from '../../server/src/core/resilience/resilience-errors.ts';
 import { resilientStream$ } from '../../server/src/core/resilience/resilient-stream.ts';
 import { trackRequest } from '../../server/src/core/resilience/track-request.ts';
 import { createLocalUpstreamLimiter } from '../../server/src/core/resilience/upstream-limiter.ts';
@@ -56,7 +57,11 @@ export function createCosyVoiceEngine(engineOptions: CosyVoiceEngineOptions): Co
         engine: name,
         logger: log,
         metrics,
-        onConnectError: (error) => health.note(error),
+        onConnectError: (error) => {
+          health.note(error);
+          // An endpoint that cannot even be reached counts against its circuit before any request does.
+          if (failureKind(error) === 'endpoint') endpoints.endpoints.find((e) => e.url === url)?.breaker.recordFailure();
+        },
       }),
     ]),
   );

@@ -71,7 +71,7 @@ describe('cosyvoice engine under upstream faults', () => {
       fakes[0]!.injectTaskFault({ kind: 'stall-before-task-started', ms: Number.POSITIVE_INFINITY });
       const startedMs = performance.now();
       expectReferenceAudio(await speak());
-      expect(performance.now() - startedMs).toBeLessThan(200 + 300);
+      expect(performance.now() - startedMs).toBeLessThan(200 + 600);
       expect(metrics.retries).toEqual({ 'cosyvoice:deadline_exceeded': 1 });
       await until(() => fakes[0]!.stats.clientClosedDuringTask === 1, 500, 'the stalled task to be closed');
       expect(fakes[1]!.stats.tasksFinished).toBe(1);
@@ -209,7 +209,7 @@ describe('cosyvoice engine under upstream faults', () => {
       expect(engine.healthReason()).toMatch(/circuit is open/);
       const startedMs = performance.now();
       expect((await speak()).error).toMatchObject({ code: 'circuit_open' });
-      expect(performance.now() - startedMs).toBeLessThan(20);
+      expect(performance.now() - startedMs).toBeLessThan(50);
       expect(fakes[0]!.stats.handshakesRejected).toBe(2);
     });
 

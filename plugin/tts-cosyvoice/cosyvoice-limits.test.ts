@@ -74,7 +74,7 @@ describe('cosyvoice global limits', () => {
     const cancelledAtMs = performance.now();
     subscription.unsubscribe();
     await until(() => fake.stats.clientClosedDuringTask === 1, 500, 'the upstream to see the close');
-    expect(performance.now() - cancelledAtMs).toBeLessThan(100);
+    expect(performance.now() - cancelledAtMs).toBeLessThan(250);
     expect(fake.stats.tasksFinished).toBe(0);
     await until(() => limiter.active === 0, 500, 'the slot to be released');
   });

@@ -25,6 +25,7 @@ export class DashScopeConnection {
   private aligner = new Pcm16Aligner();
   private dead = false;
   private pongWaiter: ((alive: boolean) => void) | undefined;
+  private pendingPing: Promise<boolean> | undefined;
   private readonly closeCallbacks: (() => void)[] = [];
   /** When the socket last carried a task (or opened): the server's idle clock. */
   lastUsedMs = Date.now();
@@ -113,15 +114,23 @@ export class DashScopeConnection {
     this.ws.send(text);
   }
 
-  onClose(callback: () => void): void {
-    if (this.ws.readyState === WebSocket.CLOSED) callback();
-    else this.closeCallbacks.push(callback);
+  /** Call `callback` once the socket is closed; returns a function that stops watching. */
+  onClose(callback: () => void): () => void {
+    if (this.ws.readyState === WebSocket.CLOSED) {
+      callback();
+      return () => {};
+    }
+    this.closeCallbacks.push(callback);
+    return () => {
+      const index = this.closeCallbacks.indexOf(callback);
+      if (index >= 0) this.closeCallbacks.splice(index, 1);
+    };
   }
 
-  /** Resolves true when a pong comes back within `timeoutMs`; a miss marks the socket dead. */
+  /** Resolves true when a pong comes back within `timeoutMs`; a miss marks the socket dead. One ping at a time. */
   ping(timeoutMs: number): Promise<boolean> {
     if (!this.usable) return Promise.resolve(false);
-    return new Promise((resolve) => {
+    this.pendingPing ??= new Promise<boolean>((resolve) => {
       const timer = setTimeout(() => {
         this.pongWaiter = undefined;
         this.dead = true;
@@ -132,7 +141,10 @@ export class DashScopeConnection {
         resolve(alive);
       };
       this.ws.ping();
+    }).finally(() => {
+      this.pendingPing = undefined;
     });
+    return this.pendingPing;
   }
 
   /** Close now (a close frame, then a hard cut if the server does not answer); resolves once closed. */

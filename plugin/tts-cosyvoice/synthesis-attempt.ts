@@ -126,14 +126,13 @@ export function synthesisAttempt$(
       endPhase('limiter');
       deadline.arm('connect', deadlines.connectMs);
       const acquired = await pool.acquire(abort.signal);
-      if (subscriber.closed) return pool.release(acquired.connection); // unused: still warm
-      const socket = (connection = acquired.connection);
+      if (subscriber.closed) return pool.release(acquired); // unused: still warm
+      const socket = (connection = acquired);
       endPhase('connect');
-      socket.attach({
-        frame: (frame) => onFrame(socket, frame),
-        closed: (code) =>
-          subscriber.error(new EngineError('upstream_dropped', `DashScope closed the connection mid-task (code ${code}) at ${endpoint.url}`, true)),
-      });
+      const dropped = (code: number) =>
+        new EngineError('upstream_dropped', `DashScope closed the connection mid-task (code ${code}) at ${endpoint.url}`, true);
+      socket.attach({ frame: (frame) => onFrame(socket, frame), closed: (code) => subscriber.error(dropped(code)) });
+      if (!socket.usable) throw dropped(1006);
       deadline.arm('task-started', deadlines.taskStartedMs);
       socket.send(runTaskMessage(taskId, { ...options, voice }));
     };

@@ -14,6 +14,10 @@ export interface CaptionEvent {
   lang?: string;
   /** Wall clock (Date.now()) when the relay received it: the start of the latency budget. */
   receivedAtMs: number;
+  /** The platform's message id (what a moderator's delete-message action refers to). */
+  messageId?: string;
+  /** Money was attached (bits, super chat, gift, sub): never dropped by overflow; TTL of the paid class. */
+  paid?: boolean;
 }
 
 export type UtteranceState = 'queued' | 'synthesizing' | 'playing' | 'played' | 'skipped' | 'dropped';

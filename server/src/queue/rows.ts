@@ -11,10 +11,14 @@ export interface UtteranceRow {
   priority: number;
   voice: string | null;
   lang: string | null;
+  message_id: string | null;
+  paid: 0 | 1;
   state: UtteranceState;
   reason: string | null;
   received_at_ms: number;
   updated_at_ms: number;
+  /** Null = never expires. */
+  expires_at_ms: number | null;
   played_at_ms: number | null;
   first_audio_ms: number | null;
   duration_ms: number | null;
@@ -34,6 +38,8 @@ export function toUtterance(row: UtteranceRow): Utterance {
   };
   if (row.voice !== null) utterance.voice = row.voice;
   if (row.lang !== null) utterance.lang = row.lang;
+  if (row.message_id !== null) utterance.messageId = row.message_id;
+  if (row.paid === 1) utterance.paid = true;
   if (row.reason !== null) utterance.reason = row.reason;
   if (row.first_audio_ms !== null) utterance.firstAudioMs = row.first_audio_ms;
   return utterance;

@@ -3,7 +3,7 @@ import { dirname } from 'node:path';
 import Database from 'better-sqlite3';
 import { StorageError } from '../core/errors.ts';
 
-const SCHEMA = `
+const UTTERANCES = `
 CREATE TABLE IF NOT EXISTS utterances (
   seq            INTEGER PRIMARY KEY AUTOINCREMENT,
   id             TEXT    NOT NULL UNIQUE,
@@ -13,10 +13,13 @@ CREATE TABLE IF NOT EXISTS utterances (
   priority       INTEGER NOT NULL,
   voice          TEXT,
   lang           TEXT,
+  message_id     TEXT,
+  paid           INTEGER NOT NULL DEFAULT 0,
   state          TEXT    NOT NULL,
   reason         TEXT,
   received_at_ms INTEGER NOT NULL,
   updated_at_ms  INTEGER NOT NULL,
+  expires_at_ms  INTEGER,
   played_at_ms   INTEGER,
   first_audio_ms INTEGER,
   duration_ms    REAL,
@@ -26,7 +29,58 @@ CREATE INDEX IF NOT EXISTS utterances_next ON utterances (state, priority DESC, 
 CREATE INDEX IF NOT EXISTS utterances_dedupe ON utterances (user, received_at_ms);
 CREATE INDEX IF NOT EXISTS utterances_final ON utterances (updated_at_ms, seq)
   WHERE state IN ('played', 'skipped', 'dropped');
+CREATE INDEX IF NOT EXISTS utterances_lane ON utterances (user, priority, seq) WHERE state = 'queued';
+CREATE INDEX IF NOT EXISTS utterances_source ON utterances (source, paid, priority, seq) WHERE state = 'queued';
+CREATE INDEX IF NOT EXISTS utterances_expiry ON utterances (expires_at_ms) WHERE state = 'queued';
+CREATE INDEX IF NOT EXISTS utterances_user ON utterances (user COLLATE NOCASE, state);
+CREATE INDEX IF NOT EXISTS utterances_message ON utterances (message_id) WHERE message_id IS NOT NULL;
 `;
+
+/** Small persisted values: 'paused' (0/1) and 'served' (the fair-share serve counter). */
+const SETTINGS = `
+CREATE TABLE IF NOT EXISTS settings (key TEXT PRIMARY KEY, value INTEGER NOT NULL) WITHOUT ROWID;
+INSERT OR IGNORE INTO settings (key, value) VALUES ('paused', 0), ('served', 0);
+`;
+
+/**
+ * Fair share. fair_users: when each user was last served (the 'served' counter at that take).
+ * fair_lanes: one row per (user, priority) with queued items, carrying the user's last_served
+ * and the lane's oldest queued seq, so the next item is one index probe on fair_lanes_next:
+ * highest priority, least recently served user, their oldest item. The triggers keep the
+ * lanes in step with every state change into or out of 'queued', whatever statement made it.
+ */
+const FAIR_SHARE = `
+CREATE TABLE IF NOT EXISTS fair_users (user TEXT PRIMARY KEY, last_served INTEGER NOT NULL) WITHOUT ROWID;
+CREATE INDEX IF NOT EXISTS fair_users_served ON fair_users (last_served);
+CREATE TABLE IF NOT EXISTS fair_lanes (
+  user        TEXT    NOT NULL,
+  priority    INTEGER NOT NULL,
+  last_served INTEGER NOT NULL,
+  first_seq   INTEGER NOT NULL,
+  PRIMARY KEY (user, priority)
+) WITHOUT ROWID;
+CREATE INDEX IF NOT EXISTS fair_lanes_next ON fair_lanes (priority DESC, last_served, first_seq);
+${laneEnterTrigger('lane_enter_on_insert', `AFTER INSERT ON utterances WHEN NEW.state = 'queued'`)}
+${laneEnterTrigger('lane_enter_on_requeue', `AFTER UPDATE OF state ON utterances WHEN NEW.state = 'queued' AND OLD.state <> 'queued'`)}
+CREATE TRIGGER IF NOT EXISTS lane_leave AFTER UPDATE OF state ON utterances
+WHEN OLD.state = 'queued' AND NEW.state <> 'queued' BEGIN
+  DELETE FROM fair_lanes WHERE user = OLD.user AND priority = OLD.priority AND NOT EXISTS (
+    SELECT 1 FROM utterances WHERE state = 'queued' AND user = OLD.user AND priority = OLD.priority);
+  UPDATE fair_lanes SET first_seq = (
+    SELECT MIN(seq) FROM utterances WHERE state = 'queued' AND user = OLD.user AND priority = OLD.priority)
+  WHERE user = OLD.user AND priority = OLD.priority AND first_seq = OLD.seq;
+END;
+`;
+
+function laneEnterTrigger(name: string, when: string): string {
+  return `CREATE TRIGGER IF NOT EXISTS ${name} ${when} BEGIN
+  INSERT INTO fair_lanes (user, priority, last_served, first_seq)
+  VALUES (NEW.user, NEW.priority, COALESCE((SELECT last_served FROM fair_users WHERE user = NEW.user), 0), NEW.seq)
+  ON CONFLICT (user, priority) DO UPDATE SET first_seq = MIN(first_seq, excluded.first_seq);
+END;`;
+}
+
+const SCHEMA = UTTERANCES + SETTINGS + FAIR_SHARE;
 
 /**
  * Opens (creating if needed) the queue database. WAL with synchronous=FULL: a commit is

@@ -5,11 +5,14 @@ import type { UtteranceRow } from './rows.ts';
 const ACTIVE = `('queued', 'synthesizing', 'playing')`;
 const FINAL = `('played', 'skipped', 'dropped')`;
 
-interface NewRow extends Omit<CaptionEvent, 'voice' | 'lang'> {
+interface NewRow extends Pick<CaptionEvent, 'text' | 'user' | 'source' | 'priority' | 'receivedAtMs'> {
   id: string;
   voice: string | null;
   lang: string | null;
+  messageId: string | null;
+  paid: 0 | 1;
   updatedAtMs: number;
+  expiresAtMs: number | null;
 }
 
 export type Statements = ReturnType<typeof prepareStatements>;
@@ -18,19 +21,45 @@ export type Statements = ReturnType<typeof prepareStatements>;
 export function prepareStatements(db: Database.Database) {
   return {
     insert: db.prepare<[NewRow], UtteranceRow>(
-      `INSERT INTO utterances (id, text, user, source, priority, voice, lang, state, received_at_ms, updated_at_ms)
-       VALUES (@id, @text, @user, @source, @priority, @voice, @lang, 'queued', @receivedAtMs, @updatedAtMs)
+      `INSERT INTO utterances
+         (id, text, user, source, priority, voice, lang, message_id, paid, state, received_at_ms, updated_at_ms, expires_at_ms)
+       VALUES (@id, @text, @user, @source, @priority, @voice, @lang, @messageId, @paid, 'queued', @receivedAtMs, @updatedAtMs,
+         @expiresAtMs)
        RETURNING *`,
     ),
     findDuplicate: db.prepare<[string, string, number], UtteranceRow>(
       `SELECT * FROM utterances WHERE user = ? AND text = ? AND received_at_ms > ? AND state <> 'dropped'
        ORDER BY seq LIMIT 1`,
     ),
-    countActive: db.prepare(`SELECT COUNT(*) FROM utterances WHERE state IN ${ACTIVE}`).pluck(),
-    takeNext: db.prepare<[number], UtteranceRow>(
-      `UPDATE utterances SET state = 'synthesizing', updated_at_ms = ?
-       WHERE seq = (SELECT seq FROM utterances WHERE state = 'queued' ORDER BY priority DESC, seq LIMIT 1)
-       RETURNING *`,
+    countActive: db.prepare<[], number>(`SELECT COUNT(*) FROM utterances WHERE state IN ${ACTIVE}`).pluck(),
+    countQueuedFromSource: db.prepare<[string], number>(
+      `SELECT COUNT(*) FROM utterances WHERE state = 'queued' AND source = ?`,
+    ).pluck(),
+    /** The item 'drop-oldest' gives up: the source's oldest lowest-priority unpaid queued one. */
+    overflowVictim: db.prepare<[string], UtteranceRow>(
+      `SELECT * FROM utterances WHERE state = 'queued' AND source = ? AND paid = 0 ORDER BY priority, seq LIMIT 1`,
+    ),
+    /** Head of the fair-share order: highest priority, least recently served user, their oldest item. */
+    nextLane: db.prepare<[], { user: string; first_seq: number }>(
+      `SELECT user, first_seq FROM fair_lanes ORDER BY priority DESC, last_served, first_seq LIMIT 1`,
+    ),
+    take: db.prepare<[number, number], UtteranceRow>(
+      `UPDATE utterances SET state = 'synthesizing', updated_at_ms = ? WHERE seq = ? RETURNING *`,
+    ),
+    nextServed: db.prepare<[], number>(`UPDATE settings SET value = value + 1 WHERE key = 'served' RETURNING value`).pluck(),
+    servedUser: db.prepare<[{ user: string; served: number }]>(
+      `INSERT INTO fair_users (user, last_served) VALUES (@user, @served)
+       ON CONFLICT (user) DO UPDATE SET last_served = @served`,
+    ),
+    servedLanes: db.prepare<[number, string]>(`UPDATE fair_lanes SET last_served = ? WHERE user = ?`),
+    /** Forgets users served before every user waiting now: their order among waiting users cannot change. */
+    pruneServedUsers: db.prepare(
+      `DELETE FROM fair_users WHERE last_served < (
+         SELECT COALESCE(MIN(last_served), (SELECT value FROM settings WHERE key = 'served')) FROM fair_lanes)`,
+    ),
+    expire: db.prepare<[{ nowMs: number }], UtteranceRow>(
+      `UPDATE utterances SET state = 'dropped', reason = 'expired', updated_at_ms = @nowMs
+       WHERE state = 'queued' AND expires_at_ms <= @nowMs RETURNING *`,
     ),
     markPlaying: db.prepare<[{ nowMs: number; id: string }], UtteranceRow>(
       `UPDATE utterances SET state = 'playing', updated_at_ms = @nowMs, first_audio_ms = @nowMs - received_at_ms
@@ -61,9 +90,32 @@ export function prepareStatements(db: Database.Database) {
          ORDER BY updated_at_ms DESC, seq DESC LIMIT ?
        ) ORDER BY updated_at_ms, seq`,
     ),
+    /** Before recover: users whose readouts were cut by the restart are served first again. */
+    resumeUsersFirst: db.prepare<[{ served: number }]>(
+      `INSERT INTO fair_users (user, last_served)
+         SELECT DISTINCT user, @served FROM utterances WHERE state IN ('synthesizing', 'playing')
+       ON CONFLICT (user) DO UPDATE SET last_served = @served`,
+    ),
+    resumeLanesFirst: db.prepare<[number]>(
+      `UPDATE fair_lanes SET last_served = ?
+       WHERE user IN (SELECT user FROM utterances WHERE state IN ('synthesizing', 'playing'))`,
+    ),
     recover: db.prepare<[number], UtteranceRow>(
       `UPDATE utterances SET state = 'queued', updated_at_ms = ? WHERE state IN ('synthesizing', 'playing') RETURNING *`,
     ),
+    activeOfUser: db.prepare<[string], UtteranceRow>(
+      `SELECT * FROM utterances WHERE user = ? COLLATE NOCASE AND state IN ${ACTIVE} ORDER BY seq`,
+    ),
+    activeOfMessage: db.prepare<[string], UtteranceRow>(
+      `SELECT * FROM utterances WHERE message_id = ? AND state IN ${ACTIVE} ORDER BY seq`,
+    ),
+    clear: db.prepare<[{ reason: string; nowMs: number; includePaid: 0 | 1 }], UtteranceRow>(
+      `UPDATE utterances SET state = 'skipped', reason = @reason, updated_at_ms = @nowMs
+       WHERE state = 'queued' AND (paid = 0 OR @includePaid) RETURNING *`,
+    ),
+    countQueuedPaid: db.prepare<[], number>(`SELECT COUNT(*) FROM utterances WHERE state = 'queued' AND paid = 1`).pluck(),
+    getSetting: db.prepare<[string], number>(`SELECT value FROM settings WHERE key = ?`).pluck(),
+    setSetting: db.prepare<[number, string]>(`UPDATE settings SET value = ? WHERE key = ?`),
     prune: db.prepare<[number]>(
       `DELETE FROM utterances WHERE seq IN (
          SELECT seq FROM utterances INDEXED BY utterances_final WHERE state IN ${FINAL} ORDER BY updated_at_ms DESC, seq DESC LIMIT -1 OFFSET ?

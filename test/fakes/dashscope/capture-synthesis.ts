@@ -15,7 +15,7 @@ export interface CapturedSynthesis {
   error: unknown;
 }
 
-export function concatPcm(chunks: readonly Uint8Array[]): Uint8Array {
+function concatPcm(chunks: readonly Uint8Array[]): Uint8Array {
   const out = new Uint8Array(chunks.reduce((n, c) => n + c.byteLength, 0));
   let at = 0;
   for (const chunk of chunks) {

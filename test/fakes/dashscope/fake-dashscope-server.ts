@@ -13,9 +13,9 @@ import { type ConnectionFault, FaultQueue, type TaskFault } from './faults.ts';
 import { FakeTask } from './fake-task.ts';
 import { parseClientMessage, type RunTask } from './validate-client-message.ts';
 
-export const DASHSCOPE_PATH = '/api-ws/v1/inference';
+const DASHSCOPE_PATH = '/api-ws/v1/inference';
 
-export const DEFAULT_VOICES: Record<string, readonly string[]> = {
+const DEFAULT_VOICES: Record<string, readonly string[]> = {
   'cosyvoice-v1': ['longxiaochun', 'longwan', 'longcheng'],
   'cosyvoice-v2': ['longxiaochun_v2', 'longwan_v2', 'longcheng_v2'],
   'cosyvoice-v3-flash': ['longanyang', 'longxiaochun_v3'],

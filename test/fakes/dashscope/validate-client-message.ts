@@ -3,7 +3,7 @@
  * Returns the parsed message or the reason it is refused (sent back as InvalidParameter).
  */
 
-export const SAMPLE_RATES_HZ = [8000, 16000, 22050, 24000, 44100, 48000];
+const SAMPLE_RATES_HZ = [8000, 16000, 22050, 24000, 44100, 48000];
 const FORMATS = ['pcm', 'wav', 'mp3', 'opus'];
 
 export interface RunTask {

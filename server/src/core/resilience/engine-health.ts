@@ -28,10 +28,6 @@ export class EngineHealth implements HealthReporting {
     return true;
   }
 
-  get disabled(): boolean {
-    return this.disabledBy !== undefined;
-  }
-
   markClosed(): void {
     this.closed = true;
   }

@@ -55,7 +55,7 @@ export class UtteranceProgress {
     const skipSamples = Math.min(samples, Math.max(0, this.deliveredSamples - startSample));
     if (skipSamples === samples) return undefined;
     this.deliveredSamples = startSample + samples;
-    return skipSamples === 0 ? pcm : pcm.subarray(skipSamples * BYTES_PER_SAMPLE);
+    return skipSamples === 0 ? pcm : pcm.slice(skipSamples * BYTES_PER_SAMPLE);
   }
 
   /**

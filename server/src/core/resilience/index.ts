@@ -1,0 +1,30 @@
+/** Shared upstream-resilience machinery for TTS engines (plain TS + rxjs + node built-ins). */
+export { type BackoffPolicy, backoffDelayMs, DEFAULT_BACKOFF } from './backoff.ts';
+export { cancelOnAbort } from './cancel-on-abort.ts';
+export { CircuitBreaker, type CircuitBreakerOptions, type CircuitState, DEFAULT_CIRCUIT_BREAKER } from './circuit-breaker.ts';
+export { type Endpoint, EndpointSet } from './endpoint-set.ts';
+export { EngineHealth } from './engine-health.ts';
+export { type ConnectionPurpose, type EngineMetrics, type FirstPacketPhase, noopEngineMetrics } from './engine-metrics.ts';
+export { createFallbackEngine, type FallbackEngine, type FallbackEngineOptions, type FallbackStats } from './fallback-engine.ts';
+export { type HealthReporting, healthReasonOf } from './health.ts';
+export { createInMemoryEngineMetrics, type InMemoryEngineMetrics } from './in-memory-engine-metrics.ts';
+export { PhaseDeadline } from './phase-deadline.ts';
+export {
+  CircuitOpenError,
+  DeadlineExceededError,
+  type DeadlinePhase,
+  failureKind,
+  SynthesisCancelledError,
+  UpstreamQueueFullError,
+  UpstreamRejectedError,
+  UpstreamThrottledError,
+} from './resilience-errors.ts';
+export { type AttemptContext, DEFAULT_RETRY, resilientStream$, type RetryPolicy } from './resilient-stream.ts';
+export {
+  createLocalUpstreamLimiter,
+  type LocalUpstreamLimiter,
+  type LocalUpstreamLimiterOptions,
+  type ReleaseUpstream,
+  unlimitedUpstreamLimiter,
+  type UpstreamLimiter,
+} from './upstream-limiter.ts';
