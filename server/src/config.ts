@@ -45,7 +45,17 @@ export const configSchema = z.object({
   COSYVOICE_VOICE: z.string().default('longxiaochun_v2'),
   COSYVOICE_TASKS_PER_S: z.coerce.number().positive().default(3),
   COSYVOICE_MAX_CONCURRENCY: positiveInt.default(3),
-  COSYVOICE_SELFHOST_URL: z.string().url().default('http://127.0.0.1:50000'),
+  COSYVOICE_WORKSPACE: z.string().optional(),
+  COSYVOICE_SAMPLE_RATE_HZ: z.coerce.number().pipe(z.union([z.literal(8000), z.literal(16000), z.literal(22050), z.literal(24000), z.literal(44100), z.literal(48000)])).default(24000),
+  /** Deadline for the first audio packet of a cloud task before retrying on the next endpoint. */
+  COSYVOICE_FIRST_AUDIO_MS: positiveInt.default(800),
+  /** Warm DashScope connections kept open. */
+  COSYVOICE_POOL_MIN_IDLE: z.coerce.number().int().min(0).default(2),
+  COSYVOICE_SELFHOST_URL: commaList.default(['http://127.0.0.1:50000']),
+  COSYVOICE_SELFHOST_SPEAKER: z.string().default('中文女'),
+  COSYVOICE_SELFHOST_SAMPLE_RATE_HZ: z.coerce.number().pipe(z.union([z.literal(22050), z.literal(24000)])).default(22050),
+  /** In a fallback chain, how long an engine may take to its first audio before the next one speaks. */
+  TTS_FALLBACK_BUDGET_MS: positiveInt.default(1500),
   TWITCH_CHANNEL: z.string().min(1).optional(),
   TWITCH_IRC_URL: z.string().url().optional(),
   TWITCH_USERNAME: z.string().min(1).optional(),

@@ -1,19 +1,59 @@
 /** Builds the configured TTS engine (TTS_ENGINE; a comma list is a fallback chain). */
 import type { Config, EngineName } from './config.ts';
 import type { TtsEngine } from './core/engine.ts';
+import { ConfigError } from './core/errors.ts';
 import type { Logger } from './core/logger.ts';
+import { createFallbackEngine, type EngineMetrics } from './core/resilience/index.ts';
+import { createCosyVoiceSelfhostEngine } from '../../plugin/tts-cosyvoice-selfhost/index.ts';
+import { createCosyVoiceEngine } from '../../plugin/tts-cosyvoice/index.ts';
 import { createEmbeddedEngine } from '../../plugin/tts-embedded/index.ts';
 
-async function createEngine(name: EngineName, config: Config, log: Logger): Promise<TtsEngine> {
+async function createEngine(name: EngineName, config: Config, log: Logger, metrics: EngineMetrics): Promise<TtsEngine> {
+  const logger = log.child({ engine: name });
   switch (name) {
     case 'embedded':
-      return createEmbeddedEngine({ rateWpm: config.EMBEDDED_RATE_WPM, logger: log.child({ engine: name }) });
-    default:
-      throw new Error(`engine ${name} is not available in this build`);
+      return createEmbeddedEngine({ rateWpm: config.EMBEDDED_RATE_WPM, logger });
+    case 'cosyvoice':
+      if (!config.COSYVOICE_API_KEY) {
+        throw new ConfigError('TTS_ENGINE includes cosyvoice but COSYVOICE_API_KEY is not set (get a key in the DashScope / Model Studio console)');
+      }
+      return createCosyVoiceEngine({
+        apiKey: config.COSYVOICE_API_KEY,
+        urls: config.COSYVOICE_URL,
+        workspace: config.COSYVOICE_WORKSPACE,
+        model: config.COSYVOICE_MODEL,
+        voice: config.COSYVOICE_VOICE,
+        sampleRateHz: config.COSYVOICE_SAMPLE_RATE_HZ,
+        tasksPerS: config.COSYVOICE_TASKS_PER_S,
+        maxConcurrency: config.COSYVOICE_MAX_CONCURRENCY,
+        pool: { minIdle: config.COSYVOICE_POOL_MIN_IDLE },
+        deadlines: { firstAudioMs: config.COSYVOICE_FIRST_AUDIO_MS },
+        logger,
+        metrics,
+      });
+    case 'cosyvoice-selfhost':
+      return createCosyVoiceSelfhostEngine({
+        urls: config.COSYVOICE_SELFHOST_URL,
+        speaker: config.COSYVOICE_SELFHOST_SPEAKER,
+        sampleRateHz: config.COSYVOICE_SELFHOST_SAMPLE_RATE_HZ,
+        logger,
+        metrics,
+      });
   }
 }
 
-export async function createConfiguredEngine(config: Config, log: Logger): Promise<TtsEngine> {
-  const [first] = config.TTS_ENGINE;
-  return createEngine(first!, config, log);
+export async function createConfiguredEngine(config: Config, log: Logger, metrics: EngineMetrics): Promise<TtsEngine> {
+  const engines: TtsEngine[] = [];
+  try {
+    for (const name of config.TTS_ENGINE) engines.push(await createEngine(name, config, log, metrics));
+  } catch (err) {
+    await Promise.all(engines.map((e) => e.close()));
+    throw err;
+  }
+  if (engines.length === 1) return engines[0]!;
+  return createFallbackEngine(engines, {
+    firstPacketBudgetMs: config.TTS_FALLBACK_BUDGET_MS,
+    logger: log.child({ engine: 'fallback' }),
+    metrics,
+  });
 }

@@ -5,6 +5,8 @@
  */
 import { BehaviorSubject, Subject, map, merge, distinctUntilChanged, type Subscription } from 'rxjs';
 import type { TtsEngine } from './core/engine.ts';
+import type { FallbackEngine } from './core/resilience/fallback-engine.ts';
+import { healthReasonOf } from './core/resilience/health.ts';
 import { RelayError, ValidationError } from './core/errors.ts';
 import type { Logger } from './core/logger.ts';
 import type { OverlayEvent, PanelQueueItem } from './core/protocol.ts';
@@ -66,7 +68,9 @@ export function createRelay(opts: RelayOptions): Relay {
       .pipe(
         timeline(u, engine.sampleRateHz, (summary) => {
           summaries.set(u.id, summary);
-          if (summary.firstChunkMs !== undefined) metrics.engineFirstChunkMs.observe({ engine: engine.name }, summary.firstChunkMs);
+          const spokenBy = (engine as Partial<FallbackEngine>).lastSpokenBy?.(u.id) ?? engine.name;
+          if (summary.firstChunkMs !== undefined) metrics.engineFirstChunkMs.observe({ engine: spokenBy }, summary.firstChunkMs);
+          log.info({ id: u.id, engine: spokenBy, firstChunkMs: summary.firstChunkMs, durationMs: summary.durationMs }, 'synthesis done');
         }),
       );
   };
@@ -166,10 +170,18 @@ export function createRelay(opts: RelayOptions): Relay {
 
   const health = (): HealthReport => {
     const healthy = engine.healthy();
+    const detail = healthReasonOf(engine);
+    const chain = engine as Partial<FallbackEngine>;
+    const chainStatuses = chain.engineStatuses?.();
     return {
-      status: healthy ? 'ok' : 'degraded',
+      status: healthy && (chainStatuses ?? []).every((e) => e.healthy) ? 'ok' : 'degraded',
       canSpeak: healthy,
-      engine: { name: engine.name, healthy },
+      engine: {
+        name: engine.name,
+        healthy,
+        ...(detail ? { detail } : {}),
+        ...(chainStatuses ? { chain: chainStatuses, spokenBy: chain.stats?.().spokenBy } : {}),
+      },
       queue: { active: queue.countActive(), overlays: overlays$.value },
     };
   };

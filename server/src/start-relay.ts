@@ -7,6 +7,7 @@ import type { TtsEngine } from './core/engine.ts';
 import type { Logger } from './core/logger.ts';
 import { createConfiguredEngine } from './engines.ts';
 import { startGateway, type Gateway } from './gateway/server.ts';
+import { createPromEngineMetrics } from './metrics/engine-metrics.ts';
 import { createMetrics } from './metrics/registry.ts';
 import { DurableQueue } from './queue/durable-queue.ts';
 import { createRelay } from './relay.ts';
@@ -26,11 +27,12 @@ export async function startRelay(config: Config, log: Logger, engineOverride?: T
   mkdirSync(dataDir, { recursive: true });
   const secrets = loadSecrets(dataDir, { token: config.RELAY_TOKEN, overlayKey: config.RELAY_OVERLAY_KEY });
   const queue = new DurableQueue({ path: join(dataDir, 'relay.db'), maxQueued: config.RELAY_MAX_QUEUED });
-  const engine = engineOverride ?? (await createConfiguredEngine(config, log));
+  const metrics = createMetrics();
+  const engine = engineOverride ?? (await createConfiguredEngine(config, log, createPromEngineMetrics(metrics.registry)));
   const relay = createRelay({
     queue,
     engine,
-    metrics: createMetrics(),
+    metrics,
     log: log.child({ part: 'relay' }),
     maxTextChars: config.RELAY_MAX_TEXT_CHARS,
     maxInFlight: config.RELAY_MAX_IN_FLIGHT,

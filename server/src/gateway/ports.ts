@@ -15,7 +15,16 @@ export interface HealthReport {
   status: 'ok' | 'degraded';
   /** True when at least one engine can speak; false → /healthz answers 503. */
   canSpeak: boolean;
-  engine: { name: string; healthy: boolean; detail?: string };
+  engine: {
+    name: string;
+    healthy: boolean;
+    /** Why the engine (chain) cannot speak. */
+    detail?: string;
+    /** A fallback chain's engines, in order, each with why it cannot speak. */
+    chain?: { name: string; healthy: boolean; reason?: string }[];
+    /** Readouts spoken per engine since start (a fallback chain). */
+    spokenBy?: Record<string, number>;
+  };
   queue: { active: number; overlays: number };
 }
 

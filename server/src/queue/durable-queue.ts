@@ -1,9 +1,12 @@
 import { randomUUID } from 'node:crypto';
 import { join } from 'node:path';
-import { Subject, type Observable } from 'rxjs';
-import { QueueFullError } from '../core/errors.ts';
+import { BehaviorSubject, Subject, type Observable } from 'rxjs';
+import { NotFoundError, QueueFullError, ValidationError } from '../core/errors.ts';
 import type { HistoryEntry } from '../core/history.ts';
 import type { CaptionEvent, TimedWord, Utterance, UtteranceState } from '../core/types.ts';
+import { resumeInFlightUsersFirst, takeFairly } from './fair-share.ts';
+import { admission } from './overflow.ts';
+import { resolvePolicy, ttlMsFor, type QueuePolicy, type QueuePolicyInput } from './policy.ts';
 import { toHistoryEntry, toUtterance, type UtteranceRow } from './rows.ts';
 import { guardStorage, openDatabase } from './sqlite.ts';
 import { prepareStatements, type Statements } from './statements.ts';
@@ -15,6 +18,8 @@ export type DurableQueueOptions = ({ dataDir: string } | { path: string }) & {
   historyLimit?: number;
   /** Retry-After hint carried by QueueFullError. Default 5 s. */
   retryAfterS?: number;
+  /** Priority classes, time-to-live and per-source bounds, merged over DEFAULT_QUEUE_POLICY. */
+  policy?: QueuePolicyInput;
   now?: () => number;
 };
 
@@ -22,6 +27,23 @@ export interface EnqueueResult {
   utterance: Utterance;
   /** True when the same text+user was already accepted within the dedupe window. */
   duplicate: boolean;
+  /** Dropped to make room for it (a full 'drop-oldest' source): state 'dropped', reason 'overflow'. */
+  dropped: Utterance[];
+}
+
+/** What a ban or a message deletion removed. */
+export interface ModerationDrop {
+  /** Active readouts dropped (queued or in flight). */
+  dropped: number;
+  /** The dropped ones that were synthesizing or playing: the relay cancels their synthesis and playback. */
+  inFlightIds: string[];
+}
+
+export interface ClearResult {
+  /** Queued readouts skipped (reason 'cleared'). */
+  cleared: number;
+  /** Paid readouts left queued (0 with includePaid). */
+  keptPaid: number;
 }
 
 /** States an utterance can be skipped or dropped from. */
@@ -39,13 +61,21 @@ const MAX_ROWS_PER_READ = 10_000;
  * Every write is committed before the method returns. Transitions only happen from valid
  * prior states; a call that lost a race is a no-op (false / undefined), never an error.
  * SQLite failures surface as StorageError.
+ *
+ * Policy: takeNext serves the highest priority first, round robin across users inside it
+ * (fair-share.ts); queued items older than their class's TTL are dropped as 'expired'; a
+ * source over its bound rejects or drops its oldest lowest-priority unpaid item (overflow.ts);
+ * paid items are never dropped by overflow.
  */
 export class DurableQueue {
   /** Every changed utterance, after its transition is committed, in commit order. */
   readonly changes$: Observable<Utterance>;
+  /** Whether readouts wait (persisted): the current value on subscribe, then every change. */
+  readonly paused$: Observable<boolean>;
 
   private readonly db: ReturnType<typeof openDatabase>;
   private readonly changes = new Subject<Utterance>();
+  private readonly paused: BehaviorSubject<boolean>;
   private readonly pending: Utterance[] = [];
   private emitting = false;
   private readonly maxQueued: number;
@@ -53,46 +83,74 @@ export class DurableQueue {
   private readonly pruneEveryInserts: number;
   private insertsSincePrune = 0;
   private readonly retryAfterS: number;
+  private readonly policy: QueuePolicy;
   private readonly now: () => number;
   private readonly sql: Statements;
   private readonly enqueueTx: (event: CaptionEvent, dedupeWindowMs: number) => EnqueueResult;
-  private readonly finishTx: (id: string, state: 'skipped' | 'dropped', reason: string) => Finished | undefined;
+  private readonly takeTx: (nowMs: number) => { expired: UtteranceRow[]; taken?: UtteranceRow };
+  private readonly finishTx: (ids: readonly string[], state: 'skipped' | 'dropped', reason: string) => Finished[];
+  private readonly clearTx: (includePaid: boolean) => { rows: UtteranceRow[]; keptPaid: number };
+  private readonly recoverTx: () => UtteranceRow[];
 
   constructor(options: DurableQueueOptions) {
     this.maxQueued = options.maxQueued;
     this.historyLimit = options.historyLimit ?? 10_000;
     this.pruneEveryInserts = Math.min(100, Math.max(1, Math.ceil(this.historyLimit / 10)));
     this.retryAfterS = options.retryAfterS ?? 5;
+    this.policy = resolvePolicy(options.policy);
     this.now = options.now ?? Date.now;
     this.changes$ = this.changes.asObservable();
     this.db = openDatabase('path' in options ? options.path : join(options.dataDir, 'relay.db'));
     try {
       this.sql = guardStorage('prepare', () => prepareStatements(this.db));
       this.enqueueTx = this.db.transaction((event, windowMs) => this.insertUnlessFullOrDuplicate(event, windowMs));
-      this.finishTx = this.db.transaction((id, state, reason) => this.finishIfActive(id, state, reason));
-      guardStorage('prune', () => this.sql.prune.run(this.historyLimit));
+      this.takeTx = this.db.transaction((nowMs) => ({ expired: this.sql.expire.all({ nowMs }), taken: takeFairly(this.sql, nowMs) }));
+      this.finishTx = this.db.transaction((ids: readonly string[], state: 'skipped' | 'dropped', reason: string) =>
+        ids.flatMap((id) => this.finishIfActive(id, state, reason) ?? []),
+      );
+      this.clearTx = this.db.transaction((includePaid) => ({
+        rows: this.sql.clear.all({ reason: 'cleared', nowMs: this.now(), includePaid: includePaid ? 1 : 0 }),
+        keptPaid: includePaid ? 0 : this.sql.countQueuedPaid.get()!,
+      }));
+      this.recoverTx = this.db.transaction(() => {
+        resumeInFlightUsersFirst(this.sql);
+        return this.sql.recover.all(this.now());
+      });
+      guardStorage('prune', () => this.prune());
+      this.paused = new BehaviorSubject(guardStorage('read settings', () => this.sql.getSetting.get('paused')) === 1);
     } catch (error) {
       this.db.close();
       throw error;
     }
+    this.paused$ = this.paused.asObservable();
   }
 
   /**
    * Accepts a caption: committed to disk before this returns. With `dedupeWindowMs`, the same
    * text+user received (by `receivedAtMs`) within the window and not dropped returns the first
-   * one with `duplicate: true`, even when the queue is full. Throws QueueFullError, StorageError.
+   * one with `duplicate: true`, even when the queue is full. A source at its bound rejects or
+   * makes room (EnqueueResult.dropped). Throws QueueFullError, StorageError.
    */
   enqueue(event: CaptionEvent, options: { dedupeWindowMs?: number } = {}): EnqueueResult {
     const dedupeWindowMs = options.dedupeWindowMs ?? 0;
     const result = guardStorage('enqueue', () => this.enqueueTx(event, dedupeWindowMs));
-    if (!result.duplicate) this.emit(result.utterance);
+    if (!result.duplicate) [...result.dropped, result.utterance].forEach((u) => this.emit(u));
     return result;
   }
 
-  /** Atomically moves the next queued item (priority DESC, then FIFO) to 'synthesizing'. */
+  /**
+   * Drops what expired, then atomically moves the next queued item to 'synthesizing': the
+   * highest priority present, inside it the least recently served user's oldest item.
+   */
   takeNext(): Utterance | undefined {
-    const row = guardStorage('take', () => this.sql.takeNext.get(this.now()));
-    return row ? this.emitRow(row) : undefined;
+    const { expired, taken } = guardStorage('take', () => this.takeTx(this.now()));
+    expired.forEach((row) => this.emitRow(row));
+    return taken ? this.emitRow(taken) : undefined;
+  }
+
+  /** Drops queued items whose time-to-live ended at or before `nowMs` (reason 'expired'); the relay calls it periodically. */
+  expire(nowMs = this.now()): Utterance[] {
+    return guardStorage('expire', () => this.sql.expire.all({ nowMs })).map((row) => this.emitRow(row));
   }
 
   /**
@@ -123,12 +181,56 @@ export class DurableQueue {
 
   /** Skips a queued, synthesizing or playing item. Returns its previous state, or undefined if none. */
   skip(id: string, reason = 'skipped by user'): ActiveState | undefined {
-    return this.finish(id, 'skipped', reason);
+    return this.finish([id], 'skipped', reason)[0]?.previous;
   }
 
   /** Removes an item for a policy reason (ban, deletion, expiry). Returns its previous state. */
   drop(id: string, reason: string): ActiveState | undefined {
-    return this.finish(id, 'dropped', reason);
+    return this.finish([id], 'dropped', reason)[0]?.previous;
+  }
+
+  /** A ban: drops every active readout of `user` (matched case-insensitively). */
+  dropUser(user: string, reason = 'banned'): ModerationDrop {
+    return this.dropAll(guardStorage('drop user', () => this.sql.activeOfUser.all(user)), reason);
+  }
+
+  /** A deleted chat message: drops the active readout(s) carrying its `messageId`. */
+  dropMessage(messageId: string, reason = 'deleted'): ModerationDrop {
+    return this.dropAll(guardStorage('drop message', () => this.sql.activeOfMessage.all(messageId)), reason);
+  }
+
+  /** Skips every queued readout (reason 'cleared'); paid ones only with `includePaid`. In-flight ones are left alone. */
+  clear(options: { includePaid: boolean }): ClearResult {
+    const { rows, keptPaid } = guardStorage('clear', () => this.clearTx(options.includePaid));
+    rows.forEach((row) => this.emitRow(row));
+    return { cleared: rows.length, keptPaid };
+  }
+
+  /**
+   * Queues a finished readout again as a new one (new id, fresh TTL), from the panel: same
+   * text, user, priority, voice and lang; source 'panel', not paid. Throws NotFoundError,
+   * ValidationError (409) while the original is still active, and whatever enqueue throws.
+   */
+  replay(id: string): EnqueueResult {
+    const original = this.get(id);
+    if (!original) throw new NotFoundError(`no readout with id ${id}`);
+    if (isActive(original.state)) {
+      throw new ValidationError('not_finished', `readout ${id} is still ${original.state}; only finished readouts can be replayed`, 409);
+    }
+    const { text, user, priority, voice, lang } = original;
+    return this.enqueue({ text, user, priority, voice, lang, source: 'panel', receivedAtMs: this.now() });
+  }
+
+  isPaused(): boolean {
+    return this.paused.value;
+  }
+
+  /** Persists the pause switch (takeNext does not look at it: the limiter's gate does). Returns whether it changed. */
+  setPaused(paused: boolean): boolean {
+    if (paused === this.paused.value) return false;
+    guardStorage('pause', () => this.sql.setSetting.run(paused ? 1 : 0, 'paused'));
+    this.paused.next(paused);
+    return true;
   }
 
   get(id: string): Utterance | undefined {
@@ -136,7 +238,7 @@ export class DurableQueue {
     return row ? toUtterance(row) : undefined;
   }
 
-  /** Items in the given states (default: active), active ones in play order, then final ones newest first. */
+  /** Items in the given states (default: active), active ones by priority then arrival, then final ones newest first. */
   list(options: { states?: readonly UtteranceState[]; limit: number }): Utterance[] {
     const states = JSON.stringify(options.states ?? ['queued', 'synthesizing', 'playing']);
     const rows = guardStorage('list', () => this.sql.list.all(states, clampRows(options.limit)));
@@ -150,12 +252,12 @@ export class DurableQueue {
   }
 
   countActive(): number {
-    return guardStorage('count', () => this.sql.countActive.get() as number);
+    return guardStorage('count', () => this.sql.getSetting.get('active')!);
   }
 
-  /** At startup: items that were synthesizing or playing did not finish; queue them again. */
+  /** At startup: items that were synthesizing or playing did not finish; queue them again, their users served first. */
   recover(): number {
-    const rows = guardStorage('recover', () => this.sql.recover.all(this.now()));
+    const rows = guardStorage('recover', () => this.recoverTx());
     for (const row of rows) this.emitRow(row);
     return rows.length;
   }
@@ -163,14 +265,20 @@ export class DurableQueue {
   close(): void {
     if (!this.db.open) return;
     this.changes.complete();
+    this.paused.complete();
     guardStorage('close', () => this.db.close());
   }
 
-  private finish(id: string, state: 'skipped' | 'dropped', reason: string): ActiveState | undefined {
-    const finished = guardStorage(state === 'skipped' ? 'skip' : 'drop', () => this.finishTx(id, state, reason));
-    if (!finished) return undefined;
-    this.emitRow(finished.row);
-    return finished.previous;
+  private finish(ids: readonly string[], state: 'skipped' | 'dropped', reason: string): Finished[] {
+    const finished = guardStorage(state === 'skipped' ? 'skip' : 'drop', () => this.finishTx(ids, state, reason));
+    for (const { row } of finished) this.emitRow(row);
+    return finished;
+  }
+
+  private dropAll(rows: UtteranceRow[], reason: string): ModerationDrop {
+    const finished = this.finish(rows.map((row) => row.id), 'dropped', reason);
+    const inFlightIds = finished.filter((f) => f.previous !== 'queued').map((f) => f.row.id);
+    return { dropped: finished.length, inFlightIds };
   }
 
   /** Runs inside finishTx. */
@@ -185,9 +293,10 @@ export class DurableQueue {
   private insertUnlessFullOrDuplicate(event: CaptionEvent, dedupeWindowMs: number): EnqueueResult {
     if (dedupeWindowMs > 0) {
       const first = this.sql.findDuplicate.get(event.user, event.text, event.receivedAtMs - dedupeWindowMs);
-      if (first) return { utterance: toUtterance(first), duplicate: true };
+      if (first) return { utterance: toUtterance(first), duplicate: true, dropped: [] };
     }
-    const active = this.sql.countActive.get() as number;
+    const dropped = this.makeRoomInSource(event);
+    const active = this.sql.getSetting.get('active')!;
     if (active >= this.maxQueued) {
       throw new QueueFullError(
         this.retryAfterS,
@@ -195,6 +304,8 @@ export class DurableQueue {
       );
     }
     this.pruneOccasionally();
+    const nowMs = this.now();
+    const ttlMs = ttlMsFor(event, this.policy);
     const row = this.sql.insert.get({
       id: randomUUID(),
       text: event.text,
@@ -203,17 +314,44 @@ export class DurableQueue {
       priority: event.priority,
       voice: event.voice ?? null,
       lang: event.lang ?? null,
+      messageId: event.messageId ?? null,
+      paid: event.paid ? 1 : 0,
       receivedAtMs: event.receivedAtMs,
-      updatedAtMs: this.now(),
+      updatedAtMs: nowMs,
+      expiresAtMs: ttlMs === null ? null : nowMs + ttlMs,
     })!; // INSERT … RETURNING always yields the row
-    return { utterance: toUtterance(row), duplicate: false };
+    return { utterance: toUtterance(row), duplicate: false, dropped: dropped.map(toUtterance) };
+  }
+
+  /** Runs inside enqueueTx: applies the source's bound. Returns what it dropped; throws QueueFullError. */
+  private makeRoomInSource(event: CaptionEvent): UtteranceRow[] {
+    const limit = this.policy.sourceLimits[event.source];
+    if (!limit) return [];
+    const waiting = this.sql.countQueuedFromSource.get(event.source)!;
+    const victim = this.sql.overflowVictim.get(event.source);
+    switch (admission(limit, waiting, { priority: event.priority, paid: event.paid === true }, victim)) {
+      case 'admit':
+        return [];
+      case 'drop-victim':
+        return [this.sql.finish.get('dropped', 'overflow', this.now(), victim!.id)!];
+      case 'reject':
+        throw new QueueFullError(
+          this.retryAfterS,
+          `too many readouts from ${event.source} waiting (${waiting} of ${limit.maxQueued}), try again in ${this.retryAfterS} s`,
+        );
+    }
   }
 
   private pruneOccasionally(): void {
     this.insertsSincePrune += 1;
     if (this.insertsSincePrune < this.pruneEveryInserts) return;
     this.insertsSincePrune = 0;
+    this.prune();
+  }
+
+  private prune(): void {
     this.sql.prune.run(this.historyLimit);
+    this.sql.pruneServedUsers.run();
   }
 
   private emitRow(row: UtteranceRow): Utterance {

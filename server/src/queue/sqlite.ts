@@ -3,6 +3,8 @@ import { dirname } from 'node:path';
 import Database from 'better-sqlite3';
 import { StorageError } from '../core/errors.ts';
 
+const ACTIVE = `('queued', 'synthesizing', 'playing')`;
+
 const UTTERANCES = `
 CREATE TABLE IF NOT EXISTS utterances (
   seq            INTEGER PRIMARY KEY AUTOINCREMENT,
@@ -36,10 +38,21 @@ CREATE INDEX IF NOT EXISTS utterances_user ON utterances (user COLLATE NOCASE, s
 CREATE INDEX IF NOT EXISTS utterances_message ON utterances (message_id) WHERE message_id IS NOT NULL;
 `;
 
-/** Small persisted values: 'paused' (0/1) and 'served' (the fair-share serve counter). */
+/**
+ * Small persisted values: 'paused' (0/1), 'served' (the fair-share serve counter) and
+ * 'active' (readouts queued, synthesizing or playing: kept by triggers so the global bound
+ * is checked in O(1), not by counting up to maxQueued rows on every enqueue).
+ */
 const SETTINGS = `
 CREATE TABLE IF NOT EXISTS settings (key TEXT PRIMARY KEY, value INTEGER NOT NULL) WITHOUT ROWID;
-INSERT OR IGNORE INTO settings (key, value) VALUES ('paused', 0), ('served', 0);
+INSERT OR IGNORE INTO settings (key, value) VALUES ('paused', 0), ('served', 0), ('active', 0);
+CREATE TRIGGER IF NOT EXISTS count_active_on_insert AFTER INSERT ON utterances WHEN NEW.state IN ${ACTIVE} BEGIN
+  UPDATE settings SET value = value + 1 WHERE key = 'active';
+END;
+CREATE TRIGGER IF NOT EXISTS count_active_on_finish AFTER UPDATE OF state ON utterances
+WHEN OLD.state IN ${ACTIVE} AND NEW.state NOT IN ${ACTIVE} BEGIN
+  UPDATE settings SET value = value - 1 WHERE key = 'active';
+END;
 `;
 
 /**

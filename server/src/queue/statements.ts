@@ -15,6 +15,9 @@ interface NewRow extends Pick<CaptionEvent, 'text' | 'user' | 'source' | 'priori
   expiresAtMs: number | null;
 }
 
+/** Rows of the settings table (see sqlite.ts). */
+type SettingKey = 'paused' | 'served' | 'active';
+
 export type Statements = ReturnType<typeof prepareStatements>;
 
 /** Every statement the queue runs, prepared once. */
@@ -31,7 +34,6 @@ export function prepareStatements(db: Database.Database) {
       `SELECT * FROM utterances WHERE user = ? AND text = ? AND received_at_ms > ? AND state <> 'dropped'
        ORDER BY seq LIMIT 1`,
     ),
-    countActive: db.prepare<[], number>(`SELECT COUNT(*) FROM utterances WHERE state IN ${ACTIVE}`).pluck(),
     countQueuedFromSource: db.prepare<[string], number>(
       `SELECT COUNT(*) FROM utterances WHERE state = 'queued' AND source = ?`,
     ).pluck(),
@@ -58,7 +60,7 @@ export function prepareStatements(db: Database.Database) {
          SELECT COALESCE(MIN(last_served), (SELECT value FROM settings WHERE key = 'served')) FROM fair_lanes)`,
     ),
     expire: db.prepare<[{ nowMs: number }], UtteranceRow>(
-      `UPDATE utterances SET state = 'dropped', reason = 'expired', updated_at_ms = @nowMs
+      `UPDATE utterances INDEXED BY utterances_expiry SET state = 'dropped', reason = 'expired', updated_at_ms = @nowMs
        WHERE state = 'queued' AND expires_at_ms <= @nowMs RETURNING *`,
     ),
     markPlaying: db.prepare<[{ nowMs: number; id: string }], UtteranceRow>(
@@ -114,8 +116,8 @@ export function prepareStatements(db: Database.Database) {
        WHERE state = 'queued' AND (paid = 0 OR @includePaid) RETURNING *`,
     ),
     countQueuedPaid: db.prepare<[], number>(`SELECT COUNT(*) FROM utterances WHERE state = 'queued' AND paid = 1`).pluck(),
-    getSetting: db.prepare<[string], number>(`SELECT value FROM settings WHERE key = ?`).pluck(),
-    setSetting: db.prepare<[number, string]>(`UPDATE settings SET value = ? WHERE key = ?`),
+    getSetting: db.prepare<[SettingKey], number>(`SELECT value FROM settings WHERE key = ?`).pluck(),
+    setSetting: db.prepare<[number, SettingKey]>(`UPDATE settings SET value = ? WHERE key = ?`),
     prune: db.prepare<[number]>(
       `DELETE FROM utterances WHERE seq IN (
          SELECT seq FROM utterances INDEXED BY utterances_final WHERE state IN ${FINAL} ORDER BY updated_at_ms DESC, seq DESC LIMIT -1 OFFSET ?

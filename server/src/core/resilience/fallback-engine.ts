@@ -40,6 +40,14 @@ export interface FallbackEngine extends TtsEngine, HealthReporting {
   /** Name of the engine that spoke request `requestId` (recent requests only). */
   lastSpokenBy(requestId: string): string | undefined;
   stats(): FallbackStats;
+  /** Each engine of the chain, in order, with why it cannot speak when it cannot. */
+  engineStatuses(): EngineStatus[];
+}
+
+export interface EngineStatus {
+  name: string;
+  healthy: boolean;
+  reason?: string;
 }
 
 export function createFallbackEngine(engines: readonly TtsEngine[], options: FallbackEngineOptions): FallbackEngine {
@@ -149,6 +157,11 @@ export function createFallbackEngine(engines: readonly TtsEngine[], options: Fal
     healthReason,
     lastSpokenBy: (requestId) => spokenByRequest.get(requestId),
     stats: () => structuredClone(stats),
+    engineStatuses: () =>
+      engines.map((e) => {
+        const reason = healthReasonOf(e);
+        return { name: e.name, healthy: reason === undefined, ...(reason ? { reason } : {}) };
+      }),
     close: async () => {
       await Promise.all(engines.map((e) => e.close()));
     },

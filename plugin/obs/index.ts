@@ -1,0 +1,12 @@
+export {
+  createObsIntegration,
+  DEFAULT_DUCK_DB,
+  DEFAULT_OBS_SOURCE_NAME,
+  type ObsIntegration,
+  type ObsIntegrationOptions,
+  type ObsStatus,
+} from './obs-integration.ts';
+export { OBS_AUTH_RETRY_BACKOFF, OBS_RECONNECT_BACKOFF } from './obs-connection.ts';
+export { ObsAuthError, ObsError, ObsRequestError } from './obs-errors.ts';
+export type { EnsureOverlayOutcome, EnsureOverlayResult } from './overlay-input.ts';
+export type { PlaybackNotice } from './readout-events.ts';
