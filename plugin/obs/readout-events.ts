@@ -4,7 +4,7 @@
  * playback end ack, on cancel, or, if the ack never comes, once the audio's duration (from
  * `utterance:end`) plus a grace period has passed since the start.
  */
-import { Observable, distinctUntilChanged, map, scan, type SchedulerLike, type Subscription } from 'rxjs';
+import { Observable, distinctUntilChanged, filter, map, scan, type SchedulerLike, type Subscription } from 'rxjs';
 import type { OverlayEvent } from '../../server/src/core/protocol.ts';
 import type { TimedWord } from '../../server/src/core/types.ts';
 
@@ -107,11 +107,11 @@ export function readoutEvents(
   });
 }
 
-/** True while at least one readout is between its start and its stop. */
+/** True while at least one readout is between its start and its stop (changes only). */
 export function anyPlaying(readout$: Observable<ReadoutEvent>): Observable<boolean> {
   return readout$.pipe(
+    filter((event) => event.type !== 'words'),
     scan((playing, event) => {
-      if (event.type === 'words') return playing;
       const next = new Set(playing);
       if (event.type === 'start') next.add(event.id);
       else next.delete(event.id);

@@ -1,18 +1,27 @@
 /**
  * Glass-to-glass latency in Chromium: caption POSTed → first sample playing in the
- * overlay (the relay's firstAudioMs, from the overlay's playback:start ack). Measured for
- * the embedded engine and, as the baseline in the same run, for an engine that replays
- * pre-rendered audio instantly (relay + socket + browser cost only).
+ * overlay (the relay's firstAudioMs, from the overlay's playback:start ack), plus the
+ * overlay's underrun count. Scenarios, all in the same run:
+ * - baseline: an engine that replays pre-rendered audio instantly (relay + socket +
+ *   browser cost only);
+ * - embedded: the default offline engine;
+ * - cosyvoice: the cloud engine against the fake DashScope at 100 ms emulated RTT and a
+ *   150 ms model first packet (target p95 ≤ 350 ms), then with 20 ms jitter between
+ *   chunks (target: 0 underruns at the default jitter buffer).
  */
 import { Observable } from 'rxjs';
+import type { Config } from '../../server/src/config.ts';
 import type { TtsEngine } from '../../server/src/core/engine.ts';
 import type { SynthesisOutput } from '../../server/src/core/types.ts';
-import { launchChromium, openPage } from '../e2e/browser.ts';
-import { startHarness } from '../support/relay-harness.ts';
 import { createEmbeddedEngine } from '../../plugin/tts-embedded/index.ts';
+import { launchChromium, openPage } from '../e2e/browser.ts';
+import { startFakeDashScope } from '../fakes/dashscope/fake-dashscope-server.ts';
+import { startHarness } from '../support/relay-harness.ts';
 import { percentile } from './stats.ts';
 
 const TEXTS = ['你好，欢迎来到直播间！', 'Thanks for the follow!', '感谢老板的礼物，Thank you so much.', 'Welcome in, grab a seat.'];
+const RTT_MS = 100;
+const MODEL_FIRST_PACKET_MS = 150;
 
 /** Replays, instantly, what the embedded engine produced for the same text. */
 async function instantEngine(): Promise<TtsEngine> {
@@ -39,18 +48,25 @@ async function instantEngine(): Promise<TtsEngine> {
   };
 }
 
-async function measure(engine: TtsEngine | undefined, rounds: number): Promise<number[]> {
-  const relay = await startHarness({ RELAY_DEDUPE_WINDOW_MS: '0' }, engine);
+interface Run {
+  latenciesMs: number[];
+  underruns: number;
+}
+
+type QueueItems = { items: { id: string; state: string; firstAudioMs?: number }[] };
+
+async function measure(rounds: number, settings: Partial<Record<keyof Config, string>>, engine?: TtsEngine): Promise<Run> {
+  const relay = await startHarness({ RELAY_DEDUPE_WINDOW_MS: '0', ...settings }, engine);
   const browser = await launchChromium();
   try {
     const { page } = await openPage(browser, relay.gateway.overlayUrl);
-    await page.waitForFunction(() => (window as unknown as { __overlayStats?: { connected: boolean } }).__overlayStats?.connected);
+    await page.waitForFunction(() => window.__overlayStats?.connected === true);
     const latenciesMs: number[] = [];
     for (let i = 0; i < rounds; i++) {
       const res = await relay.post('/api/captions', { text: TEXTS[i % TEXTS.length] });
       const { id } = (await res.json()) as { id: string };
       for (let waitedMs = 0; waitedMs < 20_000; waitedMs += 20) {
-        const { items } = (await (await relay.get('/api/queue')).json()) as { items: { id: string; state: string; firstAudioMs?: number }[] };
+        const { items } = (await (await relay.get('/api/queue')).json()) as QueueItems;
         const item = items.find((it) => it.id === id);
         if (item?.state === 'played' && item.firstAudioMs !== undefined) {
           latenciesMs.push(item.firstAudioMs);
@@ -59,24 +75,48 @@ async function measure(engine: TtsEngine | undefined, rounds: number): Promise<n
         await new Promise((r) => setTimeout(r, 20));
       }
     }
-    return latenciesMs;
+    const underruns = await page.evaluate(() => window.__overlayStats?.underruns ?? -1);
+    return { latenciesMs, underruns };
   } finally {
     await browser.close();
     await relay.stop();
   }
 }
 
+async function measureCosyVoice(rounds: number, jitterMs: number): Promise<Run> {
+  const fake = await startFakeDashScope({ rttMs: RTT_MS, modelFirstPacketMs: MODEL_FIRST_PACKET_MS, jitterMs, tasksPerS: 100, maxConcurrency: 100 });
+  try {
+    return await measure(rounds, {
+      TTS_ENGINE: 'cosyvoice',
+      COSYVOICE_API_KEY: fake.apiKey,
+      COSYVOICE_URL: fake.url,
+      COSYVOICE_SAMPLE_RATE_HZ: '22050',
+      COSYVOICE_TASKS_PER_S: '100',
+      COSYVOICE_MAX_CONCURRENCY: '100',
+    });
+  } finally {
+    await fake.close();
+  }
+}
+
 export async function benchGlass(rounds = 12): Promise<Record<string, number>> {
-  const baseline = await measure(await instantEngine(), rounds);
-  const embedded = await measure(undefined, rounds);
-  const b50 = percentile(baseline, 50);
-  const e50 = percentile(embedded, 50);
+  const baseline = await measure(rounds, {}, await instantEngine());
+  const embedded = await measure(rounds, {});
+  const cloud = await measureCosyVoice(rounds, 0);
+  const jittery = await measureCosyVoice(rounds, 20);
+  const b50 = percentile(baseline.latenciesMs, 50);
   return {
     glass_baseline_instant_p50_ms: b50,
-    glass_baseline_instant_p95_ms: percentile(baseline, 95),
-    glass_embedded_p50_ms: e50,
-    glass_embedded_p95_ms: percentile(embedded, 95),
-    glass_embedded_vs_baseline_p50_ratio: e50 / b50,
-    glass_samples: embedded.length,
+    glass_baseline_instant_p95_ms: percentile(baseline.latenciesMs, 95),
+    glass_embedded_p50_ms: percentile(embedded.latenciesMs, 50),
+    glass_embedded_p95_ms: percentile(embedded.latenciesMs, 95),
+    glass_embedded_vs_baseline_p50_ratio: percentile(embedded.latenciesMs, 50) / b50,
+    glass_cosyvoice_rtt100_model150_p50_ms: percentile(cloud.latenciesMs, 50),
+    glass_cosyvoice_rtt100_model150_p95_ms: percentile(cloud.latenciesMs, 95),
+    glass_cosyvoice_over_model_p95_ms: percentile(cloud.latenciesMs, 95) - MODEL_FIRST_PACKET_MS,
+    glass_cosyvoice_vs_baseline_p50_ratio: percentile(cloud.latenciesMs, 50) / b50,
+    glass_cosyvoice_jitter20_underruns: jittery.underruns,
+    glass_cosyvoice_jitter20_p95_ms: percentile(jittery.latenciesMs, 95),
+    glass_samples_per_scenario: rounds,
   };
 }

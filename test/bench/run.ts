@@ -3,12 +3,16 @@
  * JSON object only. Figures are absolute (for information) plus ratios against a baseline
  * measured in the same run (these machines are shared and noisy).
  */
+import { benchCosyvoice } from './cosyvoice.ts';
 import { benchGlass } from './glass.ts';
+import { benchModeration } from './moderation.ts';
 
 type Bench = () => Promise<Record<string, number>>;
 
 const BENCHES: Record<string, Bench> = {
   glass: benchGlass,
+  cosyvoice: benchCosyvoice,
+  moderation: benchModeration,
 };
 
 async function main(): Promise<void> {

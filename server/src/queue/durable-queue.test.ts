@@ -2,38 +2,14 @@ import { execFileSync } from 'node:child_process';
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { QueueFullError, StorageError } from '../core/errors.ts';
-import type { CaptionEvent, Utterance } from '../core/types.ts';
-import { DurableQueue, type DurableQueueOptions } from './durable-queue.ts';
+import type { Utterance } from '../core/types.ts';
+import { DurableQueue } from './durable-queue.ts';
+import { caption, queueTestKit, takeAllTexts } from './test-kit.ts';
 
-let dataDir: string;
-const open: DurableQueue[] = [];
-
-beforeEach(() => {
-  dataDir = mkdtempSync(join(tmpdir(), 'cosy-queue-'));
-});
-
-afterEach(() => {
-  for (const queue of open.splice(0)) queue.close();
-  rmSync(dataDir, { recursive: true, force: true });
-});
-
-function openQueue(options: Partial<DurableQueueOptions> = {}): DurableQueue {
-  const queue = new DurableQueue({ dataDir, maxQueued: 100, ...options } as DurableQueueOptions);
-  open.push(queue);
-  return queue;
-}
-
-function caption(text: string, extra: Partial<CaptionEvent> = {}): CaptionEvent {
-  return { text, user: 'viewer', source: 'http', priority: 0, receivedAtMs: 1_000, ...extra };
-}
-
-function takeAllTexts(queue: DurableQueue): string[] {
-  const texts: string[] = [];
-  for (let next = queue.takeNext(); next; next = queue.takeNext()) texts.push(next.text);
-  return texts;
-}
+const kit = queueTestKit();
+const openQueue = kit.open;
 
 describe('DurableQueue', () => {
   it('takes by priority, then first in first out', () => {
@@ -237,9 +213,9 @@ describe('DurableQueue', () => {
 
   it('works in memory', () => {
     const queue = new DurableQueue({ path: ':memory:', maxQueued: 1 });
-    open.push(queue);
     queue.enqueue(caption('a'));
     expect(queue.takeNext()?.text).toBe('a');
+    queue.close();
   });
 });
 
@@ -263,7 +239,7 @@ describe('DurableQueue storage failures', () => {
   });
 
   it('reports a data dir path that is a file', () => {
-    const file = join(dataDir, 'not-a-dir');
+    const file = join(kit.dataDir(), 'not-a-dir');
     writeFileSync(file, '');
     const error = storageFailure(() => new DurableQueue({ dataDir: join(file, 'sub'), maxQueued: 1 }));
     expect(error.message).toMatch(/ENOTDIR.*writable/);
@@ -274,8 +250,7 @@ describe('DurableQueue storage failures', () => {
 
   it.skipIf(!immutable)('reports a read-only database file (SQLITE_READONLY)', () => {
     openQueue().close();
-    open.length = 0;
-    const file = join(dataDir, 'relay.db');
+    const file = join(kit.dataDir(), 'relay.db');
     chattr('+i', file);
     try {
       const error = storageFailure(() => openQueue());
@@ -289,7 +264,7 @@ describe('DurableQueue storage failures', () => {
   it.skipIf(!immutable)('fails an enqueue whose write cannot be made durable, accepting nothing', () => {
     const queue = openQueue();
     queue.enqueue(caption('before'));
-    const wal = join(dataDir, 'relay.db-wal');
+    const wal = join(kit.dataDir(), 'relay.db-wal');
     chattr('+i', wal);
     try {
       const error = storageFailure(() => queue.enqueue(caption('lost')));

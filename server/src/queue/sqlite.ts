@@ -113,6 +113,20 @@ export function openDatabase(path: string): Database.Database {
   }
 }
 
+/**
+ * Runs `fn` (one transaction) with synchronous=NORMAL: its commit reaches the WAL without an
+ * fsync. It survives kill -9 (the OS has it) and becomes power-loss durable with the next
+ * FULL commit; only for writes whose loss in a power cut is harmless.
+ */
+export function withoutFsync<T>(db: Database.Database, fn: () => T): T {
+  db.pragma('synchronous = NORMAL');
+  try {
+    return fn();
+  } finally {
+    db.pragma('synchronous = FULL');
+  }
+}
+
 /** Runs `fn`, turning SQLite and file-system failures into StorageError; other errors pass through. */
 export function guardStorage<T>(action: string, fn: () => T): T {
   try {

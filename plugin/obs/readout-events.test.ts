@@ -1,0 +1,51 @@
+import { describe, expect, it } from 'vitest';
+import { TestScheduler } from 'rxjs/testing';
+import type { OverlayEvent } from '../../server/src/core/protocol.ts';
+import { anyPlaying, readoutEvents, type PlaybackNotice, type ReadoutEvent } from './readout-events.ts';
+
+const OPTIONS = { endGraceMs: 500, maxReadoutMs: 10_000, maxTracked: 8 };
+const cue: OverlayEvent = { type: 'cue', data: { id: 'u1', words: [{ text: 'hi', startMs: 0, endMs: 100 }] } };
+const end: OverlayEvent = { type: 'utterance:end', data: { id: 'u1', durationMs: 1_000 } };
+const cancel: OverlayEvent = { type: 'utterance:cancel', data: { id: 'u1', reason: 'skipped' } };
+const started: PlaybackNotice = { id: 'u1', type: 'start' };
+const ended: PlaybackNotice = { id: 'u1', type: 'end' };
+const out: Record<string, ReadoutEvent> = {
+  w: { type: 'words', id: 'u1', words: [{ text: 'hi', startMs: 0, endMs: 100 }] },
+  s: { type: 'start', id: 'u1' },
+  x: { type: 'stop', id: 'u1' },
+};
+
+function expectReadout(overlay: string, playback: string, expected: string, playing?: string): void {
+  const scheduler = new TestScheduler((actual, wanted) => expect(actual).toEqual(wanted));
+  scheduler.run(({ hot, expectObservable }) => {
+    const readout$ = readoutEvents(
+      hot<OverlayEvent>(overlay, { c: cue, e: end, k: cancel }),
+      hot<PlaybackNotice>(playback, { s: started, x: ended }),
+      { scheduler, ...OPTIONS },
+    );
+    expectObservable(readout$).toBe(expected, out);
+    if (playing) expectObservable(anyPlaying(readout$)).toBe(playing, { t: true, f: false });
+  });
+}
+
+describe('readoutEvents', () => {
+  it('passes cue words, and starts and stops with the playback acks', () => {
+    expectReadout('c', '- s 98ms x', 'w s 98ms x', '- t 98ms f');
+  });
+
+  it('stops on cancel', () => {
+    expectReadout('c 9ms k', '- s', 'w s 8ms x', '- t 8ms f');
+  });
+
+  it('stops a readout whose end ack never comes once its duration plus the grace has passed', () => {
+    expectReadout('- 9ms e', 's', 's 1499ms x');
+  });
+
+  it('bounds a readout of unknown duration by maxReadoutMs', () => {
+    expectReadout('', 's', 's 9999ms x');
+  });
+
+  it('starts a readout once even if acked twice', () => {
+    expectReadout('', 's s 98ms x', 's 99ms x');
+  });
+});
