@@ -7,6 +7,10 @@ set -euo pipefail
 deps=(
   "chromium /usr/bin/chromium"
   "fonts-noto-cjk /usr/share/fonts/opentype/noto/NotoSansCJK-Regular.ttc"
+  "obs-studio /usr/bin/obs"
+  "xvfb /usr/bin/xvfb-run"
+  "xauth /usr/bin/xauth"
+  "iproute2 /sbin/ip"
 )
 
 missing=()

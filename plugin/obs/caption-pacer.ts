@@ -1,12 +1,12 @@
 /**
- * Paces caption lines with the audio: once a readout starts playing, each line is emitted
- * when the utterance clock (time since playback start) reaches its first word's startMs.
- * A line is sealed when emitted; words that arrive later start the next line. When a readout
+ * Paces caption lines (≤ 32 characters) with the audio: once a readout starts playing, each
+ * line is emitted when the utterance clock (time since playback start) reaches its first
+ * word's startMs. A line is sealed when emitted; words that arrive later start the next line. When a readout
  * stops after showing something, an empty line clears the display.
  */
 import { Observable, type SchedulerLike, type Subscription } from 'rxjs';
 import type { TimedWord } from '../../server/src/core/types.ts';
-import { CEA608_LINE_CHARS, captionWords, splitCaptionLines } from './caption-lines.ts';
+import { captionWords, splitCaptionLines } from './caption-lines.ts';
 import type { ReadoutEvent } from './readout-events.ts';
 
 /** The text to show for readout `id` now; '' clears it. */
@@ -17,7 +17,6 @@ export interface CaptionUpdate {
 
 export interface CaptionPacerOptions {
   scheduler: SchedulerLike;
-  maxLineChars?: number;
   /** Words kept per readout; later ones are ignored. */
   maxWords: number;
   /** Readouts held at once (words may arrive long before playback); the oldest is dropped. */
@@ -33,7 +32,6 @@ interface Paced {
 }
 
 export function pacedCaptions(readout$: Observable<ReadoutEvent>, options: CaptionPacerOptions): Observable<CaptionUpdate> {
-  const maxLineChars = options.maxLineChars ?? CEA608_LINE_CHARS;
   const { scheduler } = options;
 
   return new Observable<CaptionUpdate>((subscriber) => {
@@ -62,7 +60,7 @@ export function pacedCaptions(readout$: Observable<ReadoutEvent>, options: Capti
       p.timer = undefined;
       if (p.startedAtMs === undefined) return;
       for (;;) {
-        const [line] = splitCaptionLines(p.words.slice(p.sent), maxLineChars);
+        const [line] = splitCaptionLines(p.words.slice(p.sent));
         if (!line) return;
         const clockMs = scheduler.now() - p.startedAtMs;
         if (line.startMs > clockMs) {
@@ -79,7 +77,7 @@ export function pacedCaptions(readout$: Observable<ReadoutEvent>, options: Capti
         case 'words': {
           const p = entry(event.id);
           const room = options.maxWords - p.words.length;
-          p.words.push(...captionWords(event.words, maxLineChars).slice(0, Math.max(0, room)));
+          p.words.push(...captionWords(event.words).slice(0, Math.max(0, room)));
           pump(event.id, p);
           return;
         }

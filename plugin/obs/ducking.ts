@@ -9,7 +9,7 @@ import type { ObsSession } from './obs-session.ts';
 import { quietFailures } from './quiet-failures.ts';
 
 /** OBS's volume slider floor. */
-export const OBS_MIN_VOLUME_DB = -100;
+const OBS_MIN_VOLUME_DB = -100;
 
 export interface DuckerOptions {
   inputs: readonly string[];
@@ -52,11 +52,12 @@ export function createDucker(options: DuckerOptions): Ducker {
     const session = options.session();
     if (!session) return;
     for (const inputName of options.inputs) {
+      const key = `${ducked ? 'duck' : 'restore'} ${inputName}`;
       try {
         await (ducked ? duck(session, inputName) : restore(session, inputName));
-        failures.succeeded(inputName);
+        failures.succeeded(key);
       } catch (error) {
-        failures.failed(inputName, error, ducked ? 'obs ducking failed' : 'obs volume restore failed');
+        failures.failed(key, error, ducked ? 'obs ducking failed' : 'obs volume restore failed');
       }
     }
   });

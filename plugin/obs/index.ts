@@ -6,7 +6,6 @@ export {
   type ObsIntegrationOptions,
   type ObsStatus,
 } from './obs-integration.ts';
-export { OBS_AUTH_RETRY_BACKOFF, OBS_RECONNECT_BACKOFF } from './obs-connection.ts';
 export { ObsAuthError, ObsError, ObsRequestError } from './obs-errors.ts';
 export type { EnsureOverlayOutcome, EnsureOverlayResult } from './overlay-input.ts';
 export type { PlaybackNotice } from './readout-events.ts';

@@ -26,7 +26,6 @@ export interface ObsLinkState {
   session?: ObsSession;
   /** Why the last attempt failed or the last session ended; cleared on connect. */
   lastError?: string;
-  lastErrorCode?: string;
 }
 
 export interface ObsConnection {
@@ -43,19 +42,21 @@ export function connectToObs(options: ObsConnectionOptions): ObsConnection {
   const state$ = new BehaviorSubject<ObsLinkState>({});
   const stop = new AbortController();
 
-  const fail = (error: unknown): void => {
-    const code = error instanceof Error && 'code' in error ? String(error.code) : undefined;
-    state$.next({ lastError: errorMessage(error), ...(code ? { lastErrorCode: code } : {}) });
-  };
+  const fail = (error: unknown): void => state$.next({ lastError: errorMessage(error) });
 
   async function holdSession(session: ObsSession): Promise<void> {
     state$.next({ session });
     log.info('obs connected');
-    const ended = new Promise<void>((resolve) => {
-      session.closed.addEventListener('abort', () => resolve(), { once: true });
-      stop.signal.addEventListener('abort', () => resolve(), { once: true });
+    await new Promise<void>((resolve) => {
+      const done = (): void => {
+        session.closed.removeEventListener('abort', done);
+        stop.signal.removeEventListener('abort', done);
+        resolve();
+      };
+      if (session.closed.aborted || stop.signal.aborted) return done();
+      session.closed.addEventListener('abort', done);
+      stop.signal.addEventListener('abort', done);
     });
-    await ended;
     if (stop.signal.aborted) await session.close();
     else {
       fail(session.closed.reason);

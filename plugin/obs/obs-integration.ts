@@ -157,7 +157,16 @@ export function createObsIntegration(options: ObsIntegrationOptions): ObsIntegra
     throw new ObsError('obs_not_connected', `OBS is not connected${why ? `: ${why}` : ''}`);
   };
 
-  async function ensureOverlay(): Promise<EnsureOverlayResult> {
+  let ensuring: Promise<EnsureOverlayResult> | undefined;
+  /** One setup at a time: a second call while one runs shares its result. */
+  const ensureOverlay = (): Promise<EnsureOverlayResult> => {
+    ensuring ??= setUpOverlay().finally(() => {
+      ensuring = undefined;
+    });
+    return ensuring;
+  };
+
+  async function setUpOverlay(): Promise<EnsureOverlayResult> {
     try {
       const result = await ensureOverlayInput(requireSession(), {
         ...(options.scene ? { sceneName: options.scene } : {}),

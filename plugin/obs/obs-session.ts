@@ -15,7 +15,7 @@ import { Observable } from 'rxjs';
 import { OBS_CLOSE_AUTH_FAILED, ObsAuthError, ObsError, ObsRequestError } from './obs-errors.ts';
 
 /** Scene switches, stream state and the general events; no high-volume ones. */
-export const OBS_EVENT_SUBSCRIPTIONS = EventSubscription.General | EventSubscription.Scenes | EventSubscription.Outputs;
+const OBS_EVENT_SUBSCRIPTIONS = EventSubscription.General | EventSubscription.Scenes | EventSubscription.Outputs;
 
 export interface ObsSessionOptions {
   url: string;

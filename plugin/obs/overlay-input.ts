@@ -8,8 +8,8 @@ import { OBS_REQUEST_STATUS, ObsError, isRequestStatus } from './obs-errors.ts';
 import type { ObsSession } from './obs-session.ts';
 
 export const BROWSER_SOURCE_KIND = 'browser_source';
-export const OVERLAY_WIDTH_PX = 1920;
-export const OVERLAY_HEIGHT_PX = 1080;
+const OVERLAY_WIDTH_PX = 1920;
+const OVERLAY_HEIGHT_PX = 1080;
 
 export type EnsureOverlayOutcome = 'created' | 'updated' | 'fallback';
 
@@ -30,7 +30,7 @@ export interface OverlayInputSpec {
 }
 
 /** Audio goes through OBS (reroute_audio) so the readouts land in the mixer like any input. */
-export function browserSourceSettings(overlayUrl: string): Record<string, string | number | boolean> {
+function browserSourceSettings(overlayUrl: string): Record<string, string | number | boolean> {
   return {
     url: overlayUrl,
     width: OVERLAY_WIDTH_PX,
@@ -40,7 +40,7 @@ export function browserSourceSettings(overlayUrl: string): Record<string, string
   };
 }
 
-export function captionTextInputName(overlayInputName: string): string {
+function captionTextInputName(overlayInputName: string): string {
   return `${overlayInputName} captions`;
 }
 

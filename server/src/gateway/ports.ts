@@ -1,5 +1,6 @@
 /** What the gateway needs from the rest of the relay, handed in by main.ts. */
 import type { Observable } from 'rxjs';
+import type { HistoryEntry } from '../core/history.ts';
 import type { OverlayEvent, PanelQueueItem } from '../core/protocol.ts';
 
 export interface CaptionInput {
@@ -28,12 +29,28 @@ export interface HealthReport {
   queue: { active: number; overlays: number };
 }
 
+export interface ClearResult {
+  /** Queued readouts skipped. */
+  cleared: number;
+  /** Paid readouts left queued (0 when includePaid). */
+  keptPaid: number;
+}
+
 export interface RelayPort {
   /** Validates, normalizes and durably enqueues; throws typed errors (ValidationError, QueueFullError, StorageError). */
   submit(input: CaptionInput): { id: string; duplicate: boolean };
   /** Skip now, also mid-utterance. Returns false when the id is unknown or already finished. */
   skip(id: string): boolean;
   listQueue(): PanelQueueItem[];
+  /** Readouts wait until resume (persisted across restarts); what is in flight finishes. */
+  pause(): void;
+  resume(): void;
+  /** Skips every queued readout, paid ones only with includePaid; in-flight ones play on. */
+  clear(options: { includePaid: boolean }): ClearResult;
+  /** The `limit` most recent finished readouts, oldest first, with their word timings. */
+  history(options: { limit: number }): HistoryEntry[];
+  /** Queues a finished readout again under a new id. Throws NotFoundError, ValidationError (409 while active), QueueFullError. */
+  replay(id: string): { id: string };
   health(): HealthReport;
   /** Overlay acks: the queue advances on these. */
   playbackStarted(id: string, atMs: number): void;

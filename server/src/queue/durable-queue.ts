@@ -4,8 +4,8 @@ import { BehaviorSubject, Subject, type Observable } from 'rxjs';
 import { NotFoundError, QueueFullError, ValidationError } from '../core/errors.ts';
 import type { HistoryEntry } from '../core/history.ts';
 import type { CaptionEvent, TimedWord, Utterance, UtteranceState } from '../core/types.ts';
-import { resumeInFlightUsersFirst, takeFairly } from './fair-share.ts';
-import { admission } from './overflow.ts';
+import { forgetLongServedUsers, resumeInFlightUsersFirst, takeFairly } from './fair-share.ts';
+import { makeRoomInSource } from './overflow.ts';
 import { resolvePolicy, ttlMsFor, type QueuePolicy, type QueuePolicyInput } from './policy.ts';
 import { toHistoryEntry, toUtterance, type UtteranceRow } from './rows.ts';
 import { guardStorage, openDatabase, withoutFsync } from './sqlite.ts';
@@ -58,7 +58,8 @@ const MAX_ROWS_PER_READ = 10_000;
 
 /**
  * The durable buffer between the sources and the limiter (SQLite, one file per data dir).
- * Every write is committed before the method returns. Transitions only happen from valid
+ * Every write is committed before the method returns, and on disk (fsynced) except takes and
+ * expiries, whose loss in a power cut is harmless (see takeNext). Transitions only happen from valid
  * prior states; a call that lost a race is a no-op (false / undefined), never an error.
  * SQLite failures surface as StorageError.
  *
@@ -143,8 +144,9 @@ export class DurableQueue {
    * highest priority present, inside it the least recently served user's oldest item.
    */
   takeNext(): Utterance | undefined {
-    // Not fsynced: after a power cut a lost take is queued again, as recover() does with any
-    // in-flight item, and a lost expiry happens again. markPlaying/markPlayed stay durable.
+    // Not fsynced (kill -9 safe, the OS has it): after a power cut a lost take is queued again,
+    // as recover() does with any in-flight item, and a lost expiry happens again on the next
+    // take. The next fsynced commit (markPlaying, markPlayed, enqueue) makes it durable too.
     const { expired, taken } = guardStorage('take', () => withoutFsync(this.db, () => this.takeTx(this.now())));
     expired.forEach((row) => this.emitRow(row));
     return taken ? this.emitRow(taken) : undefined;
@@ -152,7 +154,8 @@ export class DurableQueue {
 
   /** Drops queued items whose time-to-live ended at or before `nowMs` (reason 'expired'); the relay calls it periodically. */
   expire(nowMs = this.now()): Utterance[] {
-    return guardStorage('expire', () => this.sql.expire.all({ nowMs })).map((row) => this.emitRow(row));
+    const rows = guardStorage('expire', () => withoutFsync(this.db, () => this.sql.expire.all({ nowMs })));
+    return rows.map((row) => this.emitRow(row));
   }
 
   /**
@@ -297,7 +300,7 @@ export class DurableQueue {
       const first = this.sql.findDuplicate.get(event.user, event.text, event.receivedAtMs - dedupeWindowMs);
       if (first) return { utterance: toUtterance(first), duplicate: true, dropped: [] };
     }
-    const dropped = this.makeRoomInSource(event);
+    const dropped = makeRoomInSource(this.sql, this.policy, event, this.now(), this.retryAfterS);
     const active = this.sql.getSetting.get('active')!;
     if (active >= this.maxQueued) {
       throw new QueueFullError(
@@ -325,25 +328,6 @@ export class DurableQueue {
     return { utterance: toUtterance(row), duplicate: false, dropped: dropped.map(toUtterance) };
   }
 
-  /** Runs inside enqueueTx: applies the source's bound. Returns what it dropped; throws QueueFullError. */
-  private makeRoomInSource(event: CaptionEvent): UtteranceRow[] {
-    const limit = this.policy.sourceLimits[event.source];
-    if (!limit) return [];
-    const waiting = this.sql.countQueuedFromSource.get(event.source)!;
-    const victim = this.sql.overflowVictim.get(event.source);
-    switch (admission(limit, waiting, { priority: event.priority, paid: event.paid === true }, victim)) {
-      case 'admit':
-        return [];
-      case 'drop-victim':
-        return [this.sql.finish.get('dropped', 'overflow', this.now(), victim!.id)!];
-      case 'reject':
-        throw new QueueFullError(
-          this.retryAfterS,
-          `too many readouts from ${event.source} waiting (${waiting} of ${limit.maxQueued}), try again in ${this.retryAfterS} s`,
-        );
-    }
-  }
-
   private pruneOccasionally(): void {
     this.insertsSincePrune += 1;
     if (this.insertsSincePrune < this.pruneEveryInserts) return;
@@ -353,7 +337,7 @@ export class DurableQueue {
 
   private prune(): void {
     this.sql.prune.run(this.historyLimit);
-    this.sql.pruneServedUsers.run();
+    forgetLongServedUsers(this.sql);
   }
 
   private emitRow(row: UtteranceRow): Utterance {

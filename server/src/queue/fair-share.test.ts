@@ -35,16 +35,18 @@ describe('takeNext: fair share inside a priority', () => {
     expect(takeAllTexts(queue)).toEqual(['a1', 'b1', 'c1', 'a2', 'b2', 'a3']);
   });
 
-  it('remembers who was served: a user back with one item waits behind those served before them', () => {
-    const queue = kit.open();
+  // historyLimit 1 prunes on every insert, forgetting users served before everyone waiting.
+  it.each([10_000, 1])('remembers who was served: a user back with one item waits behind those served before them (historyLimit %i)', (historyLimit) => {
+    const queue = kit.open({ historyLimit });
     queue.enqueue(caption('a1', { user: 'a' }));
     queue.enqueue(caption('b1', { user: 'b' }));
     queue.enqueue(caption('b2', { user: 'b' }));
     expect(queue.takeNext()?.text).toBe('a1');
     expect(queue.takeNext()?.text).toBe('b1');
     queue.enqueue(caption('a2', { user: 'a' }));
-    // a was served before b: a goes first although b2 is older.
-    expect(takeAllTexts(queue)).toEqual(['a2', 'b2']);
+    queue.enqueue(caption('c1', { user: 'c' }));
+    // a was served before b: a goes first although b2 is older; c, never served, before both.
+    expect(takeAllTexts(queue)).toEqual(['c1', 'a2', 'b2']);
   });
 
   it('keeps the round robin across a restart', () => {

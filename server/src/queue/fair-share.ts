@@ -8,6 +8,9 @@ import type { Statements } from './statements.ts';
 /** A user whose readout was cut by a restart ranks before every user ever served (counter >= 1) or never served (0). */
 const RESUMED_LAST_SERVED = -1;
 
+/** Users not served within this many takes are forgotten (bounded table): they rank as never served. */
+const REMEMBERED_SERVES = 10_000;
+
 /**
  * Moves the next item to 'synthesizing': the highest priority present; inside it the user
  * served least recently (ties: the oldest waiting item); that user's oldest item. Marks the
@@ -27,4 +30,9 @@ export function takeFairly(sql: Statements, nowMs: number): UtteranceRow | undef
 export function resumeInFlightUsersFirst(sql: Statements): void {
   sql.resumeUsersFirst.run({ served: RESUMED_LAST_SERVED });
   sql.resumeLanesFirst.run(RESUMED_LAST_SERVED);
+}
+
+/** Keeps fair_users bounded (run with the history prune). */
+export function forgetLongServedUsers(sql: Statements): void {
+  sql.forgetServedUsers.run(REMEMBERED_SERVES);
 }

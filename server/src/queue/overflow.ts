@@ -1,5 +1,9 @@
 /** The per-source bound: what happens to a newcomer when its source already has too many waiting. */
-import type { SourceLimit } from './policy.ts';
+import { QueueFullError } from '../core/errors.ts';
+import type { CaptionEvent } from '../core/types.ts';
+import type { QueuePolicy, SourceLimit } from './policy.ts';
+import type { UtteranceRow } from './rows.ts';
+import type { Statements } from './statements.ts';
 
 /** 'admit' it, 'drop-victim' (then admit it), or 'reject' it (QueueFullError). */
 export type Admission = 'admit' | 'drop-victim' | 'reject';
@@ -21,4 +25,32 @@ export function admission(
   if (limit.overflow === 'reject') return 'reject';
   if (victim && (newcomer.paid || victim.priority <= newcomer.priority)) return 'drop-victim';
   return newcomer.paid ? 'admit' : 'reject';
+}
+
+/**
+ * Applies the newcomer's source bound inside the enqueue transaction (a later rejection rolls
+ * the drop back). Returns the item dropped with reason 'overflow', if any; throws QueueFullError.
+ */
+export function makeRoomInSource(
+  sql: Statements,
+  policy: QueuePolicy,
+  event: CaptionEvent,
+  nowMs: number,
+  retryAfterS: number,
+): UtteranceRow[] {
+  const limit = policy.sourceLimits[event.source];
+  if (!limit) return [];
+  const waiting = sql.countQueuedFromSource.get(event.source)!;
+  const victim = sql.overflowVictim.get(event.source);
+  switch (admission(limit, waiting, { priority: event.priority, paid: event.paid === true }, victim)) {
+    case 'admit':
+      return [];
+    case 'drop-victim':
+      return [sql.finish.get('dropped', 'overflow', nowMs, victim!.id)!];
+    case 'reject':
+      throw new QueueFullError(
+        retryAfterS,
+        `too many readouts from ${event.source} waiting (${waiting} of ${limit.maxQueued}), try again in ${retryAfterS} s`,
+      );
+  }
 }

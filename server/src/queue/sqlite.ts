@@ -3,7 +3,8 @@ import { dirname } from 'node:path';
 import Database from 'better-sqlite3';
 import { StorageError } from '../core/errors.ts';
 
-const ACTIVE = `('queued', 'synthesizing', 'playing')`;
+/** SQL list of the active states (an item in one of them counts against maxQueued). */
+export const ACTIVE = `('queued', 'synthesizing', 'playing')`;
 
 const UTTERANCES = `
 CREATE TABLE IF NOT EXISTS utterances (
@@ -56,7 +57,8 @@ END;
 `;
 
 /**
- * Fair share. fair_users: when each user was last served (the 'served' counter at that take).
+ * Fair share. fair_users: when each user was last served (the 'served' counter at that take;
+ * 0 = never or long ago: see forgetLongServedUsers).
  * fair_lanes: one row per (user, priority) with queued items, carrying the user's last_served
  * and the lane's oldest queued seq, so the next item is one index probe on fair_lanes_next:
  * highest priority, least recently served user, their oldest item. The triggers keep the

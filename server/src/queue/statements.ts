@@ -1,8 +1,8 @@
 import type Database from 'better-sqlite3';
 import type { CaptionEvent, UtteranceState } from '../core/types.ts';
 import type { UtteranceRow } from './rows.ts';
+import { ACTIVE } from './sqlite.ts';
 
-const ACTIVE = `('queued', 'synthesizing', 'playing')`;
 const FINAL = `('played', 'skipped', 'dropped')`;
 
 interface NewRow extends Pick<CaptionEvent, 'text' | 'user' | 'source' | 'priority' | 'receivedAtMs'> {
@@ -54,10 +54,8 @@ export function prepareStatements(db: Database.Database) {
        ON CONFLICT (user) DO UPDATE SET last_served = @served`,
     ),
     servedLanes: db.prepare<[number, string]>(`UPDATE fair_lanes SET last_served = ? WHERE user = ?`),
-    /** Forgets users served before every user waiting now: their order among waiting users cannot change. */
-    pruneServedUsers: db.prepare(
-      `DELETE FROM fair_users WHERE last_served < (
-         SELECT COALESCE(MIN(last_served), (SELECT value FROM settings WHERE key = 'served')) FROM fair_lanes)`,
+    forgetServedUsers: db.prepare<[number]>(
+      `DELETE FROM fair_users WHERE last_served < (SELECT value FROM settings WHERE key = 'served') - ?`,
     ),
     expire: db.prepare<[{ nowMs: number }], UtteranceRow>(
       `UPDATE utterances INDEXED BY utterances_expiry SET state = 'dropped', reason = 'expired', updated_at_ms = @nowMs

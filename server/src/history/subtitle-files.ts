@@ -1,0 +1,31 @@
+/** SubRip (.srt) and WebVTT (.vtt) text from cues. */
+import type { Cue } from './session-cues.ts';
+
+/** `HH:MM:SS<sep>mmm`, rounded to the millisecond; hours grow past 99 if they must. */
+export function subtitleTimestamp(ms: number, separator: ',' | '.'): string {
+  const total = Math.max(0, Math.round(ms));
+  const pad = (n: number, width = 2) => String(n).padStart(width, '0');
+  const hours = Math.floor(total / 3_600_000);
+  const minutes = Math.floor(total / 60_000) % 60;
+  const seconds = Math.floor(total / 1_000) % 60;
+  return `${pad(hours)}:${pad(minutes)}:${pad(seconds)}${separator}${pad(total % 1_000, 3)}`;
+}
+
+/** SubRip has no escape syntax: text is written as is (players that parse <i>-style tags will). */
+export function formatSrt(cues: readonly Cue[]): string {
+  return cues
+    .map((cue, i) => `${i + 1}\n${subtitleTimestamp(cue.startMs, ',')} --> ${subtitleTimestamp(cue.endMs, ',')}\n${cue.text}\n`)
+    .join('\n');
+}
+
+/** WebVTT with &, < and > escaped, so markup in a caption shows literally (and "-->" cannot occur). */
+export function formatVtt(cues: readonly Cue[]): string {
+  const body = cues
+    .map((cue) => `${subtitleTimestamp(cue.startMs, '.')} --> ${subtitleTimestamp(cue.endMs, '.')}\n${escapeVtt(cue.text)}\n`)
+    .join('\n');
+  return `WEBVTT\n\n${body}`;
+}
+
+function escapeVtt(text: string): string {
+  return text.replaceAll('&', '&amp;').replaceAll('<', '&lt;').replaceAll('>', '&gt;');
+}
