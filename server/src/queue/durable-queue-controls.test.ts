@@ -59,7 +59,9 @@ describe('dropUser', () => {
 
     const emitted: Utterance[] = [];
     queue.changes$.subscribe((u) => emitted.push(u));
+    expect(queue.countQueuedByUser('TROLL')).toBe(1); // in-flight and skipped ones are not waiting
     expect(queue.dropUser('troll')).toEqual({ dropped: 3, inFlightIds: [playing.id, synthesizing.id] });
+    expect(queue.countQueuedByUser('troll')).toBe(0);
     expect(emitted.map((u) => `${u.text}:${u.state}:${u.reason}`)).toEqual([
       'playing:dropped:banned',
       'synthesizing:dropped:banned',

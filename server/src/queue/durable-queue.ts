@@ -256,6 +256,11 @@ export class DurableQueue {
     return rows.map(toHistoryEntry);
   }
 
+  /** Readouts of `user` (case-insensitive) waiting to be taken. */
+  countQueuedByUser(user: string): number {
+    return guardStorage('count', () => this.sql.countQueuedByUser.get(user)!);
+  }
+
   countActive(): number {
     return guardStorage('count', () => this.sql.getSetting.get('active')!);
   }

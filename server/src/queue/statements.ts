@@ -34,6 +34,9 @@ export function prepareStatements(db: Database.Database) {
       `SELECT * FROM utterances WHERE user = ? AND text = ? AND received_at_ms > ? AND state <> 'dropped'
        ORDER BY seq LIMIT 1`,
     ),
+    countQueuedByUser: db.prepare<[string], number>(
+      `SELECT COUNT(*) FROM utterances WHERE user = ? COLLATE NOCASE AND state = 'queued'`,
+    ).pluck(),
     countQueuedFromSource: db.prepare<[string], number>(
       `SELECT COUNT(*) FROM utterances WHERE state = 'queued' AND source = ?`,
     ).pluck(),
