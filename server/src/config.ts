@@ -76,6 +76,17 @@ export const configSchema = z.object({
   BILIBILI_MIN_SUPERCHAT_CNY: z.coerce.number().min(0).default(0),
   /** ASR finals are voiced too (voice relay mode), not only shown. */
   ASR_VOICE_FINALS: bool.default(false),
+  OBS_WEBSOCKET_URL: z.string().url().optional(),
+  OBS_WEBSOCKET_PASSWORD: z.string().optional(),
+  OBS_SCENE: z.string().min(1).optional(),
+  OBS_SOURCE_NAME: z.string().min(1).default('cosy-relay overlay'),
+  /** Create or update the overlay browser source when OBS connects. */
+  OBS_ENSURE_OVERLAY: bool.default(true),
+  OBS_PAUSE_SCENES: commaList.default([]),
+  OBS_DUCK_INPUTS: commaList.default([]),
+  OBS_DUCK_DB: z.coerce.number().max(0).min(-100).default(-12),
+  /** Send CEA-608 live captions into the stream. */
+  OBS_CAPTIONS: bool.default(true),
 });
 
 export type Config = z.infer<typeof configSchema>;

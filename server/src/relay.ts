@@ -3,14 +3,24 @@
  * overlay events, with overlay acks driving the queue. Implements the gateway's
  * RelayPort. Composition only: every piece is built and tested in its own module.
  */
-import { BehaviorSubject, Subject, map, merge, distinctUntilChanged, type Subscription } from 'rxjs';
+import {
+  BehaviorSubject,
+  Subject,
+  combineLatest,
+  distinctUntilChanged,
+  map,
+  merge,
+  of,
+  type Observable,
+  type Subscription,
+} from 'rxjs';
 import type { TtsEngine } from './core/engine.ts';
 import type { FallbackEngine } from './core/resilience/fallback-engine.ts';
 import { healthReasonOf } from './core/resilience/health.ts';
 import { RelayError, ValidationError } from './core/errors.ts';
 import type { Logger } from './core/logger.ts';
 import type { OverlayEvent, PanelQueueItem } from './core/protocol.ts';
-import type { Utterance } from './core/types.ts';
+import type { CaptionEvent, Utterance } from './core/types.ts';
 import type { CaptionInput, HealthReport, RelayPort } from './gateway/ports.ts';
 import type { Metrics } from './metrics/registry.ts';
 import { limit, type LimitEvent } from './pipeline/limit.ts';
@@ -27,10 +37,36 @@ export interface RelayOptions {
   maxInFlight: number;
   dedupeWindowMs: number;
   ackGraceMs: number;
+  /** How often queued readouts past their time-to-live are dropped as expired. Default 1 s. */
+  expireEveryMs?: number;
+  /** True while something outside the queue holds readouts back (e.g. an OBS pause scene). */
+  externalPause$?: Observable<boolean>;
+}
+
+export interface PlaybackNotice {
+  id: string;
+  type: 'start' | 'end';
 }
 
 export interface Relay extends RelayPort {
+  /** A caption from a chat/ASR source, already moderated: normalized and durably queued. */
+  submitEvent(event: CaptionEvent): { id: string; duplicate: boolean };
+  /** A ban/timeout: that user's queued readouts are dropped and a playing one stops. */
+  dropUser(user: string, reason: string): number;
+  /** A deleted chat message: its readout is dropped, also mid-utterance. */
+  dropMessage(messageId: string, reason: string): number;
+  /** A subtitle line shown in the overlay, not spoken (ASR partials and finals). */
+  showLine(id: string, text: string, final: boolean): void;
+  /** Readouts waiting from this user (moderation's per-user cap). */
+  queuedCount(user: string): number;
+  /** Overlay playback acks, for sinks that follow the audio (OBS captions, ducking). */
+  playback$: Observable<PlaybackNotice>;
   close(): void;
+}
+
+/** A bounded metrics label from a free-text reason ("synthesis failed (x): detail" → "synthesis failed (x)"). */
+function reasonLabel(reason: string | undefined): string {
+  return (reason ?? 'ack').split(':')[0]!.slice(0, 48);
 }
 
 const LIST_LIMIT = 200;
@@ -45,19 +81,36 @@ export function createRelay(opts: RelayOptions): Relay {
   /** Per in-flight utterance: its timeline summary once synthesis completed. Bounded by the limiter. */
   const summaries = new Map<string, TimelineSummary>();
 
+  const playback$ = new Subject<PlaybackNotice>();
+
   const recovered = queue.recover();
   if (recovered > 0) log.info({ recovered }, 'resuming readouts that had not finished playing');
   metrics.queueActive.set(queue.countActive());
+  // Every final state is counted here, whichever path led to it.
+  const accounting = queue.changes$.subscribe((u) => {
+    if (u.state === 'played' || u.state === 'skipped' || u.state === 'dropped') {
+      summaries.delete(u.id);
+      metrics.utterancesFinishedTotal.inc({ state: u.state, reason: reasonLabel(u.reason) });
+    }
+    metrics.queueActive.set(queue.countActive());
+  });
+  const expiry = setInterval(() => {
+    const expired = queue.expire();
+    if (expired.length > 0) log.info({ ids: expired.map((u) => u.id) }, 'readouts expired before they could play');
+  }, opts.expireEveryMs ?? 1000);
+  expiry.unref();
 
   const emit = (event: OverlayEvent) => {
     if (event.type === 'audio:chunk') metrics.audioBytesSentTotal.inc(event.data.pcm.byteLength);
     overlayEvents$.next(event);
   };
 
-  const finished = (u: Pick<Utterance, 'id'>, state: string, reason: string) => {
-    summaries.delete(u.id);
-    metrics.utterancesFinishedTotal.inc({ state, reason });
-    metrics.queueActive.set(queue.countActive());
+  /** Stops in-flight readouts at once: their synthesis is cancelled and overlays silence them. */
+  const cancelInFlight = (ids: readonly string[], reason: string) => {
+    for (const id of ids) {
+      cancel$.next(id);
+      emit({ type: 'utterance:cancel', data: { id, reason } });
+    }
   };
 
   const work = (u: Utterance) => {
@@ -84,16 +137,13 @@ export function createRelay(opts: RelayOptions): Relay {
         const code = e.error instanceof RelayError ? e.error.code : 'engine_failed';
         const reason = `synthesis failed (${code}): ${(e.error as Error)?.message ?? String(e.error)}`;
         log.error({ id: e.item.id, code, err: e.error }, 'synthesis failed; readout dropped');
-        if (queue.drop(e.item.id, reason)) {
-          emit({ type: 'utterance:cancel', data: { id: e.item.id, reason } });
-          finished(e.item, 'dropped', code);
-        }
+        if (queue.drop(e.item.id, reason)) emit({ type: 'utterance:cancel', data: { id: e.item.id, reason } });
         return;
       }
       case 'released':
         if (e.reason === 'timeout' && queue.markPlayed(e.item.id, { reason: 'ack-timeout', ...summaryFields(e.item.id) })) {
           log.warn({ id: e.item.id }, 'no playback:end ack from any overlay; queue advanced by the safety timeout');
-          finished(e.item, 'played', 'ack-timeout');
+          playback$.next({ id: e.item.id, type: 'end' });
         }
         summaries.delete(e.item.id);
         return;
@@ -107,8 +157,8 @@ export function createRelay(opts: RelayOptions): Relay {
     return s ? { durationMs: s.durationMs, words: s.words } : {};
   };
 
-  const gate$ = overlays$.pipe(
-    map((n) => n > 0),
+  const gate$ = combineLatest([overlays$, queue.paused$, opts.externalPause$ ?? of(false)]).pipe(
+    map(([overlays, paused, held]) => overlays > 0 && !paused && !held),
     distinctUntilChanged(),
   );
   const pipeline: Subscription = merge(wake$, queue.changes$)
@@ -128,43 +178,39 @@ export function createRelay(opts: RelayOptions): Relay {
       error: (err) => log.error({ err }, 'pipeline stopped unexpectedly'),
     });
 
-  const submit = (input: CaptionInput) => {
-    const source = input.source ?? 'http';
-    if (typeof input.text !== 'string') throw new ValidationError('invalid_body', 'text must be a string');
+  const submitEvent = (event: CaptionEvent) => {
     try {
-      const text = normalizeText(input.text, opts.maxTextChars);
-      const { utterance, duplicate } = queue.enqueue(
-        {
-          text,
-          user: input.user?.trim() || 'anonymous',
-          source,
-          priority: input.priority ?? 0,
-          voice: input.voice,
-          lang: input.lang,
-          receivedAtMs: Date.now(),
-        },
-        { dedupeWindowMs: opts.dedupeWindowMs },
-      );
-      metrics.captionsTotal.inc({ source, result: duplicate ? 'duplicate' : 'accepted' });
-      metrics.queueActive.set(queue.countActive());
-      if (!duplicate) log.info({ id: utterance.id, source, user: utterance.user, chars: text.length }, 'caption accepted');
+      const text = normalizeText(event.text, opts.maxTextChars);
+      const { utterance, duplicate, dropped } = queue.enqueue({ ...event, text }, { dedupeWindowMs: opts.dedupeWindowMs });
+      metrics.captionsTotal.inc({ source: event.source, result: duplicate ? 'duplicate' : 'accepted' });
+      if (!duplicate) log.info({ id: utterance.id, source: event.source, user: utterance.user, chars: text.length }, 'caption accepted');
+      if (dropped.length > 0) log.info({ ids: dropped.map((u) => u.id), source: event.source }, 'queue full for this source: oldest readouts dropped');
       wake$.next();
       return { id: utterance.id, duplicate };
     } catch (err) {
-      metrics.captionsTotal.inc({ source, result: 'rejected' });
+      metrics.captionsTotal.inc({ source: event.source, result: 'rejected' });
       throw err;
     }
+  };
+
+  const submit = (input: CaptionInput) => {
+    if (typeof input.text !== 'string') throw new ValidationError('invalid_body', 'text must be a string');
+    return submitEvent({
+      text: input.text,
+      user: input.user?.trim() || 'anonymous',
+      source: input.source ?? 'http',
+      priority: input.priority ?? 0,
+      voice: input.voice,
+      lang: input.lang,
+      receivedAtMs: Date.now(),
+    });
   };
 
   const skip = (id: string) => {
     const previous = queue.skip(id, 'skipped by user');
     if (previous === undefined) return false;
     log.info({ id, previous }, 'readout skipped');
-    if (previous !== 'queued') {
-      cancel$.next(id);
-      emit({ type: 'utterance:cancel', data: { id, reason: 'skipped' } });
-    }
-    finished({ id }, 'skipped', 'user');
+    if (previous !== 'queued') cancelInFlight([id], 'skipped');
     return true;
   };
 
@@ -188,8 +234,39 @@ export function createRelay(opts: RelayOptions): Relay {
 
   return {
     submit,
+    submitEvent,
     skip,
     health,
+    dropUser(user, reason) {
+      const { dropped, inFlightIds } = queue.dropUser(user, reason);
+      if (dropped > 0) log.info({ user, dropped, reason }, 'readouts of a user dropped');
+      cancelInFlight(inFlightIds, reason);
+      return dropped;
+    },
+    dropMessage(messageId, reason) {
+      const { dropped, inFlightIds } = queue.dropMessage(messageId, reason);
+      cancelInFlight(inFlightIds, reason);
+      return dropped;
+    },
+    showLine: (id, text, final) => emit({ type: 'subtitle:line', data: { id, text, final } }),
+    queuedCount: (user) => queue.countQueuedByUser(user),
+    pause() {
+      if (queue.setPaused(true)) log.info('queue paused');
+    },
+    resume() {
+      if (queue.setPaused(false)) log.info('queue resumed');
+    },
+    clear(options) {
+      const result = queue.clear(options);
+      log.info(result, 'queue cleared');
+      return result;
+    },
+    history: (options) => queue.history(options),
+    replay(id) {
+      const { utterance } = queue.replay(id);
+      wake$.next();
+      return { id: utterance.id };
+    },
     listQueue: (): PanelQueueItem[] =>
       queue
         .list({ limit: LIST_LIMIT, states: ['playing', 'synthesizing', 'queued', 'played', 'skipped', 'dropped'] })
@@ -210,22 +287,27 @@ export function createRelay(opts: RelayOptions): Relay {
       if (!playing) return;
       if (playing.firstAudioMs !== undefined) metrics.firstAudioLatencyMs.observe(playing.firstAudioMs);
       log.info({ id, firstAudioMs: playing.firstAudioMs }, 'playback started');
+      playback$.next({ id, type: 'start' });
     },
     playbackEnded(id) {
       if (queue.markPlayed(id, summaryFields(id))) {
         log.info({ id }, 'playback ended');
-        finished({ id }, 'played', 'ack');
+        playback$.next({ id, type: 'end' });
       }
       ended$.next(id);
     },
+    playback$: playback$.asObservable(),
     overlayConnectionsChanged: (count) => overlays$.next(count),
     overlayEvents$: overlayEvents$.asObservable(),
     queueChanged$: queue.changes$,
     metricsText: () => metrics.registry.metrics(),
     metricsContentType: metrics.registry.contentType,
     close() {
+      clearInterval(expiry);
       pipeline.unsubscribe();
+      accounting.unsubscribe();
       overlayEvents$.complete();
+      playback$.complete();
     },
   };
 }

@@ -2,16 +2,24 @@
 import { mkdirSync } from 'node:fs';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { BehaviorSubject, merge, type Subscription } from 'rxjs';
 import type { Config } from './config.ts';
 import type { TtsEngine } from './core/engine.ts';
 import type { Logger } from './core/logger.ts';
 import { createConfiguredEngine } from './engines.ts';
 import { startGateway, type Gateway } from './gateway/server.ts';
+import { connectSources } from './ingest.ts';
 import { createPromEngineMetrics } from './metrics/engine-metrics.ts';
 import { createMetrics } from './metrics/registry.ts';
+import { ModerationSettings } from './moderation/index.ts';
 import { DurableQueue } from './queue/durable-queue.ts';
+import { DEFAULT_QUEUE_POLICY } from './queue/policy.ts';
 import { createRelay } from './relay.ts';
 import { loadSecrets, type Secrets } from './secrets.ts';
+import { SettingsStore } from './settings/settings-store.ts';
+import { createConfiguredSources } from './sources.ts';
+import { ASR_INGEST_PATH } from '../../plugin/source-asr/index.ts';
+import { createObsIntegration, type ObsIntegration } from '../../plugin/obs/index.ts';
 
 export const WEB_DIR = join(dirname(fileURLToPath(import.meta.url)), '../../overlay/dist');
 
@@ -19,6 +27,8 @@ export interface RunningRelay {
   gateway: Gateway;
   secrets: Secrets;
   engine: TtsEngine;
+  obs?: ObsIntegration;
+  moderation: SettingsStore<typeof ModerationSettings>;
   close(): Promise<void>;
 }
 
@@ -26,9 +36,13 @@ export async function startRelay(config: Config, log: Logger, engineOverride?: T
   const dataDir = resolve(config.RELAY_DATA_DIR);
   mkdirSync(dataDir, { recursive: true });
   const secrets = loadSecrets(dataDir, { token: config.RELAY_TOKEN, overlayKey: config.RELAY_OVERLAY_KEY });
-  const queue = new DurableQueue({ path: join(dataDir, 'relay.db'), maxQueued: config.RELAY_MAX_QUEUED });
+  const policy = DEFAULT_QUEUE_POLICY;
+  const queue = new DurableQueue({ path: join(dataDir, 'relay.db'), maxQueued: config.RELAY_MAX_QUEUED, policy });
+  const moderation = new SettingsStore(join(dataDir, 'moderation.json'), ModerationSettings);
   const metrics = createMetrics();
   const engine = engineOverride ?? (await createConfiguredEngine(config, log, createPromEngineMetrics(metrics.registry)));
+  /** Readouts held back by OBS (a pause scene); false until OBS says otherwise. */
+  const obsPause$ = new BehaviorSubject(false);
   const relay = createRelay({
     queue,
     engine,
@@ -38,7 +52,20 @@ export async function startRelay(config: Config, log: Logger, engineOverride?: T
     maxInFlight: config.RELAY_MAX_IN_FLIGHT,
     dedupeWindowMs: config.RELAY_DEDUPE_WINDOW_MS,
     ackGraceMs: config.RELAY_ACK_GRACE_MS,
+    externalPause$: obsPause$,
   });
+
+  const sources = createConfiguredSources(config, secrets.token, log);
+  const ingest: Subscription = connectSources({
+    events$: merge(sources.asr.events$, ...sources.chat.map((s) => s.events$)),
+    relay,
+    moderation$: moderation.value$,
+    policy,
+    drops: metrics.sourceDroppedTotal,
+    log: log.child({ part: 'ingest' }),
+  });
+  for (const source of sources.chat) source.start();
+
   const gateway = await startGateway({
     relay,
     token: secrets.token,
@@ -48,12 +75,40 @@ export async function startRelay(config: Config, log: Logger, engineOverride?: T
     port: config.RELAY_PORT,
     maxInFlight: config.RELAY_MAX_IN_FLIGHT,
     log: log.child({ part: 'gateway' }),
+    upgrades: { [ASR_INGEST_PATH]: (req, socket, head) => sources.asr.handleUpgrade(req, socket, head) },
   });
+
+  let obs: ObsIntegration | undefined;
+  if (config.OBS_WEBSOCKET_URL) {
+    obs = createObsIntegration({
+      url: config.OBS_WEBSOCKET_URL,
+      password: config.OBS_WEBSOCKET_PASSWORD,
+      overlayUrl: gateway.overlayUrl,
+      scene: config.OBS_SCENE,
+      sourceName: config.OBS_SOURCE_NAME,
+      ensureOnStart: config.OBS_ENSURE_OVERLAY,
+      pauseScenes: config.OBS_PAUSE_SCENES,
+      duckInputs: config.OBS_DUCK_INPUTS,
+      duckDb: config.OBS_DUCK_DB,
+      captions: config.OBS_CAPTIONS,
+      overlayEvents$: relay.overlayEvents$,
+      playback$: relay.playback$,
+      logger: log.child({ part: 'obs' }),
+    });
+    obs.paused$.subscribe(obsPause$);
+  }
+
   return {
     gateway,
     secrets,
     engine,
+    obs,
+    moderation,
     async close() {
+      ingest.unsubscribe();
+      await Promise.all(sources.chat.map((s) => s.stop()));
+      await sources.asr.close();
+      await obs?.close();
       await gateway.close();
       relay.close();
       await engine.close();

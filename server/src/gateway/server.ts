@@ -40,6 +40,8 @@ export async function startGateway(opts: GatewayOptions): Promise<Gateway> {
     maxHttpBufferSize: MAX_CLIENT_MESSAGE_BYTES,
     cors: { origin: false },
     serveClient: false,
+    // Other WebSocket endpoints (e.g. /ingest/asr) share this HTTP server: leave their upgrades alone.
+    destroyUpgrade: false,
   });
   const overlay = attachOverlayNamespace(io, relay, opts.overlayKey, opts.maxInFlight, log.child({ ns: 'overlay' }));
   const panel = attachPanelNamespace(io, relay, opts.token, log.child({ ns: 'panel' }));

@@ -42,6 +42,12 @@ export function createMetrics() {
       help: 'Overlay sockets connected',
       registers: [registry],
     }),
+    sourceDroppedTotal: new Counter({
+      name: 'relay_source_dropped_total',
+      help: 'Chat/ASR messages not read, by source and reason (moderation rule or queue refusal)',
+      labelNames: ['source', 'reason'],
+      registers: [registry],
+    }),
     audioBytesSentTotal: new Counter({
       name: 'relay_audio_sent_bytes_total',
       help: 'PCM bytes sent to overlays (per utterance, not per socket)',
