@@ -11,6 +11,7 @@ deps=(
   "xvfb /usr/bin/xvfb-run"
   "xauth /usr/bin/xauth"
   "iproute2 /sbin/ip"
+  "redis-server /usr/bin/redis-server"
 )
 
 missing=()
