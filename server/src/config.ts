@@ -35,6 +35,8 @@ export const configSchema = z.object({
   RELAY_MAX_IN_FLIGHT: positiveInt.default(2),
   /** Added to an utterance's duration before the queue advances without a playback:end ack. */
   RELAY_ACK_GRACE_MS: positiveInt.default(5_000),
+  /** redis://… : scale out across processes (Socket.IO adapter + shared upstream quota). */
+  RELAY_REDIS_URL: z.string().url().optional(),
   TTS_ENGINE: commaList
     .default(['embedded'])
     .pipe(z.array(z.enum(ENGINE_NAMES)).min(1, 'TTS_ENGINE names no engine')),

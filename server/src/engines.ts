@@ -3,12 +3,19 @@ import type { Config, EngineName } from './config.ts';
 import type { TtsEngine } from './core/engine.ts';
 import { ConfigError } from './core/errors.ts';
 import type { Logger } from './core/logger.ts';
-import { createFallbackEngine, type EngineMetrics } from './core/resilience/index.ts';
+import { createFallbackEngine, type EngineMetrics, type UpstreamLimiter } from './core/resilience/index.ts';
 import { createCosyVoiceSelfhostEngine } from '../../plugin/tts-cosyvoice-selfhost/index.ts';
 import { createCosyVoiceEngine } from '../../plugin/tts-cosyvoice/index.ts';
 import { createEmbeddedEngine } from '../../plugin/tts-embedded/index.ts';
 
-async function createEngine(name: EngineName, config: Config, log: Logger, metrics: EngineMetrics): Promise<TtsEngine> {
+/** What the engines share with the rest of the relay. */
+export interface EngineDeps {
+  metrics: EngineMetrics;
+  /** The cloud quota shared across processes (scale-out); default a local limiter per process. */
+  cloudLimiter?: UpstreamLimiter;
+}
+
+async function createEngine(name: EngineName, config: Config, log: Logger, { metrics, cloudLimiter }: EngineDeps): Promise<TtsEngine> {
   const logger = log.child({ engine: name });
   switch (name) {
     case 'embedded':
@@ -26,6 +33,7 @@ async function createEngine(name: EngineName, config: Config, log: Logger, metri
         sampleRateHz: config.COSYVOICE_SAMPLE_RATE_HZ,
         tasksPerS: config.COSYVOICE_TASKS_PER_S,
         maxConcurrency: config.COSYVOICE_MAX_CONCURRENCY,
+        limiter: cloudLimiter,
         pool: { minIdle: config.COSYVOICE_POOL_MIN_IDLE },
         deadlines: { firstAudioMs: config.COSYVOICE_FIRST_AUDIO_MS },
         logger,
@@ -42,10 +50,10 @@ async function createEngine(name: EngineName, config: Config, log: Logger, metri
   }
 }
 
-export async function createConfiguredEngine(config: Config, log: Logger, metrics: EngineMetrics): Promise<TtsEngine> {
+export async function createConfiguredEngine(config: Config, log: Logger, deps: EngineDeps): Promise<TtsEngine> {
   const engines: TtsEngine[] = [];
   try {
-    for (const name of config.TTS_ENGINE) engines.push(await createEngine(name, config, log, metrics));
+    for (const name of config.TTS_ENGINE) engines.push(await createEngine(name, config, log, deps));
   } catch (err) {
     await Promise.all(engines.map((e) => e.close()));
     throw err;
@@ -54,6 +62,6 @@ export async function createConfiguredEngine(config: Config, log: Logger, metric
   return createFallbackEngine(engines, {
     firstPacketBudgetMs: config.TTS_FALLBACK_BUDGET_MS,
     logger: log.child({ engine: 'fallback' }),
-    metrics,
+    metrics: deps.metrics,
   });
 }

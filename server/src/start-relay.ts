@@ -40,7 +40,7 @@ export async function startRelay(config: Config, log: Logger, engineOverride?: T
   const queue = new DurableQueue({ path: join(dataDir, 'relay.db'), maxQueued: config.RELAY_MAX_QUEUED, policy });
   const moderation = new SettingsStore(join(dataDir, 'moderation.json'), ModerationSettings);
   const metrics = createMetrics();
-  const engine = engineOverride ?? (await createConfiguredEngine(config, log, createPromEngineMetrics(metrics.registry)));
+  const engine = engineOverride ?? (await createConfiguredEngine(config, log, { metrics: createPromEngineMetrics(metrics.registry) }));
   /** Readouts held back by OBS (a pause scene); false until OBS says otherwise. */
   const obsPause$ = new BehaviorSubject(false);
   const relay = createRelay({

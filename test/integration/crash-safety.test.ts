@@ -14,6 +14,10 @@ import { startChildRelay, type ChildExit, type ChildRelay } from '../support/chi
 const CAPTIONS = 300;
 const KILL_AFTER_ACCEPTED = 150;
 const CONCURRENCY = 6;
+/** Each sender's pause between captions: ~100 captions/s, so readouts play during the burst. */
+const SEND_GAP_MS = 50;
+/** The signal waits until the overlay has acked at least this many readouts. */
+const MIN_PLAYED_BEFORE_SIGNAL = 10;
 const DRAIN_TIMEOUT_MS = 40_000;
 const SETTINGS = {
   RELAY_MAX_QUEUED: '5000',
@@ -63,9 +67,10 @@ interface Burst {
 
 /**
  * Posts CAPTIONS captions from CONCURRENCY parallel senders and sends `signal` to the relay
- * once KILL_AFTER_ACCEPTED were accepted. Each sender stops at its first failed request.
+ * once KILL_AFTER_ACCEPTED were accepted and the overlay has played a few. Each sender stops
+ * at its first failed request.
  */
-async function burstAndSignal(relay: ChildRelay, signal: NodeJS.Signals): Promise<Burst> {
+async function burstAndSignal(relay: ChildRelay, overlay: AckOverlay, signal: NodeJS.Signals): Promise<Burst> {
   const accepted = new Map<string, string>();
   const unexpected: string[] = [];
   let failed = 0;
@@ -89,7 +94,10 @@ async function burstAndSignal(relay: ChildRelay, signal: NodeJS.Signals): Promis
       }
       if (res.status === 202 && typeof body.id === 'string') accepted.set(body.id, captionText(i));
       else unexpected.push(`${res.status} ${JSON.stringify(body)}`);
-      if (!signalled && accepted.size >= KILL_AFTER_ACCEPTED) signalled = signalNow();
+      if (!signalled && accepted.size >= KILL_AFTER_ACCEPTED && overlay.acks.length >= MIN_PLAYED_BEFORE_SIGNAL) {
+        signalled = signalNow();
+      }
+      await new Promise((r) => setTimeout(r, SEND_GAP_MS));
     }
   };
   await Promise.all(Array.from({ length: CONCURRENCY }, sender));
@@ -107,20 +115,23 @@ function readRows(dataDir: string): Map<string, Row> {
   }
 }
 
-async function activeCount(relay: ChildRelay): Promise<number> {
+async function activeItems(relay: ChildRelay): Promise<{ id: string; state: string; text: string }[]> {
   const res = await relay.get('/api/queue');
   expect(res.status).toBe(200);
-  const { items } = (await res.json()) as { items: { state: string }[] };
-  return items.filter((i) => ACTIVE.has(i.state)).length;
+  const { items } = (await res.json()) as { items: { id: string; state: string; text: string }[] };
+  return items.filter((i) => ACTIVE.has(i.state));
 }
 
 /** Waits (bounded) until GET /api/queue shows nothing queued, synthesizing or playing. */
 async function waitUntilDrained(relay: ChildRelay): Promise<void> {
   const deadline = Date.now() + DRAIN_TIMEOUT_MS;
   for (;;) {
-    const active = await activeCount(relay);
-    if (active === 0) return;
-    if (Date.now() > deadline) throw new Error(`queue not drained after ${DRAIN_TIMEOUT_MS} ms: ${active} still active`);
+    const active = await activeItems(relay);
+    if (active.length === 0) return;
+    if (Date.now() > deadline) {
+      const sample = active.slice(0, 5).map((i) => `${i.id} ${i.state} "${i.text}"`);
+      throw new Error(`queue not drained after ${DRAIN_TIMEOUT_MS} ms: ${active.length} still active, e.g. ${sample.join('; ')}`);
+    }
     await new Promise((r) => setTimeout(r, 200));
   }
 }
@@ -135,10 +146,11 @@ async function interruptAndRecover(signal: NodeJS.Signals) {
   overlays.push(overlay);
   await overlay.connect(first.url, first.overlayKey);
 
-  const burst = await burstAndSignal(first, signal);
+  const burst = await burstAndSignal(first, overlay, signal);
   const before = readRows(first.dataDir);
   const playedBefore = new Set([...before.values()].filter((r) => r.state === 'played').map((r) => r.id));
   const activeBefore = [...before.values()].filter((r) => ACTIVE.has(r.state)).length;
+  const inFlightBefore = [...before.values()].filter((r) => r.state === 'synthesizing' || r.state === 'playing').length;
   const context = () =>
     JSON.stringify({
       signal,
@@ -149,6 +161,7 @@ async function interruptAndRecover(signal: NodeJS.Signals) {
       exitAfterMs: burst.exitAfterMs,
       playedBefore: playedBefore.size,
       activeBefore,
+      inFlightBefore,
     });
 
   // The signal really hit the middle of the burst, with readouts played, in flight and waiting.
@@ -157,12 +170,14 @@ async function interruptAndRecover(signal: NodeJS.Signals) {
   expect(burst.accepted.size, context()).toBeLessThan(CAPTIONS);
   expect(playedBefore.size, context()).toBeGreaterThan(0);
   expect(activeBefore, context()).toBeGreaterThan(0);
+  expect(inFlightBefore, context()).toBeGreaterThan(0);
   // Whatever the relay committed as played, the overlay had acked (no safety-timeout guesses).
   const ackedBefore = new Set(overlay.acks.map((a) => a.id));
   expect([...playedBefore].filter((id) => !ackedBefore.has(id)), context()).toEqual([]);
   // Every 202 was committed before it was answered.
   expect([...burst.accepted.keys()].filter((id) => !before.has(id)), context()).toEqual([]);
 
+    console.log(context());
   const second = await start(first.dataDir);
   await overlay.connect(second.url, second.overlayKey);
   await waitUntilDrained(second);
