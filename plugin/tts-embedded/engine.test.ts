@@ -123,6 +123,17 @@ describe('embedded engine (eSpeak NG)', () => {
     expect(firstAudioAtMs - startedAtMs).toBeLessThan(totalMs / 2);
   });
 
+  it('speaks faster or slower per request (rate) and lists its voices, then returns to the default prosody', async () => {
+    expect(engine.speechParams).toEqual(['rate', 'pitch']);
+    expect(engine.voices?.()).toEqual(expect.arrayContaining(['cmn', 'en-us']));
+    const text = 'A steady sentence for timing.';
+    const fast = expectWellTimed(await collect(engine.synthesize({ id: 'r1', text, rate: 2, pitch: 1.5 })));
+    const slow = expectWellTimed(await collect(engine.synthesize({ id: 'r2', text, rate: 0.5, pitch: 0.5 })));
+    const normal = expectWellTimed(await collect(engine.synthesize({ id: 'r3', text })));
+    expect(slow).toBeGreaterThan(normal * 1.4);
+    expect(fast).toBeLessThan(normal * 0.75);
+  });
+
   it('rejects empty text with engine_input', async () => {
     await expect(collect(engine.synthesize({ id: 'u5', text: '  \n ' }))).rejects.toMatchObject({
       code: 'engine_input',

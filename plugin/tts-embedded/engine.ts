@@ -4,10 +4,11 @@ import { msToSamples, samplesToMs } from '../../server/src/core/clock.ts';
 import type { TtsEngine } from '../../server/src/core/engine.ts';
 import { EngineError } from '../../server/src/core/errors.ts';
 import { silentLogger, type Logger } from '../../server/src/core/logger.ts';
-import type { SynthesisOutput, SynthesisRequest } from '../../server/src/core/types.ts';
+import type { SpeechParam, SynthesisOutput, SynthesisRequest } from '../../server/src/core/types.ts';
 import { wordsFromEvents } from './cues.ts';
 import { toPcmChunks } from './pcm.ts';
 import { WorkerPool } from './pool.ts';
+import type { Prosody } from './protocol.ts';
 import { planSegments, resolveVoice, voiceNames } from './voices.ts';
 
 export interface EmbeddedEngineOptions {
@@ -25,6 +26,21 @@ export interface EmbeddedEngineOptions {
 const WORKER_URL = new URL('./worker.mjs', import.meta.url);
 /** Longest AudioChunk, so the first audio leaves as soon as it exists. */
 const MAX_CHUNK_MS = 100;
+/** eSpeak NG's usable speaking rates and pitch range. */
+const RATE_WPM_RANGE = [80, 450] as const;
+const PITCH_RANGE = [0, 100] as const;
+
+function clamp(value: number, [min, max]: readonly [number, number]): number {
+  return Math.min(max, Math.max(min, Math.round(value)));
+}
+
+/** The base prosody scaled by a request's `rate` and `pitch` multipliers. */
+export function prosodyFor(request: Pick<SynthesisRequest, 'rate' | 'pitch'>, base: Prosody): Prosody {
+  return {
+    rateWpm: clamp(base.rateWpm * (request.rate ?? 1), RATE_WPM_RANGE),
+    pitch: clamp(base.pitch * (request.pitch ?? 1), PITCH_RANGE),
+  };
+}
 
 /** Starts the embedded engine; resolves once every worker has loaded the wasm. */
 export function createEmbeddedEngine(options: EmbeddedEngineOptions = {}): Promise<TtsEngine> {
@@ -33,25 +49,28 @@ export function createEmbeddedEngine(options: EmbeddedEngineOptions = {}): Promi
 
 export class EmbeddedEngine implements TtsEngine {
   readonly name = 'embedded';
+  readonly speechParams: readonly SpeechParam[] = ['rate', 'pitch'];
 
   private constructor(
     private readonly pool: WorkerPool,
-    private readonly voices: ReadonlySet<string>,
+    private readonly voiceSet: ReadonlySet<string>,
     readonly sampleRateHz: number,
+    private readonly baseProsody: Prosody,
     private readonly logger: Logger,
   ) {}
 
   /** `workerUrl` is worker.mjs or a stand-in speaking the same protocol (tests). */
   static async start(workerUrl: URL, options: EmbeddedEngineOptions = {}): Promise<EmbeddedEngine> {
     const logger = (options.logger ?? silentLogger).child({ engine: 'embedded' });
+    const baseProsody: Prosody = { rateWpm: options.rateWpm ?? 175, pitch: options.pitch ?? 50 };
     const { pool, info } = await WorkerPool.start({
       workerUrl,
       workers: options.workers ?? 1,
       maxQueued: options.maxQueued ?? 32,
-      setup: { rateWpm: options.rateWpm ?? 175, pitch: options.pitch ?? 50 },
+      setup: baseProsody,
       logger,
     });
-    return new EmbeddedEngine(pool, voiceNames(info.voices), info.sampleRateHz, logger);
+    return new EmbeddedEngine(pool, voiceNames(info.voices), info.sampleRateHz, baseProsody, logger);
   }
 
   synthesize(request: SynthesisRequest, signal?: AbortSignal): Observable<SynthesisOutput> {
@@ -65,11 +84,11 @@ export class EmbeddedEngine implements TtsEngine {
         subscriber.error(abortError(signal));
         return;
       }
-      const segments = planSegments(text, { voice: this.overrideVoice(request), lang: request.lang }, this.voices);
+      const segments = planSegments(text, { voice: this.overrideVoice(request), lang: request.lang }, this.voiceSet);
       const maxChunkSamples = msToSamples(MAX_CHUNK_MS, this.sampleRateHz);
       let emittedSamples = 0;
       let segmentStartSamples = 0;
-      const cancel = this.pool.submit(segments, {
+      const cancel = this.pool.submit(segments, prosodyFor(request, this.baseProsody), {
         audio: (samples) => {
           for (const pcm of toPcmChunks(samples, maxChunkSamples)) {
             if (subscriber.closed) return;
@@ -108,6 +127,10 @@ export class EmbeddedEngine implements TtsEngine {
     return this.pool.healthy();
   }
 
+  voices(): readonly string[] {
+    return [...this.voiceSet].sort();
+  }
+
   close(): Promise<void> {
     return this.pool.close();
   }
@@ -115,7 +138,7 @@ export class EmbeddedEngine implements TtsEngine {
   /** The request's voice if eSpeak has it; other engines' voice names are ignored. */
   private overrideVoice(request: SynthesisRequest): string | undefined {
     if (!request.voice) return undefined;
-    const voice = resolveVoice(request.voice, this.voices);
+    const voice = resolveVoice(request.voice, this.voiceSet);
     if (!voice) {
       this.logger.debug({ id: request.id, voice: request.voice }, 'voice unknown to eSpeak, choosing by script');
     }

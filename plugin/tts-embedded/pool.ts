@@ -2,7 +2,7 @@
 import { EngineError } from '../../server/src/core/errors.ts';
 import type { Logger } from '../../server/src/core/logger.ts';
 import type { Segment } from './voices.ts';
-import type { WorkerSetup } from './protocol.ts';
+import type { Prosody, WorkerSetup } from './protocol.ts';
 import { WorkerSlot, type Job, type JobListener, type SlotEvents, type WorkerInfo } from './worker-slot.ts';
 
 export interface PoolOptions {
@@ -52,7 +52,7 @@ export class WorkerPool {
   }
 
   /** Queues a job; returns its cancel function (safe to call at any time, repeatedly). */
-  submit(segments: Segment[], listener: JobListener): () => void {
+  submit(segments: Segment[], prosody: Prosody, listener: JobListener): () => void {
     const refusal = this.closed
       ? new EngineError('engine_closed', 'embedded engine is closed', false)
       : !this.healthy()
@@ -64,7 +64,7 @@ export class WorkerPool {
       listener.fail(refusal);
       return () => {};
     }
-    const job: Job = { seq: this.nextSeq++, segments, listener, cancelled: false };
+    const job: Job = { seq: this.nextSeq++, segments, prosody, listener, cancelled: false };
     this.queue.push(job);
     this.dispatch();
     return () => this.cancel(job);

@@ -4,12 +4,16 @@
  */
 import type { Segment } from './voices.ts';
 
-/** `workerData` of every worker. */
-export interface WorkerSetup {
-  /** Int32Array[1]: the engine writes a job number there to cancel that job. */
-  cancelBuffer: SharedArrayBuffer;
+/** eSpeak's speaking rate (words per minute) and base pitch (0-100). */
+export interface Prosody {
   rateWpm: number;
   pitch: number;
+}
+
+/** `workerData` of every worker: the default prosody. */
+export interface WorkerSetup extends Prosody {
+  /** Int32Array[1]: the engine writes a job number there to cancel that job. */
+  cancelBuffer: SharedArrayBuffer;
 }
 
 /** An eSpeak NG word event, relative to the segment it was synthesized from. */
@@ -22,7 +26,8 @@ export interface WordEvent {
   audioPositionMs: number;
 }
 
-export interface SynthesizeMessage {
+/** One job, with the prosody it is spoken with. */
+export interface SynthesizeMessage extends Prosody {
   type: 'synthesize';
   job: number;
   segments: Segment[];

@@ -2,7 +2,7 @@
 import { Worker } from 'node:worker_threads';
 import { EngineError } from '../../server/src/core/errors.ts';
 import type { Segment } from './voices.ts';
-import type { SynthesizeMessage, WordEvent, WorkerMessage, WorkerSetup } from './protocol.ts';
+import type { Prosody, SynthesizeMessage, WordEvent, WorkerMessage, WorkerSetup } from './protocol.ts';
 
 /** Receives one job's output; nothing is called once the job is cancelled. */
 export interface JobListener {
@@ -16,6 +16,7 @@ export interface Job {
   /** Unique per pool, > 0 (0 in the cancel flag means "none"). */
   seq: number;
   segments: Segment[];
+  prosody: Prosody;
   listener: JobListener;
   cancelled: boolean;
 }
@@ -89,7 +90,7 @@ export class WorkerSlot {
   run(job: Job): void {
     if (!this.worker || !this.idle) throw new Error('worker slot is not idle');
     this.job = job;
-    const message: SynthesizeMessage = { type: 'synthesize', job: job.seq, segments: job.segments };
+    const message: SynthesizeMessage = { type: 'synthesize', job: job.seq, segments: job.segments, ...job.prosody };
     this.worker.postMessage(message);
   }
 

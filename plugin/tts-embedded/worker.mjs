@@ -8,8 +8,17 @@ import initEspeak from '@echogarden/espeak-ng-emscripten';
 const setup = workerData;
 const cancelledJob = new Int32Array(setup.cancelBuffer);
 const espeak = new (await initEspeak()).eSpeakNGWorker();
-espeak.set_rate(setup.rateWpm);
-espeak.set_pitch(setup.pitch);
+
+let currentProsody = '';
+/** Sets eSpeak's rate (wpm) and pitch (0-100) when they differ from the last job's. */
+function useProsody({ rateWpm, pitch }) {
+  const key = `${rateWpm}/${pitch}`;
+  if (key === currentProsody) return;
+  espeak.set_rate(rateWpm);
+  espeak.set_pitch(pitch);
+  currentProsody = key;
+}
+useProsody(setup);
 
 let currentVoice = '';
 function useVoice(voice) {
@@ -51,8 +60,9 @@ function synthesize(job, segments) {
   }
 }
 
-parentPort.on('message', ({ job, segments }) => {
+parentPort.on('message', ({ job, segments, rateWpm, pitch }) => {
   try {
+    useProsody({ rateWpm, pitch });
     synthesize(job, segments);
     parentPort.postMessage({ type: 'done', job });
   } catch (error) {

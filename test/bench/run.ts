@@ -4,6 +4,7 @@
  * measured in the same run (these machines are shared and noisy).
  */
 import { benchCosyvoice } from './cosyvoice.ts';
+import { benchFanout } from './fanout.ts';
 import { benchGlass } from './glass.ts';
 import { benchModeration } from './moderation.ts';
 
@@ -13,6 +14,7 @@ const BENCHES: Record<string, Bench> = {
   glass: benchGlass,
   cosyvoice: benchCosyvoice,
   moderation: benchModeration,
+  fanout: benchFanout,
 };
 
 async function main(): Promise<void> {

@@ -1,5 +1,5 @@
 import type { Observable } from 'rxjs';
-import type { SynthesisOutput, SynthesisRequest } from './types.ts';
+import type { SpeechParam, SynthesisOutput, SynthesisRequest } from './types.ts';
 
 /**
  * A streaming TTS engine. `synthesize` returns a cold observable: subscribing starts
@@ -12,6 +12,10 @@ export interface TtsEngine {
   readonly name: string;
   /** Sample rate of every AudioChunk this engine emits. */
   readonly sampleRateHz: number;
+  /** The request's speech parameters this engine applies; the others are ignored. Default none. */
+  readonly speechParams?: readonly SpeechParam[];
+  /** Voice names the engine knows, when it can list them (the panel's voice picker). */
+  voices?(): readonly string[];
   synthesize(request: SynthesisRequest, signal?: AbortSignal): Observable<SynthesisOutput>;
   /** Whether the engine can speak right now (for /healthz). */
   healthy(): boolean;

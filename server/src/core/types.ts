@@ -65,4 +65,11 @@ export interface SynthesisRequest {
   text: string;
   voice?: string;
   lang?: string;
+  /** Speaking speed as a multiple of the engine's normal rate (0.5–2). Engines without `rate` in `speechParams` ignore it. */
+  rate?: number;
+  /** Voice pitch as a multiple of the engine's normal pitch (0.5–2). Engines without `pitch` in `speechParams` ignore it. */
+  pitch?: number;
 }
+
+/** Speech parameters an engine may honour (volume is applied by the relay to every engine's PCM). */
+export type SpeechParam = 'rate' | 'pitch';

@@ -6,7 +6,7 @@ import type { HistoryEntry } from '../core/history.ts';
 import type { CaptionEvent, TimedWord, Utterance, UtteranceState } from '../core/types.ts';
 import { forgetLongServedUsers, resumeInFlightUsersFirst, takeFairly } from './fair-share.ts';
 import { makeRoomInSource } from './overflow.ts';
-import { resolvePolicy, ttlMsFor, type QueuePolicy, type QueuePolicyInput } from './policy.ts';
+import { checkPolicy, resolvePolicy, ttlMsFor, type QueuePolicy, type QueuePolicyInput } from './policy.ts';
 import { toHistoryEntry, toUtterance, type UtteranceRow } from './rows.ts';
 import { guardStorage, openDatabase, withoutFsync } from './sqlite.ts';
 import { prepareStatements, type Statements } from './statements.ts';
@@ -84,7 +84,7 @@ export class DurableQueue {
   private readonly pruneEveryInserts: number;
   private insertsSincePrune = 0;
   private readonly retryAfterS: number;
-  private readonly policy: QueuePolicy;
+  private policy: QueuePolicy;
   private readonly now: () => number;
   private readonly sql: Statements;
   private readonly enqueueTx: (event: CaptionEvent, dedupeWindowMs: number) => EnqueueResult;
@@ -224,6 +224,20 @@ export class DurableQueue {
     }
     const { text, user, priority, voice, lang } = original;
     return this.enqueue({ text, user, priority, voice, lang, source: 'panel', receivedAtMs: this.now() });
+  }
+
+  /** The policy in force. */
+  get currentPolicy(): QueuePolicy {
+    return this.policy;
+  }
+
+  /**
+   * Replaces the policy at run time (validated, not merged over the defaults: a source left
+   * out has no bound of its own). Readouts accepted from now on get its classes' TTLs and
+   * source bounds; queued ones keep the expiry they were given. Throws ConfigError.
+   */
+  setPolicy(policy: QueuePolicy): void {
+    this.policy = checkPolicy(structuredClone(policy));
   }
 
   isPaused(): boolean {

@@ -51,8 +51,7 @@ export function resolvePolicy(input: QueuePolicyInput = {}): QueuePolicy {
     ttlMsByClass: { ...d.ttlMsByClass, ...input.ttlMsByClass },
     sourceLimits: { ...d.sourceLimits, ...input.sourceLimits },
   };
-  validate(policy);
-  return policy;
+  return checkPolicy(policy);
 }
 
 /** The class an item counts in for its TTL: paid by its flag, else the highest class its priority reaches. */
@@ -67,7 +66,8 @@ export function ttlMsFor(item: { priority: number; paid?: boolean }, policy: Que
   return override === undefined ? policy.ttlMs : override;
 }
 
-function validate(policy: QueuePolicy): void {
+/** `policy` itself once it is valid: classes strictly decreasing, TTLs > 0 or null, source bounds >= 1. Throws ConfigError. */
+export function checkPolicy(policy: QueuePolicy): QueuePolicy {
   PRIORITY_CLASSES.forEach((c, i) => {
     const priority = policy.classes[c];
     if (!Number.isInteger(priority)) throw new ConfigError(`queue policy: classes.${c} must be an integer, got ${priority}`);
@@ -85,4 +85,5 @@ function validate(policy: QueuePolicy): void {
       throw new ConfigError(`queue policy: sourceLimits.${source}.maxQueued must be an integer >= 1`);
     }
   }
+  return policy;
 }

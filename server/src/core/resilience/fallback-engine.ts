@@ -37,6 +37,8 @@ export interface FallbackStats {
 }
 
 export interface FallbackEngine extends TtsEngine, HealthReporting {
+  /** The chain, in order (the panel's voice test speaks through one of them). */
+  readonly engines: readonly TtsEngine[];
   /** Name of the engine that spoke request `requestId` (recent requests only). */
   lastSpokenBy(requestId: string): string | undefined;
   stats(): FallbackStats;
@@ -151,6 +153,7 @@ export function createFallbackEngine(engines: readonly TtsEngine[], options: Fal
 
   return {
     name: options.name ?? engines.map((e) => e.name).join('>'),
+    engines: [...engines],
     sampleRateHz,
     synthesize,
     healthy: () => engines.some((e) => e.healthy()),

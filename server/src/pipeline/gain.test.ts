@@ -1,0 +1,23 @@
+import { describe, expect, it } from 'vitest';
+import { gainOf, scalePcm16 } from './gain.ts';
+
+const pcm = (...samples: number[]) => new Uint8Array(Int16Array.from(samples).buffer);
+const samples = (bytes: Uint8Array) => Array.from(new Int16Array(bytes.buffer, bytes.byteOffset, bytes.byteLength / 2));
+
+describe('scalePcm16', () => {
+  it('scales samples, saturating at the int16 range, without touching the input', () => {
+    const input = pcm(1000, -1000, 20000, -20000);
+    expect(samples(scalePcm16(input, gainOf(50)))).toEqual([500, -500, 10000, -10000]);
+    expect(samples(scalePcm16(input, gainOf(200)))).toEqual([2000, -2000, 32767, -32768]);
+    expect(samples(input)).toEqual([1000, -1000, 20000, -20000]);
+  });
+
+  it('returns the same buffer at gain 1, silence at 0, and reads unaligned views', () => {
+    const input = pcm(123, 456);
+    expect(scalePcm16(input, 1)).toBe(input);
+    expect(samples(scalePcm16(input, gainOf(0)))).toEqual([0, 0]);
+    const unaligned = new Uint8Array(5);
+    unaligned.set(pcm(300, -300), 1);
+    expect(samples(scalePcm16(unaligned.subarray(1), 0.5))).toEqual([150, -150]);
+  });
+});
