@@ -169,8 +169,8 @@ async function accept(relay: ChildRelay, text: string): Promise<string> {
   return body.id!;
 }
 
-async function waitUntilDrained(relay: ChildRelay): Promise<void> {
-  const deadline = Date.now() + DRAIN_TIMEOUT_MS;
+async function waitUntilDrained(relay: ChildRelay, timeoutMs = DRAIN_TIMEOUT_MS): Promise<void> {
+  const deadline = Date.now() + timeoutMs;
   for (;;) {
     expect(relay.running(), relay.output()).toBe(true);
     const { items } = (await (await relay.get('/api/queue')).json()) as { items: { text: string; state: string }[] };
@@ -178,7 +178,7 @@ async function waitUntilDrained(relay: ChildRelay): Promise<void> {
     if (active.length === 0) return;
     if (Date.now() > deadline) {
       throw new Error(
-        `queue not drained ${DRAIN_TIMEOUT_MS} ms after the disk came back: ${active.map((i) => `"${i.text}" ${i.state}`).join(', ')}\n` +
+        `queue not drained ${timeoutMs} ms after the disk came back: ${active.map((i) => `"${i.text}" ${i.state}`).join(', ')}\n` +
           relay.output().slice(-4000),
       );
     }
@@ -218,7 +218,7 @@ describe.each([immutableDb, fullDisk])('storage failure: $name', (fault) => {
     async () => {
       const { relay, overlay, dir } = await startWith(fault);
       // Accepted while no overlay is connected: they wait in the queue.
-      const before = [];
+      const before: string[] = [];
       for (let i = 0; i < 5; i++) before.push(await accept(relay, `before ${i}`));
 
       fault.inject(dir);
@@ -268,7 +268,7 @@ describe('storage failure while an overlay is playing', () => {
       const fault = immutableDb;
       const { relay, overlay, dir } = await startWith(fault, 300);
       await overlay.connect(relay.url, relay.overlayKey);
-      const before = [];
+      const before: string[] = [];
       for (let i = 0; i < 8; i++) before.push(await accept(relay, `before ${i}`));
       await expect.poll(() => overlay.acks.length, { timeout: 10_000 }).toBeGreaterThanOrEqual(2);
 
@@ -283,7 +283,7 @@ describe('storage failure while an overlay is playing', () => {
       }
 
       const after = await accept(relay, 'after');
-      await waitUntilDrained(relay);
+      await waitUntilDrained(relay, 10_000); // ~3 s of playback left
       overlay.disconnect();
       expect(await relay.kill('SIGTERM')).toEqual({ code: 0, signal: null });
 

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { DEFAULT_PARAMS, parseColor, parseFont, parseOverlayParams } from './overlay-params.ts';
+import { DEFAULT_PARAMS, parseColor, parseFont, parseOverlayParams, styleValueProblem } from './overlay-params.ts';
 
 describe('overlay URL params', () => {
   it('accepts valid style values', () => {
@@ -48,5 +48,20 @@ describe('overlay URL params', () => {
 
   it('never lets maxLeadMs fall below leadMs', () => {
     expect(parseOverlayParams('?leadMs=500').params.maxLeadMs).toBe(500);
+  });
+
+  it('applies a stored style under the URL: URL params win, bad stored values are rejected as style.<name>', () => {
+    const style = { size: '60', color: 'red;x:y', position: 'top', showUser: 'true', leadMs: '500', bogus: '1' };
+    const { params, rejected } = parseOverlayParams('?key=k&size=30', undefined, style);
+    expect(params).toMatchObject({ sizePx: 30, position: 'top', showUser: true, color: DEFAULT_PARAMS.color, leadMs: DEFAULT_PARAMS.leadMs });
+    expect(rejected.sort()).toEqual(['style.bogus', 'style.color', 'style.leadMs']);
+    expect(parseOverlayParams('?preview=1').params.preview).toBe(true);
+  });
+
+  it('says what a style parameter accepts', () => {
+    expect(styleValueProblem('size', '42')).toBeNull();
+    expect(styleValueProblem('size', '4000')).toBe('expected a whole number from 8 to 300');
+    expect(styleValueProblem('position', 'left')).toBe('expected one of top, middle, bottom');
+    expect(styleValueProblem('shadow', 'maybe')).toBe('expected true or false');
   });
 });

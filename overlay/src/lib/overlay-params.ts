@@ -1,7 +1,8 @@
 /**
- * Overlay URL parameters, validated against whitelists (pure, DOM-free).
+ * Overlay parameters — from the URL and from the style stored by the panel — validated
+ * against whitelists (pure, DOM-free; the relay checks stored styles with the same rules).
  * Values only ever reach the page through `element.style` properties, and only after
- * passing these checks, so a crafted URL cannot inject CSS declarations or markup.
+ * passing these checks, so a crafted URL or style cannot inject CSS declarations or markup.
  */
 
 export type Position = 'top' | 'middle' | 'bottom';
@@ -36,6 +37,8 @@ export interface OverlayParams {
   /** Text outline/shadow for readability over video. */
   shadow: boolean;
   debug: boolean;
+  /** The panel's style preview: no connection, no audio, a sample caption styled by the panel. */
+  preview: boolean;
 }
 
 export const DEFAULT_PARAMS: Readonly<Omit<OverlayParams, 'key'>> = {
@@ -55,6 +58,7 @@ export const DEFAULT_PARAMS: Readonly<Omit<OverlayParams, 'key'>> = {
   showUser: false,
   shadow: true,
   debug: false,
+  preview: false,
 };
 
 const NAMED_COLOR = /^[a-z]{3,24}$/;
@@ -90,64 +94,143 @@ export function parseFont(raw: string | null): string | null {
   return v;
 }
 
-function parseIntIn(raw: string | null, min: number, max: number): number | null {
-  if (raw === null || !/^\d{1,6}$/.test(raw.trim())) return null;
+function parseIntIn(raw: string, min: number, max: number): number | null {
+  if (!/^\d{1,6}$/.test(raw.trim())) return null;
   const n = Number(raw.trim());
   return n >= min && n <= max ? n : null;
 }
 
-function parseNumberIn(raw: string | null, min: number, max: number): number | null {
-  if (raw === null || !/^\d{1,3}(?:\.\d{1,4})?$/.test(raw.trim())) return null;
+function parseNumberIn(raw: string, min: number, max: number): number | null {
+  if (!/^\d{1,3}(?:\.\d{1,4})?$/.test(raw.trim())) return null;
   const n = Number(raw.trim());
   return n >= min && n <= max ? n : null;
 }
 
-function parseBool(raw: string | null, fallback: boolean): boolean {
-  if (raw === null) return fallback;
+/** '' (a bare `?debug`), 1/true/yes/on or 0/false/no/off; anything else is rejected. */
+function parseBool(raw: string): boolean | null {
   const v = raw.trim().toLowerCase();
   if (v === '' || v === '1' || v === 'true' || v === 'yes' || v === 'on') return true;
   if (v === '0' || v === 'false' || v === 'no' || v === 'off') return false;
-  return fallback;
+  return null;
 }
 
-function oneOf<T extends string>(raw: string | null, allowed: readonly T[]): T | null {
-  if (raw === null) return null;
+function oneOf<T extends string>(raw: string, allowed: readonly T[]): T | null {
   const v = raw.trim().toLowerCase();
   return (allowed as readonly string[]).includes(v) ? (v as T) : null;
 }
 
+type ColorCheck = (v: string) => boolean;
+type Apply = (p: OverlayParams) => void;
+
+/** A parameter: how its raw value is checked and applied, and what values it takes (for error messages). */
+interface ParamSpec {
+  parse(raw: string, isColor?: ColorCheck): Apply | null;
+  accepts: string;
+}
+
+const setIf =
+  <V>(apply: (p: OverlayParams, v: V) => void) =>
+  (v: V | null): Apply | null =>
+    v === null ? null : (p) => apply(p, v);
+
+const COLOR_ACCEPTS = 'a colour: #rgb, #rrggbb, #rrggbbaa, a name, rgb(…) or hsl(…)';
+const colorSpec = (apply: (p: OverlayParams, v: string) => void): ParamSpec => ({
+  parse: (raw, isColor) => setIf(apply)(parseColor(raw, isColor)),
+  accepts: COLOR_ACCEPTS,
+});
+const boolSpec = (apply: (p: OverlayParams, v: boolean) => void): ParamSpec => ({
+  parse: (raw) => setIf(apply)(parseBool(raw)),
+  accepts: 'true or false',
+});
+const intSpec = (min: number, max: number, apply: (p: OverlayParams, v: number) => void): ParamSpec => ({
+  parse: (raw) => setIf(apply)(parseIntIn(raw, min, max)),
+  accepts: `a whole number from ${min} to ${max}`,
+});
+
+const POSITIONS = ['top', 'middle', 'bottom'] as const;
+const ALIGNS = ['left', 'center', 'right'] as const;
+
+/** Parameters that style the caption: from the URL, the stored overlay style, or the panel's preview. */
+const STYLE_SPECS = {
+  font: {
+    parse: (raw) => setIf<string>((p, v) => (p.font = v))(parseFont(raw)),
+    accepts: 'a font family list: letters, digits, spaces, commas, paired quotes, hyphens',
+  },
+  size: intSpec(8, 300, (p, v) => (p.sizePx = v)),
+  color: colorSpec((p, v) => (p.color = v)),
+  highlight: colorSpec((p, v) => (p.highlight = v)),
+  spoken: colorSpec((p, v) => (p.spoken = v)),
+  bg: colorSpec((p, v) => (p.bg = v)),
+  position: {
+    parse: (raw) => setIf<Position>((p, v) => (p.position = v))(oneOf(raw, POSITIONS)),
+    accepts: `one of ${POSITIONS.join(', ')}`,
+  },
+  align: {
+    parse: (raw) => setIf<Align>((p, v) => (p.align = v))(oneOf(raw, ALIGNS)),
+    accepts: `one of ${ALIGNS.join(', ')}`,
+  },
+  maxWords: intSpec(0, 500, (p, v) => (p.maxWords = v)),
+  showUser: boolSpec((p, v) => (p.showUser = v)),
+  shadow: boolSpec((p, v) => (p.shadow = v)),
+} satisfies Record<string, ParamSpec>;
+
+/** Parameters only the URL sets: playback behaviour and page mode. */
+const URL_SPECS = {
+  leadMs: intSpec(0, 2000, (p, v) => (p.leadMs = v)),
+  maxLeadMs: intSpec(0, 5000, (p, v) => (p.maxLeadMs = v)),
+  holdMs: intSpec(0, 60000, (p, v) => (p.holdMs = v)),
+  volume: {
+    parse: (raw) => setIf<number>((p, v) => (p.volume = v))(parseNumberIn(raw, 0, 2)),
+    accepts: 'a number from 0 to 2',
+  },
+  debug: boolSpec((p, v) => (p.debug = v)),
+  preview: boolSpec((p, v) => (p.preview = v)),
+} satisfies Record<string, ParamSpec>;
+
+export type StyleParam = keyof typeof STYLE_SPECS;
+export const STYLE_PARAMS = Object.keys(STYLE_SPECS) as StyleParam[];
+
+/** A stored overlay style: style parameter names → values as they would be written in the URL. */
+export type OverlayStyle = Partial<Record<StyleParam, string>>;
+
+export function isStyleParam(name: string): name is StyleParam {
+  return Object.hasOwn(STYLE_SPECS, name);
+}
+
+/** Why a style value is refused (what the parameter accepts), or null when it is valid. */
+export function styleValueProblem(name: StyleParam, raw: string): string | null {
+  const spec: ParamSpec = STYLE_SPECS[name];
+  return spec.parse(raw) === null ? `expected ${spec.accepts}` : null;
+}
+
 export interface ParsedParams {
   params: OverlayParams;
-  /** Names of parameters that were present but rejected (logged in debug mode). */
+  /** Names of parameters that were present but rejected (stored style ones as `style.<name>`; logged in debug mode). */
   rejected: string[];
 }
 
-export function parseOverlayParams(search: string, isColor?: (v: string) => boolean): ParsedParams {
+/**
+ * The overlay's parameters: defaults, then the stored `style` (from the relay), then the
+ * URL, so a parameter in the URL wins over the stored style. Every value passes its
+ * whitelist check; a refused one keeps what was there before and is listed in `rejected`.
+ */
+export function parseOverlayParams(search: string, isColor?: ColorCheck, style: Readonly<Record<string, unknown>> = {}): ParsedParams {
   const q = new URLSearchParams(search);
   const rejected: string[] = [];
-  const p: OverlayParams = { key: '', ...DEFAULT_PARAMS };
-  const take = <T>(name: string, parsed: T | null, apply: (v: T) => void): void => {
-    if (!q.has(name)) return;
-    if (parsed === null) rejected.push(name);
-    else apply(parsed);
-  };
-  p.key = (q.get('key') ?? '').slice(0, 256);
-  take('font', parseFont(q.get('font')), (v) => (p.font = v));
-  take('size', parseIntIn(q.get('size'), 8, 300), (v) => (p.sizePx = v));
-  take('color', parseColor(q.get('color'), isColor), (v) => (p.color = v));
-  take('highlight', parseColor(q.get('highlight'), isColor), (v) => (p.highlight = v));
-  take('spoken', parseColor(q.get('spoken'), isColor), (v) => (p.spoken = v));
-  take('bg', parseColor(q.get('bg'), isColor), (v) => (p.bg = v));
-  take('position', oneOf(q.get('position'), ['top', 'middle', 'bottom'] as const), (v) => (p.position = v));
-  take('align', oneOf(q.get('align'), ['left', 'center', 'right'] as const), (v) => (p.align = v));
-  take('maxWords', parseIntIn(q.get('maxWords'), 0, 500), (v) => (p.maxWords = v));
-  take('leadMs', parseIntIn(q.get('leadMs'), 0, 2000), (v) => (p.leadMs = v));
-  take('maxLeadMs', parseIntIn(q.get('maxLeadMs'), 0, 5000), (v) => (p.maxLeadMs = v));
-  take('holdMs', parseIntIn(q.get('holdMs'), 0, 60000), (v) => (p.holdMs = v));
-  take('volume', parseNumberIn(q.get('volume'), 0, 2), (v) => (p.volume = v));
+  const p: OverlayParams = { key: (q.get('key') ?? '').slice(0, 256), ...DEFAULT_PARAMS };
+  for (const [name, raw] of Object.entries(style)) {
+    const apply = isStyleParam(name) && typeof raw === 'string' ? STYLE_SPECS[name].parse(raw, isColor) : null;
+    if (apply) apply(p);
+    else rejected.push(`style.${name}`);
+  }
+  const specs: Record<string, ParamSpec> = { ...STYLE_SPECS, ...URL_SPECS };
+  for (const [name, spec] of Object.entries(specs)) {
+    const raw = q.get(name);
+    if (raw === null) continue;
+    const apply = spec.parse(raw, isColor);
+    if (apply) apply(p);
+    else rejected.push(name);
+  }
   p.maxLeadMs = Math.max(p.maxLeadMs, p.leadMs);
-  p.showUser = parseBool(q.get('showUser'), p.showUser);
-  p.shadow = parseBool(q.get('shadow'), p.shadow);
-  p.debug = parseBool(q.get('debug'), p.debug);
   return { params: p, rejected };
 }

@@ -1,0 +1,23 @@
+/**
+ * The overlay style stored by the panel (overlay-style.json) and pushed to overlays:
+ * style parameters as they would be written in the overlay URL, checked with the
+ * overlay's own whitelist (overlay/src/lib/overlay-params.ts, pure and DOM-free).
+ */
+import { z } from 'zod';
+import { isStyleParam, STYLE_PARAMS, styleValueProblem, type OverlayStyle } from '../../../overlay/src/lib/overlay-params.ts';
+
+export const OverlayStyleSettings = z
+  .record(z.string(), z.string().max(200))
+  .superRefine((style, ctx) => {
+    for (const [name, raw] of Object.entries(style)) {
+      if (!isStyleParam(name)) {
+        ctx.addIssue({ code: 'custom', path: [name], message: `unknown style parameter (known: ${STYLE_PARAMS.join(', ')})` });
+        continue;
+      }
+      const problem = styleValueProblem(name, raw);
+      if (problem) ctx.addIssue({ code: 'custom', path: [name], message: `${JSON.stringify(raw)} refused, ${problem}` });
+    }
+  })
+  .transform((style): OverlayStyle => style);
+
+export type { OverlayStyle };
