@@ -17,7 +17,7 @@ import {
 import type { TtsEngine } from './core/engine.ts';
 import type { FallbackEngine } from './core/resilience/fallback-engine.ts';
 import { healthReasonOf } from './core/resilience/health.ts';
-import { RelayError, ValidationError } from './core/errors.ts';
+import { RelayError, StorageError, ValidationError } from './core/errors.ts';
 import type { Logger } from './core/logger.ts';
 import type { OverlayEvent, PanelQueueItem } from './core/protocol.ts';
 import type { CaptionEvent, Utterance } from './core/types.ts';
@@ -70,6 +70,9 @@ function reasonLabel(reason: string | undefined): string {
 }
 
 const LIST_LIMIT = 200;
+/** Queue writes refused by the disk are retried this often, this many times (≈ 2 min). */
+const STORAGE_RETRY_MS = 1_000;
+const STORAGE_RETRY_ATTEMPTS = 120;
 
 export function createRelay(opts: RelayOptions): Relay {
   const { queue, engine, metrics, log } = opts;
@@ -137,18 +140,61 @@ export function createRelay(opts: RelayOptions): Relay {
         const code = e.error instanceof RelayError ? e.error.code : 'engine_failed';
         const reason = `synthesis failed (${code}): ${(e.error as Error)?.message ?? String(e.error)}`;
         log.error({ id: e.item.id, code, err: e.error }, 'synthesis failed; readout dropped');
-        if (queue.drop(e.item.id, reason)) emit({ type: 'utterance:cancel', data: { id: e.item.id, reason } });
+        emit({ type: 'utterance:cancel', data: { id: e.item.id, reason } });
+        durably('drop', () => queue.drop(e.item.id, reason));
         return;
       }
       case 'released':
-        if (e.reason === 'timeout' && queue.markPlayed(e.item.id, { reason: 'ack-timeout', ...summaryFields(e.item.id) })) {
-          log.warn({ id: e.item.id }, 'no playback:end ack from any overlay; queue advanced by the safety timeout');
-          playback$.next({ id: e.item.id, type: 'end' });
+        if (e.reason === 'timeout') {
+          const fields = { reason: 'ack-timeout', ...summaryFields(e.item.id) };
+          durably('mark played', () => {
+            if (!queue.markPlayed(e.item.id, fields)) return;
+            log.warn({ id: e.item.id }, 'no playback:end ack from any overlay; queue advanced by the safety timeout');
+            playback$.next({ id: e.item.id, type: 'end' });
+          });
         }
         summaries.delete(e.item.id);
         return;
       default:
         return;
+    }
+  };
+
+  /**
+   * A queue write that must not be lost: a StorageError (full or read-only disk) is logged and
+   * retried in the background, a bounded number of times, instead of stopping the pipeline.
+   */
+  const retryTimers = new Set<ReturnType<typeof setTimeout>>();
+  const durably = (what: string, write: () => void, attempt = 1): void => {
+    try {
+      write();
+    } catch (err) {
+      if (!(err instanceof StorageError)) throw err;
+      log.error({ what, attempt, code: err.code, detail: err.message }, 'queue write failed; retrying');
+      if (attempt >= STORAGE_RETRY_ATTEMPTS) return;
+      const timer = setTimeout(() => {
+        retryTimers.delete(timer);
+        durably(what, write, attempt + 1);
+      }, STORAGE_RETRY_MS);
+      timer.unref();
+      retryTimers.add(timer);
+    }
+  };
+
+  /** The limiter's pull: a storage failure means "nothing to take now", and the pull is retried. */
+  const take = (): Utterance | undefined => {
+    try {
+      return queue.takeNext();
+    } catch (err) {
+      if (!(err instanceof StorageError)) throw err;
+      log.error({ code: err.code, detail: err.message }, 'cannot take the next readout; retrying');
+      const timer = setTimeout(() => {
+        retryTimers.delete(timer);
+        wake$.next();
+      }, STORAGE_RETRY_MS);
+      timer.unref();
+      retryTimers.add(timer);
+      return undefined;
     }
   };
 
@@ -164,7 +210,7 @@ export function createRelay(opts: RelayOptions): Relay {
   const pipeline: Subscription = merge(wake$, queue.changes$)
     .pipe(
       limit<Utterance, OverlayEvent>({
-        take: () => queue.takeNext(),
+        take,
         work,
         maxInFlight: opts.maxInFlight,
         acks$: ended$,
@@ -283,17 +329,26 @@ export function createRelay(opts: RelayOptions): Relay {
           firstAudioMs,
         })),
     playbackStarted(id) {
-      const playing = queue.markPlaying(id);
+      let playing: Utterance | undefined;
+      try {
+        playing = queue.markPlaying(id);
+      } catch (err) {
+        // Not worth a retry: markPlayed also accepts an item that is still 'synthesizing'.
+        if (!(err instanceof StorageError)) throw err;
+        log.error({ id, detail: err.message }, 'cannot record playback start');
+      }
       if (!playing) return;
       if (playing.firstAudioMs !== undefined) metrics.firstAudioLatencyMs.observe(playing.firstAudioMs);
       log.info({ id, firstAudioMs: playing.firstAudioMs }, 'playback started');
       playback$.next({ id, type: 'start' });
     },
     playbackEnded(id) {
-      if (queue.markPlayed(id, summaryFields(id))) {
+      const fields = summaryFields(id);
+      durably('mark played', () => {
+        if (!queue.markPlayed(id, fields)) return;
         log.info({ id }, 'playback ended');
         playback$.next({ id, type: 'end' });
-      }
+      });
       ended$.next(id);
     },
     playback$: playback$.asObservable(),
@@ -304,6 +359,7 @@ export function createRelay(opts: RelayOptions): Relay {
     metricsContentType: metrics.registry.contentType,
     close() {
       clearInterval(expiry);
+      for (const timer of retryTimers) clearTimeout(timer);
       pipeline.unsubscribe();
       accounting.unsubscribe();
       overlayEvents$.complete();

@@ -263,7 +263,7 @@ describe('storage failure while an overlay is playing', () => {
   // 'playing' on disk. Remove `.fails` once both are fixed.
   it(
     'keeps playing what it accepted once the disk is back, each readout exactly once, without a restart',
-    { fails: true, skip: !immutableDb.supported, timeout: 60_000 },
+    { skip: !immutableDb.supported, timeout: 60_000 },
     async () => {
       const fault = immutableDb;
       const { relay, overlay, dir } = await startWith(fault, 300);

@@ -2,7 +2,9 @@
  * The Socket.IO contract between the relay and its browser clients (see ARCHITECTURE.md).
  * Browser code imports these types with `import type` only.
  */
-import type { TimedWord, Utterance } from './types.ts';
+import type { HistoryEntry } from './history.ts';
+import type { SourceStatus } from './source.ts';
+import type { SpeechParam, TimedWord, Utterance } from './types.ts';
 
 export interface UtteranceStartEvent {
   id: string;
@@ -47,7 +49,8 @@ export interface SubtitleLineEvent {
   final: boolean;
 }
 
-export interface OverlayServerToClient {
+/** What the pipeline sends every overlay, in order (see OverlayEvent). */
+export interface OverlayPipelineEvents {
   'utterance:start': (e: UtteranceStartEvent) => void;
   'audio:chunk': (e: AudioChunkEvent) => void;
   cue: (e: CueEvent) => void;
@@ -56,27 +59,177 @@ export interface OverlayServerToClient {
   'subtitle:line': (e: SubtitleLineEvent) => void;
 }
 
+/**
+ * The overlay style stored by the panel: style parameter names (as in the overlay URL) →
+ * values. Sent on connect and on every change; the overlay checks each value with the same
+ * whitelist as its URL parameters, and a parameter in its URL wins over the stored one.
+ */
+export interface OverlayStyleEvent {
+  style: Record<string, string>;
+}
+
+export interface OverlayServerToClient extends OverlayPipelineEvents {
+  'overlay:style': (e: OverlayStyleEvent) => void;
+}
+
 export interface OverlayClientToServer {
   'playback:start': (e: { id: string; atMs: number }) => void;
   'playback:end': (e: { id: string }) => void;
   'overlay:hello': (e: { version: string }) => void;
 }
 
-export interface PanelQueueItem extends Pick<Utterance, 'id' | 'text' | 'user' | 'source' | 'priority' | 'state' | 'reason' | 'receivedAtMs' | 'updatedAtMs' | 'firstAudioMs'> {}
-
-/** Answer to a panel command: ok, or the same error body the HTTP API uses. */
-export type PanelAck = { ok: true; id?: string } | { ok: false; error: { code: string; message: string } };
-
-export interface PanelServerToClient {
-  'queue:update': (items: PanelQueueItem[]) => void;
+export interface PanelQueueItem
+  extends Pick<Utterance, 'id' | 'text' | 'user' | 'source' | 'priority' | 'paid' | 'state' | 'reason' | 'receivedAtMs' | 'updatedAtMs' | 'firstAudioMs'> {
+  /** Audio length, once synthesis has finished (the panel's progress bar). */
+  durationMs?: number;
 }
 
+export interface PanelErrorBody {
+  code: string;
+  message: string;
+}
+
+/** Answer to a panel command: ok with the command's result fields, or the same error body the HTTP API uses. */
+export type PanelAck<T extends object = { id?: string }> = ({ ok: true } & T) | { ok: false; error: PanelErrorBody };
+
+/** One overlay socket, as the panel shows it. */
+export interface PanelOverlayStatus {
+  socketId: string;
+  connectedAtMs: number;
+  /** From `overlay:hello`. */
+  version?: string;
+  lastAck?: { type: 'playback:start' | 'playback:end'; id: string; atMs: number };
+  /** Got `playback:start` for this readout and no `playback:end` (nor a cancel) yet: it is playing right now. */
+  playingId?: string;
+}
+
+export interface PanelEngineStatus {
+  /** The configured engine (a chain is named like "cosyvoice>embedded"). */
+  name: string;
+  healthy: boolean;
+  detail?: string;
+  /** Each engine of the chain, in order (one entry for a single engine), with why it cannot speak. */
+  chain: { name: string; healthy: boolean; reason?: string }[];
+  /** Readouts spoken per engine since start. */
+  spokenBy: Record<string, number>;
+  /** Switches to the next engine of the chain, by reason. */
+  failovers: Record<string, number>;
+  retries: number;
+  /** Requests that waited at the upstream quota / concurrency limiter. */
+  throttledWaits: { count: number; totalMs: number };
+  /** Pooled upstream connections (engines that pool them). */
+  pool: { engine: string; endpoint: string; idle: number; busy: number }[];
+}
+
+export interface PanelSourceStatus extends SourceStatus {
+  /** 'twitch', 'bilibili', 'asr', … */
+  name: string;
+}
+
+export interface PanelObsStatus {
+  connected: boolean;
+  lastError?: string;
+  streaming: boolean;
+  browserSourceAvailable: boolean;
+  /** Set when captions go to a text source because OBS has no browser source. */
+  captionFallback?: string;
+  currentScene?: string;
+  /** The program scene is a pause scene: readouts wait. */
+  paused: boolean;
+}
+
+export interface PanelHealth {
+  /** The relay's clock when this was taken (the panel corrects its own clock with it). */
+  nowMs: number;
+  /** Paused from the panel/API (persisted). */
+  paused: boolean;
+  overlays: PanelOverlayStatus[];
+  engine: PanelEngineStatus;
+  sources: PanelSourceStatus[];
+  /** null when OBS is not configured. */
+  obs: PanelObsStatus | null;
+}
+
+export interface PanelStats {
+  windowMs: number;
+  /** [atMs, firstAudioMs] of each readout that started playing in the window, oldest first. */
+  firstAudio: [number, number][];
+  p50Ms: number | null;
+  p95Ms: number | null;
+  /** Readouts dropped in the window, by reason ('expired', 'banned', 'overflow', …). */
+  drops: Record<string, number>;
+}
+
+export type PanelSettingsSection = 'moderation' | 'queuePolicy' | 'voice' | 'overlayStyle';
+
+/** Every persisted setting, as the JSON the relay validates (see README: panel settings). */
+export type PanelSettings = Record<PanelSettingsSection, Record<string, unknown>>;
+
+export interface PanelEngineInfo {
+  name: string;
+  /** Speech parameters the engine applies (volume is applied by the relay for every engine). */
+  speechParams: SpeechParam[];
+  /** Voice names it knows; empty when it cannot list them. */
+  voices: string[];
+}
+
+export interface PanelInit {
+  /** The overlay page with its key, relative to the panel's origin (for the preview and for OBS). */
+  overlayPath: string;
+  engines: PanelEngineInfo[];
+  obsConfigured: boolean;
+}
+
+export type PanelHistoryItem = Pick<HistoryEntry, 'id' | 'text' | 'user' | 'source' | 'paid' | 'state' | 'reason' | 'updatedAtMs' | 'firstAudioMs' | 'durationMs'>;
+
+export interface VoiceTestRequest {
+  engine: string;
+  text: string;
+  voice?: string;
+  rate?: number;
+  pitch?: number;
+  volumePercent?: number;
+}
+
+export interface VoiceTestResult {
+  engine: string;
+  sampleRateHz: number;
+  /** Binary attachment: signed 16-bit little-endian mono PCM. */
+  pcm: ArrayBuffer | Uint8Array;
+  durationMs: number;
+  /** True when the preview was cut at its length limit. */
+  truncated: boolean;
+  /** Speech parameters this engine does not apply. */
+  ignoredParams: SpeechParam[];
+}
+
+export interface PanelServerToClient {
+  'panel:init': (e: PanelInit) => void;
+  'queue:update': (items: PanelQueueItem[]) => void;
+  'health:update': (e: PanelHealth) => void;
+  'stats:update': (e: PanelStats) => void;
+  'settings:update': (e: PanelSettings) => void;
+}
+
+/** A panel command: a payload and an ack with `T` on success. */
+type PanelCommand<P, T extends object = object> = (e: P, ack: (r: PanelAck<T>) => void) => void;
+
 export interface PanelClientToServer {
-  'caption:send': (e: { text: string }, ack: (r: PanelAck) => void) => void;
-  'queue:skip': (e: { id: string }, ack: (r: PanelAck) => void) => void;
+  'caption:send': PanelCommand<{ text: string }, { id: string }>;
+  'queue:skip': PanelCommand<{ id: string }, { id: string }>;
+  'queue:pause': PanelCommand<object, { paused: boolean }>;
+  'queue:resume': PanelCommand<object, { paused: boolean }>;
+  'queue:clear': PanelCommand<{ includePaid: boolean }, { cleared: number; keptPaid: number }>;
+  'queue:replay': PanelCommand<{ id: string }, { id: string }>;
+  'user:ban': PanelCommand<{ user: string }, { user: string; dropped: number }>;
+  'user:unban': PanelCommand<{ user: string }, { user: string }>;
+  'history:search': PanelCommand<{ query: string }, { items: PanelHistoryItem[] }>;
+  'settings:save': PanelCommand<{ section: PanelSettingsSection; value: Record<string, unknown> }, { value: Record<string, unknown> }>;
+  'voice:test': PanelCommand<VoiceTestRequest, VoiceTestResult>;
+  'obs:ensure-overlay': PanelCommand<object, { outcome: string; sceneName: string; inputName: string }>;
 }
 
 /** One server → overlay event, as a value: what the pipeline produces and the gateway sends. */
 export type OverlayEvent = {
-  [K in keyof OverlayServerToClient]: { type: K; data: Parameters<OverlayServerToClient[K]>[0] };
-}[keyof OverlayServerToClient];
+  [K in keyof OverlayPipelineEvents]: { type: K; data: Parameters<OverlayPipelineEvents[K]>[0] };
+}[keyof OverlayPipelineEvents];

@@ -44,7 +44,8 @@ export function attachOverlayNamespace(
   });
 
   ns.on('connection', (socket) => {
-    const rate = new TokenBucket(50, 100);
+    // Generous for real overlays (two acks per utterance), tight enough to cut a flood.
+    const rate = new TokenBucket(200, 400);
     log.info({ socket: socket.id, overlays: ns.sockets.size }, 'overlay connected');
     // Replay first: telling the relay may start new utterances, which this socket then gets live.
     for (const event of inFlight.replay()) socket.emit(event.type, event.data as never);

@@ -163,15 +163,17 @@ export class DurableQueue {
    * Undefined when the item is not synthesizing (skipped, unknown, already playing...).
    */
   markPlaying(id: string): Utterance | undefined {
-    const row = guardStorage('mark playing', () => this.sql.markPlaying.get({ nowMs: this.now(), id }));
+    // `.all()`, not `.get()`: a `.get()` of UPDATE … RETURNING outside a transaction returns the
+    // row even when the commit fails (better-sqlite3), hiding a read-only or full disk.
+    const [row] = guardStorage('mark playing', () => this.sql.markPlaying.all({ nowMs: this.now(), id }));
     return row ? this.emitRow(row) : undefined;
   }
 
   /** synthesizing|playing → played, recording how it ended. False when not in flight. */
   markPlayed(id: string, options: { reason?: string; durationMs?: number; words?: TimedWord[] } = {}): boolean {
     const nowMs = this.now();
-    const row = guardStorage('mark played', () =>
-      this.sql.markPlayed.get({
+    const [row] = guardStorage('mark played', () =>
+      this.sql.markPlayed.all({
         id,
         reason: options.reason ?? null,
         durationMs: options.durationMs ?? null,

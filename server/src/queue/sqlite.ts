@@ -150,6 +150,7 @@ function storageError(what: string, error: unknown): StorageError {
 function hint(code: unknown): string {
   if (typeof code !== 'string') return '';
   if (code.startsWith('SQLITE_FULL') || code === 'ENOSPC') return ' — the disk is full';
+  if (code.startsWith('SQLITE_IOERR')) return ' — the data directory could not be written (read-only, full or failing disk?)';
   if (/^(SQLITE_READONLY|SQLITE_CANTOPEN|SQLITE_PERM|SQLITE_AUTH|EACCES|EPERM|EROFS|ENOTDIR)/.test(code)) {
     return ' — check that the data directory exists and is writable';
   }

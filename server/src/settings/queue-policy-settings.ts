@@ -1,6 +1,6 @@
 /** The queue policy as a run-time setting (queue-policy.json): classes, time-to-live, per-source bounds. */
 import { z } from 'zod';
-import { checkPolicy, DEFAULT_QUEUE_POLICY, PRIORITY_CLASSES, type QueuePolicy } from '../queue/policy.ts';
+import { checkPolicy, DEFAULT_QUEUE_POLICY, PRIORITY_CLASSES } from '../queue/policy.ts';
 
 const Priority = z.number().int().min(-10_000).max(10_000);
 /** Milliseconds; null = never expires. */
@@ -32,5 +32,3 @@ export const QueuePolicySettings = z
 
 export type QueuePolicySettings = z.output<typeof QueuePolicySettings>;
 
-/** A stored policy is a whole QueuePolicy (nothing merged over the defaults). */
-export const asQueuePolicy = (settings: QueuePolicySettings): QueuePolicy => settings;
