@@ -53,6 +53,20 @@ function presentedToken(req: IncomingMessage, url: URL): string | undefined {
   return bearer ?? url.searchParams.get('token') ?? undefined;
 }
 
+/** No Origin (an ASR program) or the relay's own host; a page elsewhere may not open a feed. */
+function sameOriginOrNone(req: IncomingMessage): boolean {
+  const origin = req.headers.origin;
+  if (origin === undefined) return true;
+  try {
+    return new URL(origin).host === req.headers.host;
+  } catch {
+    return false;
+  }
+}
+
+/** Lines over the rate budget within one second that get the feed closed with 1008 (a flood, not a burst). */
+export const FLOOD_LINES_PER_S_BEFORE_CLOSE = 500;
+
 function refuse(socket: Duplex, error: RelayError): void {
   const body = JSON.stringify({ error: { code: error.code, message: error.message } });
   socket.end(
@@ -88,10 +102,26 @@ export function createAsrIngest(options: AsrIngestOptions): AsrIngest {
     const budget = new TokenBucket(options.linesPerSecond ?? 20, options.burstLines ?? 40, nowMs);
     let segment = 0;
     let rateLimitToldAtMs = -Infinity;
+    let dropWindowStartMs = -Infinity;
+    let droppedInWindow = 0;
+    let closedForFlood = false;
     log.info({ connection }, 'asr feed connected');
 
     const onLine = (line: string): void => {
+      if (closedForFlood) return;
       if (!budget.tryTake()) {
+        if (nowMs() - dropWindowStartMs >= 1000) {
+          dropWindowStartMs = nowMs();
+          droppedInWindow = 0;
+        }
+        droppedInWindow += 1;
+        if (droppedInWindow >= FLOOD_LINES_PER_S_BEFORE_CLOSE) {
+          closedForFlood = true;
+          lastError = 'flood: connection closed';
+          log.warn({ connection }, 'asr: closed a feed that kept sending far over its rate budget');
+          ws.close(1008, 'too many lines');
+          return;
+        }
         if (nowMs() - rateLimitToldAtMs >= 1000) {
           rateLimitToldAtMs = nowMs();
           reject(ws, connection, new RelayError('rate_limited', 'too many lines; slow down', 429));
@@ -105,7 +135,7 @@ export function createAsrIngest(options: AsrIngestOptions): AsrIngest {
         reject(ws, connection, error instanceof RelayError ? error : new RelayError('invalid_line', String(error), 400));
         return;
       }
-      const text = parsed.text.trim();
+      const text = parsed.text;
       const messageId = `asr-${connection}-${segment}`;
       const lang = parsed.lang === undefined ? {} : { lang: parsed.lang };
       const receivedAtMs = nowMs();
@@ -147,8 +177,18 @@ export function createAsrIngest(options: AsrIngestOptions): AsrIngest {
   return {
     events$: events$.asObservable(),
     handleUpgrade(req, socket, head) {
-      const url = new URL(req.url ?? '/', 'http://relay.invalid');
+      let url: URL;
+      try {
+        url = new URL(req.url ?? '/', 'http://relay.invalid');
+      } catch {
+        return false;
+      }
       if (url.pathname !== ASR_INGEST_PATH) return false;
+      if (!sameOriginOrNone(req)) {
+        log.warn({ remote: req.socket.remoteAddress }, 'asr: refused an upgrade from a page of another origin');
+        refuse(socket, new RelayError('forbidden_origin', 'cross-origin pages may not open an ASR feed', 403));
+        return true;
+      }
       const token = presentedToken(req, url);
       if (token === undefined || !timingSafeEqual(digest(token), expected)) {
         log.warn({ remote: req.socket.remoteAddress }, 'asr: refused an upgrade with a missing or wrong token');

@@ -2,7 +2,7 @@ import { brotliCompressSync, deflateSync } from 'node:zlib';
 import { describe, expect, it } from 'vitest';
 import { SourceError } from '../../server/src/core/source.ts';
 import { bilibiliPacket } from '../../test/fakes/bilibili/fake-bilibili-live.ts';
-import { decodePackets, encodePacket, Operation, Protover } from './packet.ts';
+import { decodePackets, encodePacket, MAX_INFLATED_BYTES_PER_FRAME, MAX_PACKETS_PER_FRAME, Operation, Protover } from './packet.ts';
 
 const json = (value: object): Buffer => Buffer.from(JSON.stringify(value));
 
@@ -65,5 +65,30 @@ describe('decodePackets', () => {
   it('refuses a compressed body nested in a compressed body', () => {
     const nested = bilibiliPacket(5, 2, deflateSync(bilibiliPacket(5, 2, deflateSync(inner))));
     expect(() => decodePackets(nested)).toThrow(/nested/u);
+  });
+});
+
+describe('hostile frames', () => {
+  it('stops a zlib or brotli bomb at MAX_INFLATED_BYTES_PER_FRAME with a typed error', () => {
+    const zeros = Buffer.alloc(32 * 1024 * 1024);
+    for (const frame of [bilibiliPacket(5, 2, deflateSync(zeros)), bilibiliPacket(5, 3, brotliCompressSync(zeros))]) {
+      expect(frame.length).toBeLessThan(200 * 1024);
+      const before = process.memoryUsage().rss;
+      expect(() => decodePackets(frame)).toThrow(/expand past/u);
+      expect(process.memoryUsage().rss - before).toBeLessThan(64 * 1024 * 1024);
+    }
+  });
+
+  it('bounds the total of many small bombs in one frame, not just each body', () => {
+    const bomb = bilibiliPacket(5, 2, deflateSync(bilibiliPacket(5, 0, Buffer.alloc(MAX_INFLATED_BYTES_PER_FRAME / 4 - 16, 0x20))));
+    expect(() => decodePackets(Buffer.concat(Array.from({ length: 3 }, () => bomb)))).not.toThrow();
+    expect(() => decodePackets(Buffer.concat(Array.from({ length: 5 }, () => bomb)))).toThrow(/expand past/u);
+  });
+
+  it('refuses more than MAX_PACKETS_PER_FRAME packets and unknown protocol versions', () => {
+    const tiny = bilibiliPacket(3, 1, Buffer.alloc(0));
+    expect(() => decodePackets(Buffer.concat(Array.from({ length: MAX_PACKETS_PER_FRAME + 1 }, () => tiny)))).toThrow(/packets in one frame/u);
+    expect(() => decodePackets(bilibiliPacket(5, 4, json({ cmd: 'A' })))).toThrow(/unknown protocol version 4/u);
+    expect(() => decodePackets(bilibiliPacket(5, 65535, json({ cmd: 'A' })))).toThrow(SourceError);
   });
 });

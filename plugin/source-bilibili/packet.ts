@@ -33,8 +33,13 @@ export interface Packet {
   body: Buffer;
 }
 
-/** Cap on one decompressed body, against decompression bombs. */
-const MAX_INFLATED_BYTES = 8 * 1024 * 1024;
+/**
+ * Bounds on one WebSocket frame, against decompression bombs and packet floods: the bytes
+ * all its compressed bodies may expand to together (zlib and brotli stop as soon as they
+ * pass it), and the packets it may hold. Live frames carry a few KiB and a few dozen packets.
+ */
+export const MAX_INFLATED_BYTES_PER_FRAME = 8 * 1024 * 1024;
+export const MAX_PACKETS_PER_FRAME = 10_000;
 
 export function encodePacket(operation: number, body: Buffer | string, seq = 1, protover: number = Protover.plain): Buffer {
   const bodyBytes = typeof body === 'string' ? Buffer.from(body, 'utf8') : body;
@@ -47,22 +52,43 @@ export function encodePacket(operation: number, body: Buffer | string, seq = 1, 
   return Buffer.concat([header, bodyBytes]);
 }
 
-function inflate(protover: number, body: Buffer): Buffer {
+interface FrameBudget {
+  inflatedBytes: number;
+  packets: number;
+}
+
+function inflate(protover: number, body: Buffer, budget: FrameBudget): Buffer {
+  const maxOutputLength = MAX_INFLATED_BYTES_PER_FRAME - budget.inflatedBytes;
+  let out: Buffer;
   try {
-    return protover === Protover.zlib
-      ? inflateSync(body, { maxOutputLength: MAX_INFLATED_BYTES })
-      : brotliDecompressSync(body, { maxOutputLength: MAX_INFLATED_BYTES });
+    if (maxOutputLength <= 0) throw new RangeError('no budget left');
+    out =
+      protover === Protover.zlib ? inflateSync(body, { maxOutputLength }) : brotliDecompressSync(body, { maxOutputLength });
   } catch (error) {
-    throw new SourceError('bilibili_bad_packet', `cannot decompress a protover ${protover} body`, { cause: error });
+    const tooBig = (error as { code?: string }).code === 'ERR_BUFFER_TOO_LARGE' || error instanceof RangeError;
+    throw new SourceError(
+      'bilibili_bad_packet',
+      tooBig
+        ? `compressed bodies of one frame expand past ${MAX_INFLATED_BYTES_PER_FRAME} bytes`
+        : `cannot decompress a protover ${protover} body`,
+      { cause: error },
+    );
   }
+  budget.inflatedBytes += out.length;
+  return out;
 }
 
 /**
  * Every packet in `data` (one WebSocket frame), compressed bodies expanded in place.
- * Throws SourceError `bilibili_bad_packet` on a malformed frame.
+ * Throws SourceError `bilibili_bad_packet` on a malformed frame: bad lengths, an unknown
+ * protocol version, a compressed body inside a compressed body, or a frame past the
+ * MAX_INFLATED_BYTES_PER_FRAME / MAX_PACKETS_PER_FRAME bounds.
  */
-export function decodePackets(data: Buffer, depth = 0): Packet[] {
-  const packets: Packet[] = [];
+export function decodePackets(data: Buffer): Packet[] {
+  return decodeInto(data, 0, { inflatedBytes: 0, packets: 0 }, []);
+}
+
+function decodeInto(data: Buffer, depth: number, budget: FrameBudget, packets: Packet[]): Packet[] {
   let offset = 0;
   while (offset < data.length) {
     if (data.length - offset < HEADER_BYTES) {
@@ -73,15 +99,21 @@ export function decodePackets(data: Buffer, depth = 0): Packet[] {
     if (headerBytes < HEADER_BYTES || packetBytes < headerBytes || offset + packetBytes > data.length) {
       throw new SourceError('bilibili_bad_packet', `bad lengths at byte ${offset}: packet ${packetBytes}, header ${headerBytes}`);
     }
+    budget.packets += 1;
+    if (budget.packets > MAX_PACKETS_PER_FRAME) {
+      throw new SourceError('bilibili_bad_packet', `more than ${MAX_PACKETS_PER_FRAME} packets in one frame`);
+    }
     const protover = data.readUInt16BE(offset + 6);
     const operation = data.readUInt32BE(offset + 8);
     const seq = data.readUInt32BE(offset + 12);
     const body = data.subarray(offset + headerBytes, offset + packetBytes);
     if (protover === Protover.zlib || protover === Protover.brotli) {
       if (depth > 0) throw new SourceError('bilibili_bad_packet', 'nested compressed body');
-      packets.push(...decodePackets(inflate(protover, body), depth + 1));
-    } else {
+      decodeInto(inflate(protover, body, budget), depth + 1, budget, packets);
+    } else if (protover === Protover.json || protover === Protover.plain) {
       packets.push({ protover, operation, seq, body });
+    } else {
+      throw new SourceError('bilibili_bad_packet', `unknown protocol version ${protover} at byte ${offset}`);
     }
     offset += packetBytes;
   }

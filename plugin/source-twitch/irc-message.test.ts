@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { parseIrcLine, unescapeTagValue } from './irc-message.ts';
+import { MAX_IRC_LINE_CHARS, parseIrcLine, unescapeTagValue } from './irc-message.ts';
 
 describe('parseIrcLine', () => {
   it('parses tags, prefix, command, middle params and trailing', () => {
@@ -50,5 +50,23 @@ describe('unescapeTagValue', () => {
   it('drops a lone trailing backslash and keeps unknown escapes as the char', () => {
     expect(unescapeTagValue('x\\')).toBe('x');
     expect(unescapeTagValue('\\b')).toBe('b');
+  });
+});
+
+describe('hostile lines', () => {
+  it('refuses lines longer than MAX_IRC_LINE_CHARS and lines with CR, LF or NUL inside', () => {
+    expect(parseIrcLine(`PRIVMSG #c :${'x'.repeat(MAX_IRC_LINE_CHARS)}`)).toBeUndefined();
+    expect(parseIrcLine('PING :a\nPRIVMSG #other :injected')).toBeUndefined();
+    expect(parseIrcLine('PING :a\rJOIN #other')).toBeUndefined();
+    expect(parseIrcLine('PRIVMSG #c :nul\0byte')).toBeUndefined();
+  });
+
+  it('treats __proto__ and constructor as plain tag names', () => {
+    const msg = parseIrcLine('@__proto__=x;constructor=y;hasOwnProperty=z :u!u@u PRIVMSG #c :hi')!;
+    expect(msg.tags['__proto__']).toBe('x');
+    expect(msg.tags['constructor']).toBe('y');
+    expect(Object.keys(msg.tags)).toEqual(['__proto__', 'constructor', 'hasOwnProperty']);
+    expect(({} as Record<string, unknown>)['x']).toBeUndefined();
+    expect(parseIrcLine('PING :a')!.tags['constructor']).toBeUndefined();
   });
 });

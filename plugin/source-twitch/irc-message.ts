@@ -12,6 +12,15 @@ export interface IrcMessage {
 
 const TAG_ESCAPES: Record<string, string> = { ':': ';', s: ' ', '\\': '\\', r: '\r', n: '\n' };
 
+/**
+ * Longest line parsed: IRCv3 allows 8191 bytes of tags plus 512 of message; Twitch stays
+ * well under. Longer lines are refused whole (undefined), not cut.
+ */
+export const MAX_IRC_LINE_CHARS = 16 * 1024;
+
+/** CR, LF and NUL never occur inside a well-formed line: one that holds them is refused. */
+const LINE_BREAKS = /[\r\n\0]/u;
+
 /** Undoes IRCv3 tag value escaping; an unknown escape yields the char, a lone trailing `\` is dropped. */
 export function unescapeTagValue(value: string): string {
   if (!value.includes('\\')) return value;
@@ -29,7 +38,8 @@ export function unescapeTagValue(value: string): string {
 }
 
 function parseTags(raw: string): Record<string, string> {
-  const tags: Record<string, string> = {};
+  // No prototype: a tag named `__proto__` or `constructor` is just a tag.
+  const tags: Record<string, string> = Object.create(null) as Record<string, string>;
   for (const pair of raw.split(';')) {
     if (pair === '') continue;
     const eq = pair.indexOf('=');
@@ -39,10 +49,14 @@ function parseTags(raw: string): Record<string, string> {
   return tags;
 }
 
-/** Parses one line (without CR LF); undefined when it has no command. */
+/**
+ * Parses one line (without CR LF); undefined when it has no command, is longer than
+ * MAX_IRC_LINE_CHARS, or holds CR, LF or NUL (a line smuggled inside another one).
+ */
 export function parseIrcLine(line: string): IrcMessage | undefined {
+  if (line.length > MAX_IRC_LINE_CHARS || LINE_BREAKS.test(line)) return undefined;
   let rest = line;
-  let tags: Record<string, string> = {};
+  let tags: Record<string, string> = Object.create(null) as Record<string, string>;
   if (rest.startsWith('@')) {
     const space = rest.indexOf(' ');
     if (space === -1) return undefined;

@@ -17,7 +17,8 @@ export interface IngestOptions {
   events$: Observable<SourceEvent>;
   relay: Relay;
   moderation$: Observable<ModerationSettings>;
-  policy: QueuePolicy;
+  /** The queue policy in force (it can change at run time). */
+  policy: () => QueuePolicy;
   /** relay_source_dropped_total{source, reason}. */
   drops: Counter<'source' | 'reason'>;
   log: Logger;
@@ -45,7 +46,7 @@ export function connectSources({ events$, relay, moderation$, policy, drops, log
         lang: c.lang,
         messageId: c.messageId,
         receivedAtMs: c.receivedAtMs,
-        ...priorityFor(c, policy),
+        ...priorityFor(c, policy()),
       });
     } catch (err) {
       // Nobody waits for an answer from chat: count and log, never stop the stream.

@@ -20,9 +20,10 @@ import { healthReasonOf } from './core/resilience/health.ts';
 import { RelayError, StorageError, ValidationError } from './core/errors.ts';
 import type { Logger } from './core/logger.ts';
 import type { OverlayEvent, PanelQueueItem } from './core/protocol.ts';
-import type { CaptionEvent, Utterance } from './core/types.ts';
+import type { CaptionEvent, SynthesisRequest, Utterance } from './core/types.ts';
 import type { CaptionInput, HealthReport, RelayPort } from './gateway/ports.ts';
 import type { Metrics } from './metrics/registry.ts';
+import { gainOf, withGain } from './pipeline/gain.ts';
 import { limit, type LimitEvent } from './pipeline/limit.ts';
 import { normalizeText } from './pipeline/normalize.ts';
 import { timeline, type TimelineSummary } from './pipeline/timeline.ts';
@@ -41,6 +42,19 @@ export interface RelayOptions {
   expireEveryMs?: number;
   /** True while something outside the queue holds readouts back (e.g. an OBS pause scene). */
   externalPause$?: Observable<boolean>;
+  /** Speech for readouts that carry none, read as each readout starts (the panel's voice settings). */
+  speech?: () => SpeechDefaults;
+}
+
+/** Default speech: the voice applies to readouts without one; rate and pitch to every readout. */
+export interface SpeechDefaults {
+  voice?: string;
+  /** Multiple of the engine's normal speed. */
+  rate?: number;
+  /** Multiple of the engine's normal pitch. */
+  pitch?: number;
+  /** Applied by the relay to the engine's PCM (100 = unchanged). */
+  volumePercent?: number;
 }
 
 export interface PlaybackNotice {
@@ -61,11 +75,13 @@ export interface Relay extends RelayPort {
   queuedCount(user: string): number;
   /** Overlay playback acks, for sinks that follow the audio (OBS captions, ducking). */
   playback$: Observable<PlaybackNotice>;
+  /** Readouts synthesized since start, by the engine that spoke them. */
+  spokenCounts(): Record<string, number>;
   close(): void;
 }
 
 /** A bounded metrics label from a free-text reason ("synthesis failed (x): detail" → "synthesis failed (x)"). */
-function reasonLabel(reason: string | undefined): string {
+export function reasonLabel(reason: string | undefined): string {
   return (reason ?? 'ack').split(':')[0]!.slice(0, 48);
 }
 
@@ -83,6 +99,7 @@ export function createRelay(opts: RelayOptions): Relay {
   const wake$ = new Subject<void>();
   /** Per in-flight utterance: its timeline summary once synthesis completed. Bounded by the limiter. */
   const summaries = new Map<string, TimelineSummary>();
+  const spokenCounts: Record<string, number> = {};
 
   const playback$ = new Subject<PlaybackNotice>();
 
@@ -116,15 +133,30 @@ export function createRelay(opts: RelayOptions): Relay {
     }
   };
 
+  const requestFor = (u: Utterance, speech: SpeechDefaults): SynthesisRequest => {
+    const voice = u.voice ?? speech.voice;
+    return {
+      id: u.id,
+      text: u.text,
+      ...(voice !== undefined && { voice }),
+      ...(u.lang !== undefined && { lang: u.lang }),
+      ...(speech.rate !== undefined && { rate: speech.rate }),
+      ...(speech.pitch !== undefined && { pitch: speech.pitch }),
+    };
+  };
+
   const work = (u: Utterance) => {
     const controller = new AbortController();
+    const speech = opts.speech?.() ?? {};
     log.debug({ id: u.id, chars: u.text.length }, 'synthesis starting');
     return engine
-      .synthesize({ id: u.id, text: u.text, voice: u.voice, lang: u.lang }, controller.signal)
+      .synthesize(requestFor(u, speech), controller.signal)
       .pipe(
+        withGain(gainOf(speech.volumePercent ?? 100)),
         timeline(u, engine.sampleRateHz, (summary) => {
           summaries.set(u.id, summary);
           const spokenBy = (engine as Partial<FallbackEngine>).lastSpokenBy?.(u.id) ?? engine.name;
+          spokenCounts[spokenBy] = (spokenCounts[spokenBy] ?? 0) + 1;
           if (summary.firstChunkMs !== undefined) metrics.engineFirstChunkMs.observe({ engine: spokenBy }, summary.firstChunkMs);
           log.info({ id: u.id, engine: spokenBy, firstChunkMs: summary.firstChunkMs, durationMs: summary.durationMs }, 'synthesis done');
         }),
@@ -316,17 +348,19 @@ export function createRelay(opts: RelayOptions): Relay {
     listQueue: (): PanelQueueItem[] =>
       queue
         .list({ limit: LIST_LIMIT, states: ['playing', 'synthesizing', 'queued', 'played', 'skipped', 'dropped'] })
-        .map(({ id, text, user, source, priority, state, reason, receivedAtMs, updatedAtMs, firstAudioMs }) => ({
+        .map(({ id, text, user, source, priority, paid, state, reason, receivedAtMs, updatedAtMs, firstAudioMs }) => ({
           id,
           text,
           user,
           source,
           priority,
+          paid,
           state,
           reason,
           receivedAtMs,
           updatedAtMs,
           firstAudioMs,
+          durationMs: summaries.get(id)?.durationMs,
         })),
     playbackStarted(id) {
       let playing: Utterance | undefined;
@@ -352,6 +386,7 @@ export function createRelay(opts: RelayOptions): Relay {
       ended$.next(id);
     },
     playback$: playback$.asObservable(),
+    spokenCounts: () => ({ ...spokenCounts }),
     overlayConnectionsChanged: (count) => overlays$.next(count),
     overlayEvents$: overlayEvents$.asObservable(),
     queueChanged$: queue.changes$,

@@ -6,17 +6,22 @@ import { BehaviorSubject, merge, type Subscription } from 'rxjs';
 import type { Config } from './config.ts';
 import type { TtsEngine } from './core/engine.ts';
 import type { Logger } from './core/logger.ts';
+import type { FallbackEngine } from './core/resilience/fallback-engine.ts';
 import { createConfiguredEngine } from './engines.ts';
 import { startGateway, type Gateway } from './gateway/server.ts';
 import { connectSources } from './ingest.ts';
 import { createPromEngineMetrics } from './metrics/engine-metrics.ts';
 import { createMetrics } from './metrics/registry.ts';
 import { ModerationSettings } from './moderation/index.ts';
+import { recordEngineActivity } from './panel/engine-activity.ts';
+import { createPanelService } from './panel/panel-service.ts';
 import { DurableQueue } from './queue/durable-queue.ts';
-import { DEFAULT_QUEUE_POLICY } from './queue/policy.ts';
 import { createRelay } from './relay.ts';
 import { loadSecrets, type Secrets } from './secrets.ts';
+import { OverlayStyleSettings } from './settings/overlay-style-settings.ts';
+import { QueuePolicySettings } from './settings/queue-policy-settings.ts';
 import { SettingsStore } from './settings/settings-store.ts';
+import { VoiceSettings } from './settings/voice-settings.ts';
 import { createConfiguredSources } from './sources.ts';
 import { ASR_INGEST_PATH } from '../../plugin/source-asr/index.ts';
 import { createObsIntegration, type ObsIntegration } from '../../plugin/obs/index.ts';
@@ -36,11 +41,16 @@ export async function startRelay(config: Config, log: Logger, engineOverride?: T
   const dataDir = resolve(config.RELAY_DATA_DIR);
   mkdirSync(dataDir, { recursive: true });
   const secrets = loadSecrets(dataDir, { token: config.RELAY_TOKEN, overlayKey: config.RELAY_OVERLAY_KEY });
-  const policy = DEFAULT_QUEUE_POLICY;
-  const queue = new DurableQueue({ path: join(dataDir, 'relay.db'), maxQueued: config.RELAY_MAX_QUEUED, policy });
+  // Run-time settings (the panel edits them): each a validated JSON file in the data dir.
   const moderation = new SettingsStore(join(dataDir, 'moderation.json'), ModerationSettings);
+  const queuePolicy = new SettingsStore(join(dataDir, 'queue-policy.json'), QueuePolicySettings);
+  const voice = new SettingsStore(join(dataDir, 'voice.json'), VoiceSettings);
+  const overlayStyle = new SettingsStore(join(dataDir, 'overlay-style.json'), OverlayStyleSettings);
+  const queue = new DurableQueue({ path: join(dataDir, 'relay.db'), maxQueued: config.RELAY_MAX_QUEUED });
+  const policyUpdates = queuePolicy.value$.subscribe((policy) => queue.setPolicy(policy));
   const metrics = createMetrics();
-  const engine = engineOverride ?? (await createConfiguredEngine(config, log, { metrics: createPromEngineMetrics(metrics.registry) }));
+  const engineActivity = recordEngineActivity(createPromEngineMetrics(metrics.registry));
+  const engine = engineOverride ?? (await createConfiguredEngine(config, log, { metrics: engineActivity.metrics }));
   /** Readouts held back by OBS (a pause scene); false until OBS says otherwise. */
   const obsPause$ = new BehaviorSubject(false);
   const relay = createRelay({
@@ -53,6 +63,7 @@ export async function startRelay(config: Config, log: Logger, engineOverride?: T
     dedupeWindowMs: config.RELAY_DEDUPE_WINDOW_MS,
     ackGraceMs: config.RELAY_ACK_GRACE_MS,
     externalPause$: obsPause$,
+    speech: () => voice.value,
   });
 
   const sources = createConfiguredSources(config, secrets.token, log);
@@ -60,14 +71,29 @@ export async function startRelay(config: Config, log: Logger, engineOverride?: T
     events$: merge(sources.asr.events$, ...sources.chat.map((s) => s.events$)),
     relay,
     moderation$: moderation.value$,
-    policy,
+    policy: () => queue.currentPolicy,
     drops: metrics.sourceDroppedTotal,
     log: log.child({ part: 'ingest' }),
   });
   for (const source of sources.chat) source.start();
 
+  let obs: ObsIntegration | undefined;
+  const panel = createPanelService({
+    relay,
+    queueChanges$: queue.changes$,
+    isPaused: () => queue.isPaused(),
+    engines: (engine as Partial<FallbackEngine>).engines ?? [engine],
+    engineActivity: engineActivity.snapshot,
+    sources: () => [...sources.chat.map((s) => ({ name: s.name, ...s.status() })), { name: 'asr', ...sources.asr.status() }],
+    obs: () => obs,
+    obsConfigured: config.OBS_WEBSOCKET_URL !== undefined,
+    settings: { moderation, queuePolicy, voice, overlayStyle },
+  });
+
   const gateway = await startGateway({
     relay,
+    panel,
+    overlayStyle$: overlayStyle.value$,
     token: secrets.token,
     overlayKey: secrets.overlayKey,
     webDir: WEB_DIR,
@@ -78,7 +104,6 @@ export async function startRelay(config: Config, log: Logger, engineOverride?: T
     upgrades: { [ASR_INGEST_PATH]: (req, socket, head) => sources.asr.handleUpgrade(req, socket, head) },
   });
 
-  let obs: ObsIntegration | undefined;
   if (config.OBS_WEBSOCKET_URL) {
     obs = createObsIntegration({
       url: config.OBS_WEBSOCKET_URL,
@@ -110,6 +135,8 @@ export async function startRelay(config: Config, log: Logger, engineOverride?: T
       await sources.asr.close();
       await obs?.close();
       await gateway.close();
+      panel.close();
+      policyUpdates.unsubscribe();
       relay.close();
       await engine.close();
       queue.close();

@@ -5,7 +5,7 @@ import { join } from 'node:path';
 import { io, type Socket } from 'socket.io-client';
 import { configSchema, type Config } from '../../server/src/config.ts';
 import type { TtsEngine } from '../../server/src/core/engine.ts';
-import { silentLogger } from '../../server/src/core/logger.ts';
+import { silentLogger, type Logger } from '../../server/src/core/logger.ts';
 import type { OverlayClientToServer, OverlayServerToClient } from '../../server/src/core/protocol.ts';
 import { startRelay, type RunningRelay } from '../../server/src/start-relay.ts';
 
@@ -19,10 +19,20 @@ export interface Harness extends RunningRelay {
   stop(): Promise<void>;
 }
 
-export async function startHarness(settings: Partial<Record<keyof Config, string>> = {}, engine?: TtsEngine, dataDir?: string): Promise<Harness> {
+export interface HarnessOptions {
+  /** Where the relay logs (e.g. a pino logger writing to a stream the test reads); default: nowhere. */
+  log?: Logger;
+}
+
+export async function startHarness(
+  settings: Partial<Record<keyof Config, string>> = {},
+  engine?: TtsEngine,
+  dataDir?: string,
+  options: HarnessOptions = {},
+): Promise<Harness> {
   const dir = dataDir ?? mkdtempSync(join(tmpdir(), 'cosy-relay-test-'));
   const config = configSchema.parse({ RELAY_PORT: '0', RELAY_DATA_DIR: dir, RELAY_LOG_LEVEL: 'silent', ...settings });
-  const relay = await startRelay(config, silentLogger, engine);
+  const relay = await startRelay(config, options.log ?? silentLogger, engine);
   const url = relay.gateway.url;
   const sockets: Socket[] = [];
   const auth = (token: string | null | undefined): Record<string, string> =>

@@ -1,6 +1,7 @@
-import express, { Router } from 'express';
+import { isUtf8 } from 'node:buffer';
+import { Router, type NextFunction, type Request, type Response } from 'express';
 import { z } from 'zod';
-import { NotFoundError, ValidationError } from '../core/errors.ts';
+import { NotFoundError, RelayError, ValidationError } from '../core/errors.ts';
 import { formatHistory, HISTORY_FORMATS } from '../history/format-history.ts';
 import { requireToken } from './auth.ts';
 import type { RelayPort } from './ports.ts';
@@ -11,14 +12,27 @@ export const MAX_BODY_BYTES = 64 * 1024;
 /** Most history entries one GET /api/history returns (and the queue reads at once). */
 export const MAX_HISTORY_LIMIT = 10_000;
 
+/**
+ * `source` is a metrics label and a queue-policy key, `voice` and `lang` go to TTS engines:
+ * they are identifiers, not free text. `user` is shown (as text) and may be any name.
+ */
 const captionBody = z
   .object({
     text: z.string(),
     user: z.string().max(100).optional(),
-    source: z.string().max(40).optional(),
+    source: z
+      .string()
+      .regex(/^[a-z][a-z0-9_-]{0,39}$/, 'must be a lowercase identifier like "http" (a-z, 0-9, _ and -, at most 40)')
+      .optional(),
     priority: z.number().int().min(0).max(1000).optional(),
-    voice: z.string().max(100).optional(),
-    lang: z.string().max(20).optional(),
+    voice: z
+      .string()
+      .regex(/^[\p{L}\p{M}\p{N}][\p{L}\p{M}\p{N}_.:/-]{0,99}$/u, 'must be a voice name (letters, digits, _ . : / -, at most 100)')
+      .optional(),
+    lang: z
+      .string()
+      .regex(/^[A-Za-z]{2,3}(?:[-_][A-Za-z0-9]{1,8}){0,3}$/, 'must be a language tag like "en" or "zh-CN"')
+      .optional(),
   })
   .strict();
 
@@ -46,12 +60,86 @@ function parseWith<T extends z.ZodType>(schema: T, value: unknown, code: string,
   throw new ValidationError(issue.code === 'unrecognized_keys' ? 'unknown_field' : code, `${where}: ${issue.message}`);
 }
 
+const bodyTooLarge = () => new RelayError('body_too_large', `request body is larger than ${MAX_BODY_BYTES} bytes`, 413);
+
+/** The charset parameter of a Content-Type header, lowercased, if any. */
+function charsetOf(contentType: string | undefined): string | undefined {
+  return /;\s*charset\s*=\s*"?([^";\s]*)"?/i.exec(contentType ?? '')?.[1]?.toLowerCase();
+}
+
+/**
+ * Reads a JSON body into `req.body` (undefined when there is none). Any content type is
+ * parsed as JSON (`curl -d '{...}'` sends a form type), but only as UTF-8 and uncompressed.
+ * A body over `limitBytes` is refused with 413 as soon as its Content-Length says so or its
+ * bytes pass the limit: the rest is never read (the error answer closes the connection),
+ * so a 100 MB upload costs at most `limitBytes` of memory.
+ */
+function jsonBody(limitBytes: number) {
+  return (req: Request, _res: Response, next: NextFunction) => {
+    const declared = req.headers['content-length'];
+    if (req.headers['transfer-encoding'] === undefined && (declared === undefined || declared === '0')) {
+      req.body = undefined;
+      return next();
+    }
+    const encoding = (req.headers['content-encoding'] ?? 'identity').trim().toLowerCase();
+    if (encoding !== 'identity') {
+      return next(new RelayError('unsupported_encoding', `Content-Encoding ${encoding.slice(0, 40)} is not accepted; send the body uncompressed`, 415));
+    }
+    const charset = charsetOf(req.headers['content-type']);
+    if (charset !== undefined && charset !== 'utf-8' && charset !== 'utf8') {
+      return next(new RelayError('unsupported_charset', 'request body must be UTF-8 JSON', 415));
+    }
+    if (declared !== undefined && Number(declared) > limitBytes) return next(bodyTooLarge());
+
+    const chunks: Buffer[] = [];
+    let bytes = 0;
+    let settled = false;
+    const settle = (error?: RelayError): void => {
+      if (settled) return;
+      settled = true;
+      req.off('data', onData).off('end', onEnd).off('error', onAborted).off('aborted', onAborted).off('close', onAborted);
+      if (error) {
+        req.pause();
+        return next(error);
+      }
+      const raw = Buffer.concat(chunks, bytes);
+      if (!isUtf8(raw)) return next(new ValidationError('invalid_encoding', 'request body is not valid UTF-8'));
+      const text = raw.toString('utf8').replace(/^\uFEFF/, '');
+      if (text.trim() === '') {
+        req.body = undefined;
+        return next();
+      }
+      try {
+        req.body = JSON.parse(text) as unknown;
+      } catch {
+        return next(new ValidationError('invalid_json', 'request body is not valid JSON'));
+      }
+      next();
+    };
+    const onData = (chunk: Buffer): void => {
+      bytes += chunk.length;
+      if (bytes > limitBytes) return settle(bodyTooLarge());
+      chunks.push(chunk);
+    };
+    const onEnd = (): void => settle();
+    const onAborted = (): void => settle(new RelayError('request_aborted', 'request aborted by the client', 400));
+    req.on('data', onData).on('end', onEnd).on('error', onAborted).on('aborted', onAborted).on('close', onAborted);
+  };
+}
+
+/** For a known path asked with a method it does not have: 405 with `Allow`. */
+function methodNotAllowed(allowed: string) {
+  return (req: Request, res: Response, next: NextFunction) => {
+    res.setHeader('Allow', allowed);
+    next(new RelayError('method_not_allowed', `${req.method.slice(0, 20)} is not allowed here; use ${allowed}`, 405));
+  };
+}
+
 /** /api routes: every one needs the bearer token. */
 export function apiRouter(relay: RelayPort, token: string): Router {
   const router = Router();
   router.use(requireToken(token));
-  // Parse any content type as JSON: `curl -d '{...}'` without a content-type header just works.
-  router.use(express.json({ limit: MAX_BODY_BYTES, type: () => true, strict: false }));
+  router.use(jsonBody(MAX_BODY_BYTES));
 
   router.post('/captions', (req, res) => {
     const { id, duplicate } = relay.submit(parseBody(captionBody, req.body, '{"text": "..."}'));
@@ -79,7 +167,7 @@ export function apiRouter(relay: RelayPort, token: string): Router {
 
   // No body (or {}) keeps paid readouts queued; the answer says how many were kept.
   router.post('/queue/clear', (req, res) => {
-    const { includePaid = false } = parseBody(clearBody, req.body, '{"includePaid": true}');
+    const { includePaid = false } = parseBody(clearBody, req.body ?? {}, '{"includePaid": true}');
     res.json(relay.clear({ includePaid }));
   });
 
@@ -94,5 +182,10 @@ export function apiRouter(relay: RelayPort, token: string): Router {
     res.send(body);
   });
 
+  router.all('/captions', methodNotAllowed('POST'));
+  router.all('/queue', methodNotAllowed('GET'));
+  router.all(['/queue/pause', '/queue/resume', '/queue/clear', '/queue/:id/replay'], methodNotAllowed('POST'));
+  router.all('/queue/:id', methodNotAllowed('DELETE'));
+  router.all('/history', methodNotAllowed('GET'));
   return router;
 }

@@ -13,6 +13,8 @@ export interface AppOptions {
   /** Built browser pages (overlay/dist). */
   webDir: string;
   log: Logger;
+  /** More Prometheus text appended to /metrics (the gateway's own counters). */
+  extraMetrics?: () => Promise<string>;
 }
 
 const PAGE_CSP = [
@@ -20,14 +22,15 @@ const PAGE_CSP = [
   "script-src 'self'",
   "style-src 'self' 'unsafe-inline'",
   "img-src 'self' data:",
-  "connect-src 'self' ws: wss:",
+  "connect-src 'self'",
   "media-src 'self' blob:",
   "object-src 'none'",
   "base-uri 'none'",
   "frame-ancestors 'self'",
+  "form-action 'self'",
 ].join('; ');
 
-export function createApp({ relay, token, webDir, log }: AppOptions): Express {
+export function createApp({ relay, token, webDir, log, extraMetrics }: AppOptions): Express {
   if (!existsSync(join(webDir, 'overlay.html'))) {
     throw new Error(`browser pages are not built in ${webDir}: run "npm run build:web"`);
   }
@@ -47,7 +50,8 @@ export function createApp({ relay, token, webDir, log }: AppOptions): Express {
   app.get('/metrics', async (_req, res, next) => {
     try {
       res.setHeader('Content-Type', relay.metricsContentType);
-      res.send(await relay.metricsText());
+      const extra = extraMetrics ? await extraMetrics() : '';
+      res.send((await relay.metricsText()) + extra);
     } catch (err) {
       next(err);
     }
@@ -66,7 +70,7 @@ export function createApp({ relay, token, webDir, log }: AppOptions): Express {
   app.get('/panel', page('panel.html'));
   app.use('/static', express.static(webDir, { fallthrough: false, index: false }));
 
-  app.use((req, _res, next) => next(new NotFoundError(`no route for ${req.method} ${req.path}`)));
+  app.use((req, _res, next) => next(new NotFoundError(`no route for ${req.method.slice(0, 20)} ${req.path.slice(0, 200)}`)));
   app.use(errorHandler(log));
   return app;
 }

@@ -14,9 +14,14 @@ export function bearerToken(header: string | undefined): string | undefined {
   return match?.[1];
 }
 
-/** Express middleware: `Authorization: Bearer <token>` or 401. */
+/**
+ * Express middleware: exactly one `Authorization: Bearer <token>` header or 401. Node keeps
+ * only the first of repeated Authorization headers; a request carrying several is refused
+ * rather than judged by whichever one comes first.
+ */
 export function requireToken(token: string) {
   return (req: Request, _res: Response, next: NextFunction) => {
+    if ((req.headersDistinct.authorization?.length ?? 0) > 1) return next(new AuthError('send exactly one Authorization header'));
     next(secretMatches(bearerToken(req.headers.authorization), token) ? undefined : new AuthError());
   };
 }

@@ -1,10 +1,11 @@
 import type { Namespace, Server } from 'socket.io';
-import type { Subscription } from 'rxjs';
+import { of, Subject, Subscription, type Observable } from 'rxjs';
 import type { Logger } from '../core/logger.ts';
-import type { OverlayClientToServer, OverlayServerToClient } from '../core/protocol.ts';
+import type { OverlayClientToServer, OverlayServerToClient, OverlayStyleEvent, PanelOverlayStatus } from '../core/protocol.ts';
 import { secretMatches } from './auth.ts';
 import { TokenBucket } from '../core/resilience/token-bucket.ts';
 import { InFlightLog } from './in-flight-log.ts';
+import { OverlayRoster } from './overlay-roster.ts';
 import type { RelayPort } from './ports.ts';
 
 const MAX_ID_LENGTH = 64;
@@ -19,13 +20,18 @@ function payload(e: unknown): Record<string, unknown> {
 
 export interface OverlayNamespace {
   connectedCount(): number;
+  /** Each connected overlay: since when, its last ack, whether it is playing now. */
+  statuses(): PanelOverlayStatus[];
+  /** Fires when an overlay connects, says hello, acks or disconnects, or a readout is cancelled. */
+  readonly statusChanged$: Observable<void>;
   close(): void;
 }
 
 /**
- * `/overlay`: read-only key auth; broadcasts the pipeline's events; brings a
- * (re)connecting overlay up to date with the utterances still in flight; turns
- * playback acks into queue progress.
+ * `/overlay`: read-only key auth; broadcasts the pipeline's events and the stored overlay
+ * style (`overlay:style`, on connect and on change); brings a (re)connecting overlay up to
+ * date with the utterances still in flight; turns playback acks into queue progress and
+ * keeps a roster of what each overlay is doing.
  */
 export function attachOverlayNamespace(
   io: Server,
@@ -33,9 +39,13 @@ export function attachOverlayNamespace(
   overlayKey: string,
   maxInFlight: number,
   log: Logger,
+  style$: Observable<OverlayStyleEvent['style']> = of({}),
 ): OverlayNamespace {
   const ns: Namespace<OverlayClientToServer, OverlayServerToClient> = io.of('/overlay');
   const inFlight = new InFlightLog(maxInFlight);
+  const roster = new OverlayRoster();
+  const statusChanged$ = new Subject<void>();
+  let style: OverlayStyleEvent['style'] = {};
 
   ns.use((socket, next) => {
     if (secretMatches(socket.handshake.auth?.key, overlayKey)) return next();
@@ -47,37 +57,67 @@ export function attachOverlayNamespace(
     // Generous for real overlays (two acks per utterance), tight enough to cut a flood.
     const rate = new TokenBucket(200, 400);
     log.info({ socket: socket.id, overlays: ns.sockets.size }, 'overlay connected');
+    roster.connected(socket.id);
+    statusChanged$.next();
+    socket.emit('overlay:style', { style });
     // Replay first: telling the relay may start new utterances, which this socket then gets live.
     for (const event of inFlight.replay()) socket.emit(event.type, event.data as never);
     relay.overlayConnectionsChanged(ns.sockets.size);
     socket.on('overlay:hello', (e) => {
       if (!rate.tryTake()) return;
-      log.info({ socket: socket.id, version: String(payload(e).version ?? '?').slice(0, 32) }, 'overlay hello');
+      const version = String(payload(e).version ?? '?').slice(0, 32);
+      log.info({ socket: socket.id, version }, 'overlay hello');
+      roster.hello(socket.id, version);
+      statusChanged$.next();
     });
     socket.on('playback:start', (e) => {
       const { id, atMs } = payload(e);
       if (!rate.tryTake() || !validId(id)) return;
+      roster.ack(socket.id, 'playback:start', id);
+      statusChanged$.next();
       relay.playbackStarted(id, typeof atMs === 'number' && Number.isFinite(atMs) ? atMs : Date.now());
     });
     socket.on('playback:end', (e) => {
       const { id } = payload(e);
       if (!rate.tryTake() || !validId(id)) return;
+      roster.ack(socket.id, 'playback:end', id);
+      statusChanged$.next();
       inFlight.finish(id);
       relay.playbackEnded(id);
     });
     socket.on('disconnect', (reason) => {
       log.info({ socket: socket.id, reason }, 'overlay disconnected');
+      roster.disconnected(socket.id);
+      statusChanged$.next();
       relay.overlayConnectionsChanged(ns.sockets.size);
     });
   });
 
-  const subscription: Subscription = relay.overlayEvents$.subscribe((event) => {
-    inFlight.record(event);
-    ns.emit(event.type, event.data as never);
-  });
+  const subscription = new Subscription();
+  subscription.add(
+    relay.overlayEvents$.subscribe((event) => {
+      inFlight.record(event);
+      if (event.type === 'utterance:cancel') {
+        roster.cancelled(event.data.id);
+        statusChanged$.next();
+      }
+      ns.emit(event.type, event.data as never);
+    }),
+  );
+  subscription.add(
+    style$.subscribe((next) => {
+      style = next;
+      ns.emit('overlay:style', { style });
+    }),
+  );
 
   return {
     connectedCount: () => ns.sockets.size,
-    close: () => subscription.unsubscribe(),
+    statuses: () => roster.statuses(),
+    statusChanged$: statusChanged$.asObservable(),
+    close: () => {
+      subscription.unsubscribe();
+      statusChanged$.complete();
+    },
   };
 }

@@ -1,25 +1,84 @@
-import type { Namespace, Server } from 'socket.io';
-import { auditTime, type Subscription } from 'rxjs';
-import { RelayError, ValidationError } from '../core/errors.ts';
+import type { Namespace, Server, Socket } from 'socket.io';
+import { auditTime, filter, interval, merge, Subscription, type Observable } from 'rxjs';
+import { z } from 'zod';
+import { RelayError } from '../core/errors.ts';
 import type { Logger } from '../core/logger.ts';
-import type { PanelAck, PanelClientToServer, PanelServerToClient } from '../core/protocol.ts';
+import type { PanelAck, PanelClientToServer, PanelHealth, PanelOverlayStatus, PanelServerToClient } from '../core/protocol.ts';
+import { TokenBucket } from '../core/resilience/token-bucket.ts';
 import { secretMatches } from './auth.ts';
 import { errorBody } from './errors.ts';
-import { TokenBucket } from '../core/resilience/token-bucket.ts';
+import type { PanelPort } from './panel-port.ts';
 import type { RelayPort } from './ports.ts';
+import { parseWith } from './validate.ts';
 
-/** Panel updates are coalesced: at most one queue snapshot per this interval. */
+/** Pushes are coalesced: at most one of each kind per interval (health: one per second, when it changed). */
 const QUEUE_UPDATE_INTERVAL_MS = 100;
+const SETTINGS_UPDATE_INTERVAL_MS = 100;
+const HEALTH_INTERVAL_MS = 1_000;
+const OVERLAY_STATUS_INTERVAL_MS = 200;
+const STATS_UPDATE_INTERVAL_MS = 2_000;
 
-function failure(err: unknown, log: Logger): PanelAck {
+/** Commands per panel socket: sustained per second, burst. */
+const COMMANDS_PER_S = 20;
+const COMMANDS_BURST = 40;
+
+const Id = z.string().min(1).max(128);
+const bodies = {
+  caption: z.object({ text: z.string() }),
+  id: z.object({ id: Id }),
+  none: z.object({}),
+  clear: z.object({ includePaid: z.boolean().default(false) }),
+  user: z.object({ user: z.string().trim().min(1).max(100) }),
+  search: z.object({ query: z.string().max(200) }),
+  settings: z.object({
+    section: z.enum(['moderation', 'queuePolicy', 'voice', 'overlayStyle']),
+    value: z.record(z.string(), z.unknown()),
+  }),
+  /** Checked in full by the voice test itself. */
+  voiceTest: z.record(z.string(), z.unknown()),
+};
+
+export interface PanelNamespaceOptions {
+  relay: RelayPort;
+  panel: PanelPort;
+  /** What each overlay is doing (the /overlay namespace). */
+  overlays: { statuses(): PanelOverlayStatus[]; readonly statusChanged$: Observable<void> };
+  token: string;
+  /** The overlay page with its key, for the panel's preview. */
+  overlayPath: string;
+  log: Logger;
+}
+
+type Ack = (r: PanelAck<object>) => void;
+
+function failure(err: unknown, log: Logger): PanelAck<object> {
   if (err instanceof RelayError) return { ok: false, ...errorBody(err) };
   log.error({ err }, 'panel command failed');
   return { ok: false, error: { code: 'internal', message: 'internal error' } };
 }
 
-/** `/panel`: token auth, live queue snapshots, commands answered through acks. */
-export function attachPanelNamespace(io: Server, relay: RelayPort, token: string, log: Logger): { close(): void } {
+/**
+ * `/panel`: token auth; live state pushed to every panel (`panel:init` on connect, then
+ * `queue:update`, `health:update`, `stats:update`, `settings:update`, each coalesced);
+ * commands answered through acks `{ok: true, …}` or `{ok: false, error: {code, message}}`,
+ * rate limited per socket.
+ */
+export function attachPanelNamespace(io: Server, opts: PanelNamespaceOptions): { close(): void } {
+  const { relay, panel, overlays, token, log } = opts;
   const ns: Namespace<PanelClientToServer, PanelServerToClient> = io.of('/panel');
+
+  const health = (): PanelHealth => ({ ...panel.health(), overlays: overlays.statuses() });
+  let lastHealth = '';
+  /** Sends health to every panel when it changed (the relay's clock aside). */
+  const pushHealth = () => {
+    if (ns.sockets.size === 0) return;
+    const next = health();
+    const { nowMs: _, ...comparable } = next;
+    const key = JSON.stringify(comparable);
+    if (key === lastHealth) return;
+    lastHealth = key;
+    ns.emit('health:update', next);
+  };
 
   ns.use((socket, next) => {
     if (secretMatches(socket.handshake.auth?.token, token)) return next();
@@ -28,42 +87,92 @@ export function attachPanelNamespace(io: Server, relay: RelayPort, token: string
   });
 
   ns.on('connection', (socket) => {
-    const rate = new TokenBucket(20, 40);
+    socket.emit('panel:init', { overlayPath: opts.overlayPath, ...panel.info() });
     socket.emit('queue:update', relay.listQueue());
-    const command =
-      <E>(run: (e: E) => PanelAck) =>
-      (e: E, ack: unknown) => {
-        if (typeof ack !== 'function') return;
-        if (!rate.tryTake()) return ack({ ok: false, error: { code: 'rate_limited', message: 'too many commands' } });
-        try {
-          ack(run(e));
-        } catch (err) {
-          ack(failure(err, log));
-        }
-      };
-    socket.on(
-      'caption:send',
-      command((e: { text: string }) => {
-        const text = (e as { text?: unknown })?.text;
-        if (typeof text !== 'string') throw new ValidationError('invalid_body', 'text must be a string');
-        const { id } = relay.submit({ text, source: 'panel', user: 'panel' });
-        return { ok: true, id };
-      }),
-    );
-    socket.on(
-      'queue:skip',
-      command((e: { id: string }) => {
-        const id = (e as { id?: unknown })?.id;
-        if (typeof id !== 'string' || !relay.skip(id)) {
-          return { ok: false, error: { code: 'not_found', message: `no active readout with id ${String(id)}` } };
-        }
-        return { ok: true, id };
-      }),
-    );
+    socket.emit('health:update', health());
+    socket.emit('stats:update', panel.stats());
+    socket.emit('settings:update', panel.settings());
+    attachCommands(socket, opts, pushHealth);
   });
 
-  const subscription: Subscription = relay.queueChanged$
-    .pipe(auditTime(QUEUE_UPDATE_INTERVAL_MS))
-    .subscribe(() => ns.emit('queue:update', relay.listQueue()));
+  const subscription = new Subscription();
+  subscription.add(
+    merge(relay.queueChanged$, relay.overlayEvents$.pipe(filter((e) => e.type === 'utterance:end')))
+      .pipe(auditTime(QUEUE_UPDATE_INTERVAL_MS))
+      .subscribe(() => ns.emit('queue:update', relay.listQueue())),
+  );
+  subscription.add(merge(interval(HEALTH_INTERVAL_MS), overlays.statusChanged$.pipe(auditTime(OVERLAY_STATUS_INTERVAL_MS))).subscribe(pushHealth));
+  subscription.add(panel.statsChanged$.pipe(auditTime(STATS_UPDATE_INTERVAL_MS)).subscribe(() => ns.emit('stats:update', panel.stats())));
+  subscription.add(
+    panel.settingsChanged$.pipe(auditTime(SETTINGS_UPDATE_INTERVAL_MS)).subscribe(() => ns.emit('settings:update', panel.settings())),
+  );
   return { close: () => subscription.unsubscribe() };
+}
+
+/** The commands of one panel socket. */
+function attachCommands(
+  socket: Socket<PanelClientToServer, PanelServerToClient>,
+  { relay, panel, log }: PanelNamespaceOptions,
+  pushHealth: () => void,
+): void {
+  const rate = new TokenBucket(COMMANDS_PER_S, COMMANDS_BURST);
+  let voiceTest: AbortController | undefined;
+  socket.on('disconnect', () => voiceTest?.abort());
+
+  const on = <S extends z.ZodType, T extends object>(event: keyof PanelClientToServer, schema: S, run: (body: z.output<S>) => T | Promise<T>) => {
+    (socket as unknown as Socket).on(event, async (payload: unknown, ack: unknown) => {
+      if (typeof ack !== 'function') return;
+      const reply = ack as Ack;
+      if (!rate.tryTake()) return reply({ ok: false, error: { code: 'rate_limited', message: 'too many commands' } });
+      try {
+        reply({ ok: true, ...(await run(parseWith(schema, payload, 'invalid_body', 'payload'))) });
+      } catch (err) {
+        reply(failure(err, log));
+      }
+    });
+  };
+
+  on('caption:send', bodies.caption, ({ text }) => ({ id: relay.submit({ text, source: 'panel', user: 'panel' }).id }));
+  on('queue:skip', bodies.id, ({ id }) => {
+    if (!relay.skip(id)) throw new RelayError('not_found', `no active readout with id ${id}`, 404);
+    return { id };
+  });
+  on('queue:pause', bodies.none, () => {
+    relay.pause();
+    pushHealth();
+    return { paused: true };
+  });
+  on('queue:resume', bodies.none, () => {
+    relay.resume();
+    pushHealth();
+    return { paused: false };
+  });
+  on('queue:clear', bodies.clear, ({ includePaid }) => relay.clear({ includePaid }));
+  on('queue:replay', bodies.id, ({ id }) => relay.replay(id));
+  on('user:ban', bodies.user, ({ user }) => {
+    const { dropped } = panel.ban(user);
+    log.info({ user, dropped }, 'user banned from the panel');
+    return { user, dropped };
+  });
+  on('user:unban', bodies.user, ({ user }) => {
+    panel.unban(user);
+    log.info({ user }, 'user unbanned from the panel');
+    return { user };
+  });
+  on('history:search', bodies.search, ({ query }) => ({ items: panel.searchHistory(query) }));
+  on('settings:save', bodies.settings, ({ section, value }) => {
+    const saved = panel.saveSettings(section, value);
+    log.info({ section }, 'settings saved from the panel');
+    return { value: saved };
+  });
+  on('voice:test', bodies.voiceTest, async (request) => {
+    if (voiceTest) throw new RelayError('busy', 'a voice test is already running; wait for it to finish', 409);
+    voiceTest = new AbortController();
+    try {
+      return await panel.testVoice(request, voiceTest.signal);
+    } finally {
+      voiceTest = undefined;
+    }
+  });
+  on('obs:ensure-overlay', bodies.none, () => panel.ensureObsOverlay());
 }

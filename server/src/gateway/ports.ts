@@ -47,8 +47,8 @@ export interface RelayPort {
   resume(): void;
   /** Skips every queued readout, paid ones only with includePaid; in-flight ones play on. */
   clear(options: { includePaid: boolean }): ClearResult;
-  /** The `limit` most recent finished readouts, oldest first, with their word timings. */
-  history(options: { limit: number }): HistoryEntry[];
+  /** The `limit` most recent finished readouts (finished at or after `sinceMs`), oldest first, with their word timings. */
+  history(options: { limit: number; sinceMs?: number }): HistoryEntry[];
   /** Queues a finished readout again under a new id. Throws NotFoundError, ValidationError (409 while active), QueueFullError. */
   replay(id: string): { id: string };
   health(): HealthReport;

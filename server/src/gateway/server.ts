@@ -1,15 +1,23 @@
-import { createServer, type Server as HttpServer } from 'node:http';
+import { createServer, STATUS_CODES, type IncomingMessage, type Server as HttpServer } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import type { Duplex } from 'node:stream';
-import { Server } from 'socket.io';
+import type { Observable } from 'rxjs';
+import { Counter, Registry } from 'prom-client';
+import { Server, type Namespace } from 'socket.io';
 import type { Logger } from '../core/logger.ts';
+import { TokenBucket } from '../core/resilience/token-bucket.ts';
 import { createApp } from './app.ts';
 import { attachOverlayNamespace } from './overlay-namespace.ts';
 import { attachPanelNamespace } from './panel-namespace.ts';
+import type { PanelPort } from './panel-port.ts';
 import type { RelayPort } from './ports.ts';
 
 export interface GatewayOptions {
   relay: RelayPort;
+  /** The control panel's backend (health, stats, settings, bans, voice test, OBS). */
+  panel: PanelPort;
+  /** The overlay style stored by the panel, pushed to overlays as `overlay:style`. */
+  overlayStyle$?: Observable<Record<string, string>>;
   token: string;
   overlayKey: string;
   webDir: string;
@@ -30,26 +38,149 @@ export interface Gateway {
   close(): Promise<void>;
 }
 
+/** The overlay page with its key, relative to the relay's origin. */
+function overlayPathFor(overlayKey: string): string {
+  return `/overlay?key=${encodeURIComponent(overlayKey)}`;
+}
+
 /** The largest socket.io message accepted from a client (acks and panel commands are small). */
 const MAX_CLIENT_MESSAGE_BYTES = 64 * 1024;
 
+/**
+ * Per socket, on top of each namespace's own limits: events a client may send per second
+ * (sustained, burst) before the gateway drops them, and how many dropped events in a row
+ * get the socket disconnected.
+ */
+export const SOCKET_EVENTS_PER_S = 100;
+export const SOCKET_EVENTS_BURST = 200;
+export const SOCKET_STRIKES_BEFORE_DISCONNECT = 1_000;
+
+/**
+ * True when a browser request comes from a page of this relay (same host), or from no
+ * page at all (no Origin header: OBS plugins, curl, tests). Cross-origin pages may not
+ * open sockets here, whatever they hold.
+ */
+export function sameOriginOrNone(req: IncomingMessage): boolean {
+  const origin = req.headers.origin;
+  if (origin === undefined) return true;
+  try {
+    return new URL(origin).host === req.headers.host;
+  } catch {
+    return false;
+  }
+}
+
+/** Malformed HTTP (headers too large, bad framing) still gets the `{error:{code,message}}` body. */
+function answerClientError(err: Error & { code?: string }, socket: Duplex): void {
+  const inProgress = (socket as Duplex & { _httpMessage?: { headersSent?: boolean } })._httpMessage;
+  if (err.code === 'ECONNRESET' || !socket.writable || inProgress?.headersSent) {
+    socket.destroy();
+    return;
+  }
+  const [status, code, message]: [number, string, string] =
+    err.code === 'HPE_HEADER_OVERFLOW'
+      ? [431, 'headers_too_large', 'request headers are too large']
+      : err.code === 'ERR_HTTP_REQUEST_TIMEOUT' || err.code === 'ERR_HTTP_HEADERS_TIMEOUT'
+        ? [408, 'request_timeout', 'request took too long to arrive']
+        : [400, 'bad_request', 'malformed HTTP request'];
+  const body = JSON.stringify({ error: { code, message } });
+  socket.end(
+    `HTTP/1.1 ${status} ${STATUS_CODES[status]}\r\nConnection: close\r\nContent-Type: application/json; charset=utf-8\r\n` +
+      `Content-Length: ${Buffer.byteLength(body)}\r\n\r\n${body}`,
+  );
+}
+
+type RejectReason = 'unknown_event' | 'invalid_payload' | 'rate_limited' | 'flood_disconnect';
+
+/**
+ * Every incoming event of a namespace passes here first: events nobody listens to, payloads
+ * that are not an object, and floods past SOCKET_EVENTS_PER_S are dropped and counted
+ * (answered `{ok: false, error}` when the client asked for an ack); a socket that keeps
+ * flooding is disconnected.
+ */
+function guardEvents(ns: Namespace, rejected: Counter<'namespace' | 'reason'>, log: Logger): void {
+  ns.on('connection', (socket) => {
+    const budget = new TokenBucket(SOCKET_EVENTS_PER_S, SOCKET_EVENTS_BURST);
+    let strikes = 0;
+    socket.use((packet, next) => {
+      const [event, payload] = packet;
+      const ack: unknown = packet.length > 1 ? packet[packet.length - 1] : undefined;
+      const reason: RejectReason | undefined =
+        typeof event !== 'string' || socket.listeners(event).length === 0
+          ? 'unknown_event'
+          : !budget.tryTake()
+            ? 'rate_limited'
+            : typeof payload !== 'object' || payload === null || Array.isArray(payload)
+              ? 'invalid_payload'
+              : undefined;
+      if (reason === undefined) {
+        strikes = 0;
+        return next();
+      }
+      rejected.inc({ namespace: ns.name, reason });
+      if (typeof ack === 'function') {
+        const message = reason === 'unknown_event' ? 'unknown event' : reason === 'rate_limited' ? 'too many events' : 'payload must be an object';
+        (ack as (r: unknown) => void)({ ok: false, error: { code: reason === 'invalid_payload' ? 'invalid_body' : reason, message } });
+      }
+      strikes += 1;
+      if (strikes === SOCKET_STRIKES_BEFORE_DISCONNECT) {
+        rejected.inc({ namespace: ns.name, reason: 'flood_disconnect' });
+        log.warn({ namespace: ns.name, socket: socket.id, address: socket.handshake.address }, 'socket disconnected: too many rejected events');
+        socket.disconnect(true);
+      }
+    });
+  });
+}
+
 export async function startGateway(opts: GatewayOptions): Promise<Gateway> {
   const { relay, log } = opts;
-  const http: HttpServer = createServer(createApp({ relay, token: opts.token, webDir: opts.webDir, log }));
+  const registry = new Registry();
+  const rejected = new Counter({
+    name: 'relay_socket_events_rejected_total',
+    help: 'Socket.IO events from overlays/panels dropped by the gateway, by namespace and reason',
+    labelNames: ['namespace', 'reason'] as const,
+    registers: [registry],
+  });
+  const http: HttpServer = createServer(
+    createApp({ relay, token: opts.token, webDir: opts.webDir, log, extraMetrics: () => registry.metrics() }),
+  );
+  http.on('clientError', answerClientError);
   const io = new Server(http, {
     maxHttpBufferSize: MAX_CLIENT_MESSAGE_BYTES,
     cors: { origin: false },
+    // Cross-origin pages are refused at the handshake (polling and WebSocket alike), not just left without CORS headers.
+    allowRequest: (req, callback) => (sameOriginOrNone(req) ? callback(null, true) : callback('cross-origin request refused', false)),
     serveClient: false,
     // Other WebSocket endpoints (e.g. /ingest/asr) share this HTTP server: leave their upgrades alone.
     destroyUpgrade: false,
   });
-  const overlay = attachOverlayNamespace(io, relay, opts.overlayKey, opts.maxInFlight, log.child({ ns: 'overlay' }));
-  const panel = attachPanelNamespace(io, relay, opts.token, log.child({ ns: 'panel' }));
-  for (const [path, handle] of Object.entries(opts.upgrades ?? {})) {
-    http.on('upgrade', (req, socket, head) => {
-      if (new URL(req.url ?? '/', 'http://x').pathname === path) handle(req, socket, head);
-    });
-  }
+  const overlay = attachOverlayNamespace(io, relay, opts.overlayKey, opts.maxInFlight, log.child({ ns: 'overlay' }), opts.overlayStyle$);
+  const panel = attachPanelNamespace(io, {
+    relay,
+    panel: opts.panel,
+    overlays: overlay,
+    token: opts.token,
+    overlayPath: overlayPathFor(opts.overlayKey),
+    log: log.child({ ns: 'panel' }),
+  });
+  guardEvents(io.of('/overlay'), rejected, log.child({ ns: 'overlay' }));
+  guardEvents(io.of('/panel'), rejected, log.child({ ns: 'panel' }));
+  // socket.io takes upgrades under its own path; the extra endpoints take theirs; any other
+  // upgrade is refused here (left alone it would hold the socket open forever).
+  const socketIoPath = `${io.path().replace(/\/$/, '')}/`;
+  http.on('upgrade', (req: IncomingMessage, socket: Duplex, head: Buffer) => {
+    let pathname: string;
+    try {
+      pathname = new URL(req.url ?? '/', 'http://relay.invalid').pathname;
+    } catch {
+      pathname = '';
+    }
+    if (pathname.startsWith(socketIoPath)) return;
+    const handle = pathname === '' ? undefined : opts.upgrades?.[pathname];
+    if (handle && Object.hasOwn(opts.upgrades!, pathname)) return handle(req, socket, head);
+    const body = JSON.stringify({ error: { code: 'not_found', message: 'no WebSocket endpoint here' } });
+    socket.end(`HTTP/1.1 404 Not Found\r\nConnection: close\r\nContent-Type: application/json; charset=utf-8\r\nContent-Length: ${Buffer.byteLength(body)}\r\n\r\n${body}`);
+  });
 
   await new Promise<void>((resolve, reject) => {
     http.once('error', reject);
@@ -60,7 +191,7 @@ export async function startGateway(opts: GatewayOptions): Promise<Gateway> {
   const url = `http://${host}:${port}`;
   return {
     url,
-    overlayUrl: `${url}/overlay?key=${encodeURIComponent(opts.overlayKey)}`,
+    overlayUrl: `${url}${overlayPathFor(opts.overlayKey)}`,
     panelUrl: `${url}/panel#token=${encodeURIComponent(opts.token)}`,
     overlaysConnected: () => overlay.connectedCount(),
     async close() {

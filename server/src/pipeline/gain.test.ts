@@ -1,5 +1,7 @@
+import { lastValueFrom, of, toArray } from 'rxjs';
 import { describe, expect, it } from 'vitest';
-import { gainOf, scalePcm16 } from './gain.ts';
+import type { SynthesisOutput } from '../core/types.ts';
+import { gainOf, scalePcm16, withGain } from './gain.ts';
 
 const pcm = (...samples: number[]) => new Uint8Array(Int16Array.from(samples).buffer);
 const samples = (bytes: Uint8Array) => Array.from(new Int16Array(bytes.buffer, bytes.byteOffset, bytes.byteLength / 2));
@@ -19,5 +21,15 @@ describe('scalePcm16', () => {
     const unaligned = new Uint8Array(5);
     unaligned.set(pcm(300, -300), 1);
     expect(samples(scalePcm16(unaligned.subarray(1), 0.5))).toEqual([150, -150]);
+  });
+});
+
+describe('withGain', () => {
+  it('scales audio chunks and passes cues through', async () => {
+    const cue: SynthesisOutput = { kind: 'cue', words: [{ text: 'hi', startMs: 0, endMs: 10 }], timing: 'engine' };
+    const audio: SynthesisOutput = { kind: 'audio', pcm: pcm(100, -100), sampleRateHz: 16000 };
+    const out = await lastValueFrom(of(audio, cue).pipe(withGain(2), toArray()));
+    expect(out[0]!.kind === 'audio' && samples(out[0]!.pcm)).toEqual([200, -200]);
+    expect(out[1]).toBe(cue);
   });
 });

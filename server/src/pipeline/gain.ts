@@ -1,4 +1,6 @@
 /** Output volume for any engine: signed 16-bit little-endian PCM scaled by a gain, saturating. */
+import { map, type MonoTypeOperatorFunction } from 'rxjs';
+import type { SynthesisOutput } from '../core/types.ts';
 
 /** `volumePercent` as a linear gain (100 = unchanged). */
 export function gainOf(volumePercent: number): number {
@@ -16,4 +18,9 @@ export function scalePcm16(pcm: Uint8Array, gain: number): Uint8Array {
     output.setInt16(i, Math.max(-32768, Math.min(32767, scaled)), true);
   }
   return out;
+}
+
+/** Scales the audio of a synthesis stream; cues pass unchanged. */
+export function withGain(gain: number): MonoTypeOperatorFunction<SynthesisOutput> {
+  return map((output) => (output.kind === 'audio' && gain !== 1 ? { ...output, pcm: scalePcm16(output.pcm, gain) } : output));
 }

@@ -2,7 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { TestScheduler } from 'rxjs/testing';
 import { ValidationError } from '../core/errors.ts';
 import type { CaptionEvent } from '../core/types.ts';
-import { normalize, normalizeText } from './normalize.ts';
+import { normalize, normalizeName, normalizeText } from './normalize.ts';
 
 function thrown(fn: () => unknown): ValidationError {
   try {
@@ -68,5 +68,32 @@ describe('normalize operator', () => {
         new ValidationError('empty_text', 'text is empty after removing whitespace and control characters'),
       );
     });
+  });
+});
+
+describe('invisible characters', () => {
+  it('strips bidi overrides, isolates, zero-width spaces, BOMs and lone surrogates', () => {
+    expect(normalizeText('\u202Eevil\u202C \u2066txt\u2069', 100)).toBe('evil txt');
+    expect(normalizeText('zero\u200Bwidth\u2060join\uFEFF', 100)).toBe('zerowidthjoin');
+    expect(normalizeText('lone \ud800 surrogate \udfff', 100)).toBe('lone surrogate');
+  });
+
+  it('keeps ZWJ emoji sequences, ZWNJ and RLM', () => {
+    const family = '👩\u200D👩\u200D👧';
+    expect(normalizeText(family, 100)).toBe(family);
+    expect(normalizeText('می\u200Cخواهم \u200F', 100)).toBe('می\u200Cخواهم \u200F');
+  });
+
+  it('rejects text made only of invisible characters with empty_text', () => {
+    const error = thrown(() => normalizeText('\u200B\u202E\uFEFF\u2066', 100));
+    expect(error.code).toBe('empty_text');
+  });
+});
+
+describe('normalizeName', () => {
+  it('cleans like caption text and cuts to maxChars code points', () => {
+    expect(normalizeName(' bad\r\nname\u202E ', 50)).toBe('bad name');
+    expect(normalizeName('😀'.repeat(10), 3)).toBe('😀😀😀');
+    expect(normalizeName('\u0000\u200B', 10)).toBe('');
   });
 });

@@ -1,0 +1,57 @@
+/**
+ * The panel's last hour: first-audio latency of each readout that started playing (with
+ * p50/p95) and readouts dropped, by reason. Seeded from the queue's history at start, then
+ * fed every queue change. Bounded: at most `maxEntries` points and as many drops are kept.
+ */
+import type { PanelStats } from '../core/protocol.ts';
+import type { Utterance } from '../core/types.ts';
+import { reasonLabel } from '../relay.ts';
+
+export const HOUR_MS = 3_600_000;
+
+type Change = Pick<Utterance, 'state' | 'reason' | 'firstAudioMs' | 'updatedAtMs'>;
+
+/** Nearest-rank percentile of ascending `sorted`; null when empty. */
+export function percentile(sorted: readonly number[], p: number): number | null {
+  if (sorted.length === 0) return null;
+  return sorted[Math.max(0, Math.ceil((p / 100) * sorted.length) - 1)]!;
+}
+
+export class LatencyWindow {
+  private readonly points: [number, number][] = [];
+  private readonly drops: { atMs: number; reason: string }[] = [];
+
+  constructor(
+    private readonly windowMs = HOUR_MS,
+    private readonly maxEntries = 10_000,
+    private readonly nowMs: () => number = Date.now,
+  ) {}
+
+  /** A live queue change: a readout that started playing adds its first-audio point, a dropped one its reason. */
+  record(change: Change): void {
+    if (change.state === 'playing' && change.firstAudioMs !== undefined) this.push(this.points, [change.updatedAtMs, change.firstAudioMs]);
+    if (change.state === 'dropped') this.push(this.drops, { atMs: change.updatedAtMs, reason: reasonLabel(change.reason) });
+  }
+
+  /** Finished readouts from history, oldest first (at start): each that played counts once, each drop too. */
+  seed(entries: Iterable<Change>): void {
+    for (const e of entries) {
+      if (e.firstAudioMs !== undefined) this.push(this.points, [e.updatedAtMs, e.firstAudioMs]);
+      if (e.state === 'dropped') this.push(this.drops, { atMs: e.updatedAtMs, reason: reasonLabel(e.reason) });
+    }
+  }
+
+  snapshot(): PanelStats {
+    const sinceMs = this.nowMs() - this.windowMs;
+    const points = this.points.filter(([atMs]) => atMs >= sinceMs);
+    const sorted = points.map(([, ms]) => ms).sort((a, b) => a - b);
+    const drops: Record<string, number> = {};
+    for (const d of this.drops) if (d.atMs >= sinceMs) drops[d.reason] = (drops[d.reason] ?? 0) + 1;
+    return { windowMs: this.windowMs, firstAudio: points, p50Ms: percentile(sorted, 50), p95Ms: percentile(sorted, 95), drops };
+  }
+
+  private push<T>(list: T[], entry: T): void {
+    list.push(entry);
+    if (list.length > this.maxEntries) list.splice(0, list.length - this.maxEntries);
+  }
+}

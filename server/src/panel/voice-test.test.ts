@@ -1,0 +1,64 @@
+import { NEVER, Observable, of } from 'rxjs';
+import { describe, expect, it } from 'vitest';
+import type { TtsEngine } from '../core/engine.ts';
+import type { SynthesisOutput, SynthesisRequest } from '../core/types.ts';
+import { testVoice } from './voice-test.ts';
+
+const pcm = (...samples: number[]) => new Uint8Array(Int16Array.from(samples).buffer);
+
+function fakeEngine(name: string, output$: (r: SynthesisRequest) => Observable<SynthesisOutput>, speechParams?: TtsEngine['speechParams']): TtsEngine & { requests: SynthesisRequest[] } {
+  const requests: SynthesisRequest[] = [];
+  return {
+    name,
+    sampleRateHz: 1000,
+    speechParams,
+    requests,
+    synthesize: (r) => {
+      requests.push(r);
+      return output$(r);
+    },
+    healthy: () => true,
+    close: async () => {},
+  };
+}
+
+const audio = (...samples: number[]): SynthesisOutput => ({ kind: 'audio', pcm: pcm(...samples), sampleRateHz: 1000 });
+const never = new AbortController().signal;
+
+describe('testVoice', () => {
+  it('speaks through the chosen engine with the voice, rate and pitch, applies the volume and says what it ignores', async () => {
+    const embedded = fakeEngine('embedded', () => of(audio(100, 200), audio(300)), ['rate', 'pitch']);
+    const cloud = fakeEngine('cosyvoice', () => of(audio(1000)));
+    const result = await testVoice([cloud, embedded], { engine: 'embedded', text: ' hi ', voice: 'en-us', rate: 1.5, pitch: 0.8, volumePercent: 50 }, never);
+    expect(embedded.requests).toMatchObject([{ text: 'hi', voice: 'en-us', rate: 1.5, pitch: 0.8 }]);
+    expect(cloud.requests).toEqual([]);
+    expect(Array.from(new Int16Array(Uint8Array.from(result.pcm as Uint8Array).buffer))).toEqual([50, 100, 150]);
+    expect(result).toMatchObject({ engine: 'embedded', sampleRateHz: 1000, durationMs: 3, truncated: false, ignoredParams: [] });
+    const other = await testVoice([cloud, embedded], { engine: 'cosyvoice', text: 'hi' }, never);
+    expect(other.ignoredParams).toEqual(['rate', 'pitch']);
+  });
+
+  it('cuts audio at the length limit', async () => {
+    const engine = fakeEngine('e', () => of(audio(1, 2, 3), audio(4, 5, 6), audio(7)));
+    const result = await testVoice([engine], { engine: 'e', text: 'long' }, never, { maxAudioMs: 4, timeoutMs: 1000 });
+    expect(result).toMatchObject({ durationMs: 4, truncated: true });
+  });
+
+  it('refuses bad requests and unknown engines with typed errors', async () => {
+    const engine = fakeEngine('e', () => of(audio(1)));
+    await expect(testVoice([engine], { engine: 'e', text: '' }, never)).rejects.toMatchObject({ code: 'invalid_body' });
+    await expect(testVoice([engine], { engine: 'e', text: 'x', rate: 5 }, never)).rejects.toMatchObject({ code: 'invalid_body', message: expect.stringContaining('rate') });
+    await expect(testVoice([engine], { engine: 'nope', text: 'x' }, never)).rejects.toMatchObject({ code: 'not_found' });
+  });
+
+  it('times out, passes engine errors on, and stops when the caller aborts', async () => {
+    const stuck = fakeEngine('stuck', () => NEVER);
+    await expect(testVoice([stuck], { engine: 'stuck', text: 'x' }, never, { maxAudioMs: 1000, timeoutMs: 20 })).rejects.toMatchObject({ code: 'voice_test_timeout' });
+    const failing = fakeEngine('failing', () => new Observable((s) => s.error(Object.assign(new Error('nope'), { code: 'engine_input' }))));
+    await expect(testVoice([failing], { engine: 'failing', text: 'x' }, never)).rejects.toMatchObject({ code: 'engine_input' });
+    const controller = new AbortController();
+    const pending = testVoice([stuck], { engine: 'stuck', text: 'x' }, controller.signal);
+    controller.abort();
+    await expect(pending).rejects.toMatchObject({ code: 'voice_test_cancelled' });
+  });
+});
