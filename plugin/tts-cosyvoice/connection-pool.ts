@@ -3,13 +3,16 @@
  * a socket task after task, renews idle sockets before the server's idle timeout, pings
  * idle sockets and replaces the ones that stop answering, and replaces dead ones in the
  * background. A socket handed out is open and answered its last ping; anything else is
- * discarded rather than handed out.
+ * discarded rather than handed out. Up to `preStartedTasks` of the warm sockets hold a
+ * pre-started task (see pre-started-tasks.ts); the others stay plain for other voices.
  */
 import type { Logger } from '../../server/src/core/logger.ts';
 import type { ConnectionPurpose, EngineMetrics } from '../../server/src/core/resilience/engine-metrics.ts';
 import { asEngineError } from '../../server/src/core/resilience/resilient-stream.ts';
 import { DashScopeConnection } from './dashscope-connection.ts';
+import type { SynthesisParameters } from './dashscope-protocol.ts';
 import type { CosyVoicePoolOptions } from './options.ts';
+import { type PreStartedTask, PreStartedTasks, type PreStartedTasksOptions } from './pre-started-tasks.ts';
 
 export interface ConnectionPoolOptions extends CosyVoicePoolOptions {
   url: string;
@@ -20,6 +23,18 @@ export interface ConnectionPoolOptions extends CosyVoicePoolOptions {
   metrics: EngineMetrics;
   /** Background connects that fail tell the engine (a rejected key disables it). */
   onConnectError: (error: unknown) => void;
+  /** What pre-started tasks need from the engine; without it the pool keeps plain sockets only. */
+  preStart?: Pick<PreStartedTasksOptions, 'limiter' | 'demand' | 'parameters' | 'taskStartedMs' | 'onTaskError'>;
+}
+
+export interface PoolStats {
+  /** Warm sockets, including those holding a pre-started task. */
+  idle: number;
+  busy: number;
+  opening: number;
+  /** Pre-started tasks ready (task-started received) and still starting. */
+  preStarted: number;
+  preStarting: number;
 }
 
 interface IdleEntry {
@@ -40,20 +55,56 @@ export class ConnectionPool {
   private closed = false;
   private refillDelayMs = REFILL_RETRY_MIN_MS;
   private refillTimer: ReturnType<typeof setTimeout> | undefined;
+  private readonly preStarted: PreStartedTasks | undefined;
 
-  constructor(private readonly options: ConnectionPoolOptions) {}
+  constructor(private readonly options: ConnectionPoolOptions) {
+    if (options.preStart && options.preStartedTasks > 0) {
+      this.preStarted = new PreStartedTasks({
+        ...options.preStart,
+        url: options.url,
+        engine: options.engine,
+        logger: options.logger,
+        metrics: options.metrics,
+        renewAfterMs: options.idleRenewMs,
+        retireAfterMs: (options.idleRenewMs + options.serverIdleTimeoutMs) / 2,
+        pingIntervalMs: options.pingIntervalMs,
+        pongTimeoutMs: options.pongTimeoutMs,
+        host: {
+          idleCount: () => this.idle.length,
+          borrowIdle: () => this.borrowIdle(),
+          adopt: () => {
+            this.busy += 1;
+            this.report();
+          },
+          changed: (purpose) => this.refill(purpose),
+        },
+      });
+    }
+  }
 
-  stats(): { idle: number; busy: number; opening: number } {
-    return { idle: this.idle.length, busy: this.busy, opening: this.opening };
+  stats(): PoolStats {
+    const { ready, starting } = this.preStarted?.stats() ?? { ready: 0, starting: 0 };
+    return { idle: this.warm(), busy: this.busy, opening: this.opening, preStarted: ready, preStarting: starting };
   }
 
   /** How many warm sockets to keep (the preferred endpoint keeps some, the others none). */
   setMinIdle(count: number): void {
     this.minIdle = count;
+    this.preStarted?.setTarget(Math.min(this.options.preStartedTasks, count));
     this.refill();
   }
 
-  /** A usable socket: a warm one if any, else a fresh one within the connect deadline. */
+  /** A pre-started task run with exactly `parameters`, if one is kept: the caller owns its socket (busy) and its limiter grant. */
+  takePreStarted(parameters: SynthesisParameters): PreStartedTask | undefined {
+    return this.preStarted?.take(parameters);
+  }
+
+  /** Retire one idle pre-started task for a readout waiting at the limiter; resolves once its slot is released. */
+  yieldPreStarted(): Promise<void> | undefined {
+    return this.preStarted?.yieldOne();
+  }
+
+  /** A usable plain socket: a warm one if any, else a fresh one within the connect deadline. */
   async acquire(signal?: AbortSignal): Promise<DashScopeConnection> {
     for (let entry = this.idle.pop(); entry; entry = this.idle.pop()) {
       this.leaveIdle(entry);
@@ -77,7 +128,7 @@ export class ConnectionPool {
     this.busy -= 1;
     connection.detach();
     connection.lastUsedMs = Date.now();
-    if (this.closed || !connection.usable || this.idle.length >= this.options.maxIdle) void connection.close('pool full');
+    if (this.closed || !connection.usable || this.warm() >= this.options.maxIdle) void connection.close('pool full');
     else this.enterIdle(connection);
     this.report();
   }
@@ -93,7 +144,28 @@ export class ConnectionPool {
   async close(): Promise<void> {
     this.closed = true;
     if (this.refillTimer) clearTimeout(this.refillTimer);
-    await Promise.all(this.idle.slice().map((entry) => this.closeIdle(entry)));
+    await Promise.all([...this.idle.slice().map((entry) => this.closeIdle(entry)), this.preStarted?.close()]);
+  }
+
+  /** Warm sockets: plain idle ones and those holding a pre-started task. */
+  private warm(): number {
+    return this.idle.length + (this.preStarted?.allSockets() ?? 0);
+  }
+
+  /** Warm sockets that count towards `minIdle` (a pre-started task being renewed does not). */
+  private warmCounted(): number {
+    return this.idle.length + (this.preStarted?.heldSockets() ?? 0);
+  }
+
+  /** Lend an open plain idle socket to a pre-started task. */
+  private borrowIdle(): DashScopeConnection | undefined {
+    for (let entry = this.idle.pop(); entry; entry = this.idle.pop()) {
+      this.leaveIdle(entry);
+      if (entry.connection.usable) return entry.connection;
+      void entry.connection.close('stale');
+      this.refill('replace');
+    }
+    return undefined;
   }
 
   private open(purpose: ConnectionPurpose, signal?: AbortSignal): Promise<DashScopeConnection> {
@@ -118,6 +190,7 @@ export class ConnectionPool {
       this.options.logger.debug({ engine: this.options.engine, url: this.options.url }, 'idle socket closed; replacing');
       this.refill('replace');
     });
+    this.preStarted?.socketAvailable();
   }
 
   private leaveIdle(entry: IdleEntry): void {
@@ -152,12 +225,12 @@ export class ConnectionPool {
    */
   private renew(entry: IdleEntry): void {
     if (!this.idle.includes(entry)) return;
-    if (this.closed || this.idle.length > this.minIdle) return void this.closeIdle(entry);
+    if (this.closed || this.warmCounted() > this.minIdle) return void this.closeIdle(entry);
     this.opening += 1;
     this.open('renew')
       .then((successor) => {
         if (this.idle.includes(entry)) void this.closeIdle(entry);
-        if (this.closed || this.idle.length >= this.options.maxIdle) return void successor.close('pool full');
+        if (this.closed || this.warm() >= this.options.maxIdle) return void successor.close('pool full');
         this.enterIdle(successor);
       })
       .catch((error: unknown) => {
@@ -186,7 +259,7 @@ export class ConnectionPool {
 
   private refill(purpose: ConnectionPurpose = 'warm'): void {
     if (this.closed || this.refillTimer) return;
-    while (this.idle.length + this.opening < this.minIdle) {
+    while (this.warmCounted() + this.opening < this.minIdle) {
       this.opening += 1;
       this.open(purpose)
         .then((connection) => {
@@ -207,6 +280,6 @@ export class ConnectionPool {
   }
 
   private report(): void {
-    this.options.metrics.setPoolSize(this.options.engine, this.options.url, this.idle.length, this.busy);
+    this.options.metrics.setPoolSize(this.options.engine, this.options.url, this.warm(), this.busy);
   }
 }

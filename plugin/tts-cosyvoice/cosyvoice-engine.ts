@@ -1,8 +1,9 @@
 /**
  * The CosyVoice cloud engine (DashScope duplex WebSocket): a warm connection pool per
- * endpoint, a shared upstream limiter, and the shared retry/failover/circuit-breaker loop
- * with resume after a mid-stream drop. Fatal refusals (bad key, unknown default voice or
- * model) make the engine unhealthy with a reason for /healthz.
+ * endpoint with pre-started tasks for the default voice, a shared upstream limiter, and the
+ * shared retry/failover/circuit-breaker loop with resume after a mid-stream drop. Fatal
+ * refusals (bad key, unknown default voice or model) make the engine unhealthy with a
+ * reason for /healthz.
  */
 import { defer, EMPTY, type Observable, throwError } from 'rxjs';
 import type { TtsEngine } from '../../server/src/core/engine.ts';
@@ -17,14 +18,15 @@ import { trackRequest } from '../../server/src/core/resilience/track-request.ts'
 import { createLocalUpstreamLimiter } from '../../server/src/core/resilience/upstream-limiter.ts';
 import { UtteranceProgress } from '../../server/src/core/resilience/utterance-progress.ts';
 import type { SynthesisOutput, SynthesisRequest } from '../../server/src/core/types.ts';
-import { ConnectionPool } from './connection-pool.ts';
+import { ConnectionPool, type PoolStats } from './connection-pool.ts';
 import { type CosyVoiceEngineOptions, resolveCosyVoiceOptions } from './options.ts';
+import { QuotaDemand } from './pre-started-tasks.ts';
 import { synthesisAttempt$ } from './synthesis-attempt.ts';
 import { dashscopeCharCount, MAX_CHARS_PER_TASK } from './text-limits.ts';
 
 export interface CosyVoiceEngine extends TtsEngine, HealthReporting {
-  /** Warm and busy sockets per endpoint. */
-  poolStats(): { url: string; idle: number; busy: number; opening: number }[];
+  /** Warm and busy sockets, and pre-started tasks, per endpoint. */
+  poolStats(): ({ url: string } & PoolStats)[];
 }
 
 export function createCosyVoiceEngine(engineOptions: CosyVoiceEngineOptions): CosyVoiceEngine {
@@ -46,6 +48,15 @@ export function createCosyVoiceEngine(engineOptions: CosyVoiceEngineOptions): Co
   const health = new EngineHealth(name, endpoints, log, () => {
     for (const pool of pools.values()) pool.setMinIdle(0);
   });
+  const demand = new QuotaDemand();
+  const defaults = {
+    model: options.model,
+    voice: options.voice,
+    sampleRateHz: options.sampleRateHz,
+    volume: options.volume,
+    rate: options.rate,
+    pitch: options.pitch,
+  };
   const pools = new Map(
     options.urls.map((url) => [
       url,
@@ -62,6 +73,13 @@ export function createCosyVoiceEngine(engineOptions: CosyVoiceEngineOptions): Co
           // An endpoint that cannot even be reached counts against its circuit before any request does.
           if (failureKind(error) === 'endpoint') endpoints.endpoints.find((e) => e.url === url)?.breaker.recordFailure();
         },
+        preStart: {
+          limiter,
+          demand,
+          parameters: defaults,
+          taskStartedMs: options.deadlines.taskStartedMs,
+          onTaskError: (error) => health.note(error),
+        },
       }),
     ]),
   );
@@ -73,7 +91,21 @@ export function createCosyVoiceEngine(engineOptions: CosyVoiceEngineOptions): Co
   };
   updateWarmTargets();
 
-  const deps = { options, limiter, poolFor: (url: string) => pools.get(url)! };
+  /** Idle pre-started tasks retired for waiting readouts whose slots are not released yet. */
+  let yielding = 0;
+  const yieldPreStarted = (): boolean => {
+    if (yielding >= demand.waiting) return false;
+    for (const pool of pools.values()) {
+      const released = pool.yieldPreStarted();
+      if (!released) continue;
+      yielding += 1;
+      void released.finally(() => (yielding -= 1));
+      return true;
+    }
+    return false;
+  };
+
+  const deps = { options, limiter, poolFor: (url: string) => pools.get(url)!, demand, yieldPreStarted };
 
   const synthesize = (request: SynthesisRequest, signal?: AbortSignal): Observable<SynthesisOutput> =>
     defer(() => {

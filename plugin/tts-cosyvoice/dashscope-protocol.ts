@@ -36,6 +36,18 @@ export type ServerEvent =
   | { event: 'task-finished'; taskId: string }
   | { event: 'task-failed'; taskId: string; errorCode: string; errorMessage: string };
 
+/** Whether two tasks would be run with the same parameters (a pre-started task fits a request). */
+export function sameSynthesisParameters(a: SynthesisParameters, b: SynthesisParameters): boolean {
+  return (
+    a.model === b.model &&
+    a.voice === b.voice &&
+    a.sampleRateHz === b.sampleRateHz &&
+    a.volume === b.volume &&
+    a.rate === b.rate &&
+    a.pitch === b.pitch
+  );
+}
+
 /** A task id: 32 hex digits. */
 export function newTaskId(): string {
   return randomUUID().replaceAll('-', '');

@@ -28,11 +28,28 @@ export interface CosyVoicePoolOptions {
   minIdle: number;
   /** Idle sockets kept at most (returned ones beyond this are closed). */
   maxIdle: number;
-  /** Replace an idle socket after this long, before the server's 23 s idle timeout. */
+  /**
+   * Replace an idle socket, or a pre-started task nobody has used yet, after this long:
+   * before the server's idle timeout (`serverIdleTimeoutMs`) closes it.
+   */
   idleRenewMs: number;
-  /** Ping idle sockets this often; a socket that misses a pong is replaced. */
+  /** Ping idle sockets (and those holding a pre-started task) this often; one that misses a pong is replaced. */
   pingIntervalMs: number;
   pongTimeoutMs: number;
+  /**
+   * Tasks kept pre-started ("warm tasks") on the preferred endpoint's idle sockets: run-task
+   * already sent with the engine's default parameters and task-started received, so a
+   * readout in the default voice sends its text at once and skips the run-task round trip.
+   * Each holds one slot of the upstream limiter (and took one submission token). At most
+   * `minIdle` are kept (they live on the warm sockets); 0 disables them. Default 1.
+   */
+  preStartedTasks: number;
+  /**
+   * The server's idle timeout: a task that gets no text (or a socket that gets no message)
+   * for this long is closed by DashScope (23 s). Pre-started tasks are renewed after
+   * `idleRenewMs` and closed, renewed or not, halfway between the two.
+   */
+  serverIdleTimeoutMs: number;
 }
 
 export interface CosyVoiceEngineOptions {
@@ -106,6 +123,8 @@ export const DEFAULT_POOL: CosyVoicePoolOptions = {
   idleRenewMs: 20_000,
   pingIntervalMs: 5_000,
   pongTimeoutMs: 2_000,
+  preStartedTasks: 1,
+  serverIdleTimeoutMs: 23_000,
 };
 
 function check(condition: boolean, message: string): void {
@@ -150,6 +169,8 @@ export function resolveCosyVoiceOptions(options: CosyVoiceEngineOptions): Resolv
   check(Number.isInteger(resolved.maxConcurrency) && resolved.maxConcurrency >= 1, 'COSYVOICE_MAX_CONCURRENCY must be an integer >= 1');
   check(Number.isInteger(pool.minIdle) && pool.minIdle >= 0, 'pool.minIdle must be an integer >= 0');
   check(pool.idleRenewMs > 0 && pool.pingIntervalMs > 0 && pool.pongTimeoutMs > 0, 'pool intervals must be > 0 ms');
+  check(Number.isInteger(pool.preStartedTasks) && pool.preStartedTasks >= 0, 'pool.preStartedTasks must be an integer >= 0');
+  check(pool.serverIdleTimeoutMs > pool.idleRenewMs, 'pool.idleRenewMs must be below pool.serverIdleTimeoutMs (the server closes idle tasks and sockets then)');
   for (const [phase, ms] of Object.entries(resolved.deadlines)) check(ms > 0, `deadline ${phase} must be > 0 ms`);
   check(resolved.retry.maxAttempts >= 1, 'retry.maxAttempts must be >= 1');
   return resolved;

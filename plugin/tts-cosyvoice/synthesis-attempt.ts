@@ -4,20 +4,28 @@
  * text one sentence per continue-task, finish-task, and stream binary PCM and word cues
  * until task-finished. Each phase has its own deadline. Unsubscribing closes the socket at
  * once (DashScope has no cancel: finish-task would still synthesize the rest).
+ *
+ * Hot path: when the pool holds a pre-started task run with exactly this request's
+ * parameters, the attempt takes it over (socket and limiter grant) and sends its text at
+ * once: no limiter wait, no run-task round trip. If that task turns out to be unusable
+ * before it answered (it fails or misses task-started, or its socket closes), the attempt
+ * falls back to the normal path at once, without counting a failed attempt.
  */
 import { Observable } from 'rxjs';
 import { EngineError } from '../../server/src/core/errors.ts';
 import { PhaseDeadline } from '../../server/src/core/resilience/phase-deadline.ts';
+import type { DeadlineExceededError } from '../../server/src/core/resilience/resilience-errors.ts';
 import type { AttemptContext } from '../../server/src/core/resilience/resilient-stream.ts';
 import { splitSentences } from '../../server/src/core/resilience/text-segmentation.ts';
-import type { UpstreamLimiter } from '../../server/src/core/resilience/upstream-limiter.ts';
+import type { LocalUpstreamLimiter, UpstreamLimiter } from '../../server/src/core/resilience/upstream-limiter.ts';
 import type { UtteranceProgress } from '../../server/src/core/resilience/utterance-progress.ts';
 import type { SynthesisOutput } from '../../server/src/core/types.ts';
 import type { ConnectionPool } from './connection-pool.ts';
 import type { ConnectionFrame, DashScopeConnection } from './dashscope-connection.ts';
 import { taskFailedError } from './dashscope-errors.ts';
-import { continueTaskMessage, finishTaskMessage, newTaskId, runTaskMessage, type ServerEvent } from './dashscope-protocol.ts';
+import { continueTaskMessage, finishTaskMessage, newTaskId, runTaskMessage, type ServerEvent, type SynthesisParameters } from './dashscope-protocol.ts';
 import type { ResolvedCosyVoiceOptions } from './options.ts';
+import type { PreStartedTask, QuotaDemand } from './pre-started-tasks.ts';
 import { dashscopeCharCount, MAX_CHARS_PER_CONTINUE_TASK } from './text-limits.ts';
 import { WordClock } from './word-clock.ts';
 
@@ -25,6 +33,22 @@ export interface AttemptDependencies {
   options: ResolvedCosyVoiceOptions;
   limiter: UpstreamLimiter;
   poolFor: (url: string) => ConnectionPool;
+  /** Our readouts waiting at the limiter (nothing is pre-started while any do). */
+  demand: QuotaDemand;
+  /** Retire one idle pre-started task so its limiter slot goes to a waiting readout; false when none. */
+  yieldPreStarted: () => boolean;
+}
+
+/** How often a readout waiting at the limiter checks whether an idle pre-started task holds the slot it needs. */
+const YIELD_CHECK_MS = 10;
+
+/**
+ * Whether the limiter's concurrency is used up (so an idle pre-started task's slot would help).
+ * The local limiter says; for another (e.g. the shared Redis one) a wait is taken to mean it.
+ */
+function concurrencyFull(limiter: UpstreamLimiter): boolean {
+  const local = limiter as Partial<LocalUpstreamLimiter>;
+  return typeof local.active === 'number' && typeof local.concurrency === 'number' ? local.active >= local.concurrency : true;
 }
 
 export function synthesisAttempt$(
@@ -37,13 +61,22 @@ export function synthesisAttempt$(
   const { metrics, name: engine, deadlines } = options;
   return new Observable<SynthesisOutput>((subscriber) => {
     progress.beginAttempt();
-    const sentences = splitSentences(progress.remainingText(), MAX_CHARS_PER_CONTINUE_TASK, dashscopeCharCount);
+    // DashScope refuses empty text ("text is null").
+    const sentences = splitSentences(progress.remainingText(), MAX_CHARS_PER_CONTINUE_TASK, dashscopeCharCount).filter((s) => s.length > 0);
     if (!sentences.some((s) => s.trim())) return subscriber.complete();
 
     const pool = deps.poolFor(endpoint.url);
-    const taskId = newTaskId();
+    const parameters: SynthesisParameters = {
+      model: options.model,
+      voice,
+      sampleRateHz: options.sampleRateHz,
+      volume: options.volume,
+      rate: options.rate,
+      pitch: options.pitch,
+    };
+    let taskId = '';
     const abort = new AbortController();
-    const deadline = new PhaseDeadline(endpoint.url, (error) => subscriber.error(error));
+    const deadline = new PhaseDeadline(endpoint.url, (error) => onDeadline(error));
     const wordClock = new WordClock(options.wordTimeBase);
     const wordsSent = new Map<number, number>();
     let release: (() => void) | undefined;
@@ -53,6 +86,11 @@ export function synthesisAttempt$(
     let sentenceText: string | undefined;
     let phaseStartedMs = Date.now();
     let firstAudio = true;
+    let textSent = false;
+    /** The pre-started task taken over, until it answers the text: until then it may still fall back. */
+    let preStarted: PreStartedTask | undefined;
+    let answered = false;
+    const mayFallBack = () => preStarted !== undefined && !answered;
 
     const endPhase = (phase: 'limiter' | 'connect' | 'task-started' | 'first-audio') => {
       const now = Date.now();
@@ -63,6 +101,8 @@ export function synthesisAttempt$(
     };
 
     const onTaskStarted = (socket: DashScopeConnection) => {
+      if (textSent) return;
+      textSent = true;
       endPhase('task-started');
       deadline.arm('first-audio', deadlines.firstAudioMs);
       for (const sentence of sentences) socket.send(continueTaskMessage(taskId, sentence));
@@ -99,13 +139,17 @@ export function synthesisAttempt$(
     };
 
     const onFrame = (socket: DashScopeConnection, frame: ConnectionFrame) => {
-      if (frame.kind === 'audio') return onAudio(frame.pcm);
+      if (frame.kind === 'audio') {
+        answered = true;
+        return onAudio(frame.pcm);
+      }
       const { event } = frame;
       if (event.taskId !== taskId) return;
       switch (event.event) {
         case 'task-started':
           return onTaskStarted(socket);
         case 'result-generated':
+          answered = true;
           return onResult(event);
         case 'task-finished':
           taskDone = true;
@@ -113,14 +157,32 @@ export function synthesisAttempt$(
           return subscriber.complete();
         case 'task-failed': {
           metrics.countUpstreamError(engine, event.errorCode);
+          // Before its text, any failure of a pre-started task; after, only its idle timeout racing the text.
+          if (mayFallBack() && (!textSent || event.errorCode === 'RequestTimeOut')) return fallBack(`task-failed ${event.errorCode}`);
           const context = { model: options.model, voice, defaultVoice: options.voice };
           return subscriber.error(taskFailedError(event.errorCode, event.errorMessage, context));
         }
       }
     };
 
-    const run = async () => {
-      const granted = await limiter.acquire(abort.signal);
+    const dropped = (code: number) =>
+      new EngineError('upstream_dropped', `DashScope closed the connection mid-task (code ${code}) at ${endpoint.url}`, true);
+    const onClosed = (code: number) => (mayFallBack() ? fallBack(`socket closed (code ${code})`) : subscriber.error(dropped(code)));
+    const onDeadline = (error: DeadlineExceededError) =>
+      error.phase === 'task-started' && mayFallBack() ? fallBack('task-started deadline missed') : subscriber.error(error);
+
+    /** The normal path: limiter grant, a pooled socket, run-task. */
+    const runNormal = async () => {
+      taskId = newTaskId();
+      const stopWaiting = deps.demand.begin();
+      const yieldCheck = setInterval(() => concurrencyFull(limiter) && deps.yieldPreStarted(), YIELD_CHECK_MS);
+      let granted: () => void;
+      try {
+        granted = await limiter.acquire(abort.signal);
+      } finally {
+        clearInterval(yieldCheck);
+        stopWaiting();
+      }
       if (subscriber.closed) return granted();
       release = granted;
       endPhase('limiter');
@@ -129,12 +191,41 @@ export function synthesisAttempt$(
       if (subscriber.closed) return pool.release(acquired); // unused: still warm
       const socket = (connection = acquired);
       endPhase('connect');
-      const dropped = (code: number) =>
-        new EngineError('upstream_dropped', `DashScope closed the connection mid-task (code ${code}) at ${endpoint.url}`, true);
-      socket.attach({ frame: (frame) => onFrame(socket, frame), closed: (code) => subscriber.error(dropped(code)) });
+      socket.attach({ frame: (frame) => onFrame(socket, frame), closed: onClosed });
       if (!socket.usable) throw dropped(1006);
       deadline.arm('task-started', deadlines.taskStartedMs);
-      socket.send(runTaskMessage(taskId, { ...options, voice }));
+      socket.send(runTaskMessage(taskId, parameters));
+    };
+
+    /** The pre-started task cannot be used after all: close it and take the normal path now. */
+    const fallBack = (why: string) => {
+      const socket = connection!;
+      const granted = release;
+      options.logger.info({ engine, url: endpoint.url, taskId, why }, 'pre-started task unusable; falling back to a fresh task');
+      preStarted = undefined;
+      connection = undefined;
+      release = undefined;
+      textSent = false;
+      deadline.clear();
+      socket.detach();
+      // Its slot is released once the socket is closed (the upstream frees the task then).
+      void pool.discard(socket).finally(granted);
+      runNormal().catch((error: unknown) => subscriber.error(error));
+    };
+
+    const run = async () => {
+      const taken = pool.takePreStarted(parameters);
+      if (!taken) return runNormal();
+      preStarted = taken;
+      taskId = taken.taskId;
+      release = taken.release;
+      const socket = (connection = taken.connection);
+      endPhase('limiter');
+      endPhase('connect');
+      socket.attach({ frame: (frame) => onFrame(socket, frame), closed: onClosed });
+      if (!socket.usable) return fallBack('socket closed');
+      if (taken.started) return onTaskStarted(socket);
+      deadline.arm('task-started', Math.max(1, taken.startDeadlineAtMs - Date.now()));
     };
     run().catch((error: unknown) => subscriber.error(error));
 

@@ -25,9 +25,16 @@ export class CaptionView {
     private readonly box: HTMLElement,
     private readonly userEl: HTMLElement,
     private readonly lineEl: HTMLElement,
-    private readonly maxWords: number,
-    private readonly showUser: boolean,
+    private maxWords: number,
+    private showUser: boolean,
   ) {}
+
+  /** New layout settings (a style change): the shown caption is laid out again. */
+  configure(options: { maxWords: number; showUser: boolean }): void {
+    this.maxWords = options.maxWords;
+    this.showUser = options.showUser;
+    if (this.content) this.show(this.content);
+  }
 
   get shownId(): string | null {
     return this.content?.id ?? null;

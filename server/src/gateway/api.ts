@@ -23,6 +23,8 @@ const captionBody = z
     source: z
       .string()
       .regex(/^[a-z][a-z0-9_-]{0,39}$/, 'must be a lowercase identifier like "http" (a-z, 0-9, _ and -, at most 40)')
+      // It keys per-source policy records: never a name every plain object already has.
+      .refine((s) => !(s in Object.prototype), 'is a reserved name')
       .optional(),
     priority: z.number().int().min(0).max(1000).optional(),
     voice: z
@@ -167,7 +169,7 @@ export function apiRouter(relay: RelayPort, token: string): Router {
 
   // No body (or {}) keeps paid readouts queued; the answer says how many were kept.
   router.post('/queue/clear', (req, res) => {
-    const { includePaid = false } = parseBody(clearBody, req.body ?? {}, '{"includePaid": true}');
+    const { includePaid = false } = parseBody(clearBody, req.body === undefined ? {} : req.body, '{"includePaid": true}');
     res.json(relay.clear({ includePaid }));
   });
 

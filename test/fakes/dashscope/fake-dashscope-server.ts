@@ -76,13 +76,18 @@ export interface FakeDashScope {
   readonly url: string;
   readonly apiKey: string;
   readonly stats: FakeStats;
+  /** Date.now() when the server started: `stats.events[].atMs` counts from it. */
+  readonly startedAtMs: number;
   /** Latency knobs, changeable while running. */
   readonly network: { rttMs: number; jitterMs: number; modelFirstPacketMs: number };
   injectTaskFault(fault: TaskFault, times?: number): void;
   injectConnectionFault(fault: ConnectionFault, times?: number): void;
-  /** Cut every connection that has no task (as a NAT timeout or a restart would). Returns how many. */
+  /**
+   * Cut every idle connection (as a NAT timeout or a restart would): one with no task, or
+   * with a task that has had no text yet (pre-started by the client). Returns how many.
+   */
   dropIdleConnections(): number;
-  /** Stop answering anything on idle connections (half-open sockets). Returns how many. */
+  /** Stop answering anything on idle connections, as above (half-open sockets). Returns how many. */
   blackholeIdleConnections(): number;
   /** Run-task messages received, in order (for assertions on fields). */
   readonly runTaskLog: RunTask[];
@@ -230,6 +235,7 @@ export async function startFakeDashScope(options: FakeDashScopeOptions = {}): Pr
     if (failure && failure.afterAudioFrames === undefined) return refuse(c, run.taskId, failure.code, failure.message);
     stats.activeTasks += 1;
     stats.maxActiveTasks = Math.max(stats.maxActiveTasks, stats.activeTasks);
+    let audioSent = false;
     const task = new FakeTask(run, settings, {
       sendEvent: (event, payload, header) => {
         if (event === 'task-started') stats.tasksStarted += 1;
@@ -237,6 +243,10 @@ export async function startFakeDashScope(options: FakeDashScopeOptions = {}): Pr
         sendEvent(c, run.taskId, event, payload, header);
       },
       sendAudio: (bytes) => {
+        if (!audioSent) {
+          audioSent = true;
+          log(c.id, 'first-audio', run.taskId);
+        }
         const copy = Buffer.from(bytes);
         c.out.run(() => c.ws.readyState === WebSocket.OPEN && c.ws.send(copy));
       },
@@ -244,6 +254,11 @@ export async function startFakeDashScope(options: FakeDashScopeOptions = {}): Pr
         log(c.id, 'server-drop', run.taskId);
         c.out.cancel();
         c.ws.terminate();
+      },
+      close: (code, reason) => {
+        stats.idleClosedByServer += 1;
+        log(c.id, 'server-close', run.taskId, reason);
+        c.out.run(() => c.ws.close(code, reason));
       },
       ended: (outcome, code) => {
         stats.activeTasks -= 1;
@@ -314,12 +329,13 @@ export async function startFakeDashScope(options: FakeDashScopeOptions = {}): Pr
 
   await new Promise<void>((resolve) => http.listen(0, '127.0.0.1', resolve));
   const { port } = http.address() as AddressInfo;
-  const idle = () => [...connections].filter((c) => !c.task);
+  const idle = () => [...connections].filter((c) => !c.task || c.task.isUntouched);
 
   return {
     url: `ws://127.0.0.1:${port}${DASHSCOPE_PATH}`,
     apiKey,
     stats,
+    startedAtMs: t0,
     network,
     runTaskLog,
     textLog,

@@ -2,6 +2,12 @@
  * One synthesis task inside the fake DashScope server: waits for text, cuts it into
  * sentences, and streams each as interleaved result-generated events and binary PCM
  * frames, with word timings; applies the task's injected faults and protocol limits.
+ *
+ * As the real service does (DashScope's CosyVoice FAQ): a task that gets no text for the
+ * idle timeout fails with "request timeout after 23 seconds" and the server drops the
+ * WebSocket; empty text is refused ("Parameter invalid: text is null"), and so is a
+ * finish-task on a task that never got any text; a client cannot end an unused task
+ * cleanly, only by closing its socket.
  */
 import { dashscopeCharCount } from '../../../plugin/tts-cosyvoice/text-limits.ts';
 import { splitSentences } from '../../../server/src/core/resilience/text-segmentation.ts';
@@ -25,6 +31,8 @@ export interface TaskChannel {
   sendAudio(bytes: Uint8Array): void;
   /** Cut the connection without a close frame. */
   drop(): void;
+  /** Close the connection with a close frame (after the events already sent). */
+  close(code: number, reason: string): void;
   ended(outcome: 'finished' | 'failed', code?: string): void;
 }
 
@@ -37,6 +45,7 @@ export class FakeTask {
   private synthesizing = false;
   private buffer = '';
   private chars = 0;
+  private touched = false;
   private readonly sentences: string[] = [];
   private sentenceIndex = 0;
   private taskAudioSamples = 0;
@@ -55,6 +64,11 @@ export class FakeTask {
     return this.started;
   }
 
+  /** No continue-task or finish-task yet: a task only run (e.g. pre-started by the client). */
+  get isUntouched(): boolean {
+    return !this.touched;
+  }
+
   start(): void {
     const stall = this.fault('stall-before-task-started');
     void this.wait(stall?.ms ?? 0).then(() => {
@@ -66,7 +80,9 @@ export class FakeTask {
   }
 
   continueWith(text: string): void {
+    this.touched = true;
     if (!this.started) return this.fail('InvalidParameter', 'continue-task received before task-started; wait for task-started');
+    if (text.length === 0) return this.fail('InvalidParameter', 'Parameter invalid: text is null');
     const count = dashscopeCharCount(text);
     if (count > this.settings.maxCharsPerMessage) {
       return this.fail('InvalidParameter', `text exceeds ${this.settings.maxCharsPerMessage} characters in one continue-task`);
@@ -85,6 +101,8 @@ export class FakeTask {
   }
 
   finish(): void {
+    this.touched = true;
+    if (this.chars === 0) return this.fail('InvalidParameter', 'Parameter invalid: text is null');
     this.finishing = true;
     this.clearIdleTimer();
     const rest = this.buffer;
@@ -121,6 +139,7 @@ export class FakeTask {
     this.idleTimer = setTimeout(() => {
       const seconds = Math.round(this.settings.idleTimeoutMs / 100) / 10;
       this.fail('RequestTimeOut', `request timeout after ${seconds} seconds.`);
+      this.channel.close(1000, 'request timeout');
     }, this.settings.idleTimeoutMs);
   }
 

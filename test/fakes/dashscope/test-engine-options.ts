@@ -1,4 +1,8 @@
-/** CosyVoice engine options for tests against the fake: every time constant scaled down. */
+/**
+ * CosyVoice engine options for tests against the fake: every time constant scaled down.
+ * Pre-started tasks are off unless a test turns them on (`pool.preStartedTasks`): they add
+ * run-tasks of their own and would take the faults the fake injects into "the next task".
+ */
 import type { CosyVoiceEngineOptions } from '../../../plugin/tts-cosyvoice/options.ts';
 import type { FakeDashScope } from './fake-dashscope-server.ts';
 
@@ -12,7 +16,7 @@ export function testEngineOptions(fakes: FakeDashScope | FakeDashScope[], overri
     maxConcurrency: 100,
     random: () => 0.5,
     ...overrides,
-    pool: { minIdle: 1, idleRenewMs: 10_000, pingIntervalMs: 1000, pongTimeoutMs: 200, ...overrides.pool },
+    pool: { minIdle: 1, idleRenewMs: 10_000, pingIntervalMs: 1000, pongTimeoutMs: 200, preStartedTasks: 0, ...overrides.pool },
     deadlines: { connectMs: 300, taskStartedMs: 200, firstAudioMs: 200, stallMs: 300, ...overrides.deadlines },
     retry: { baseDelayMs: 20, maxDelayMs: 80, jitterRatio: 0, ...overrides.retry },
     breaker: { failureThreshold: 5, openMs: 1000, ...overrides.breaker },

@@ -1,0 +1,37 @@
+/**
+ * Puts the overlay's style parameters on the page: CSS variables, position/alignment classes,
+ * font and size on the caption boxes, layout on the caption view. Values are already
+ * validated (overlay-params.ts) and only ever set through style properties and class names.
+ */
+import type { OverlayParams } from '../lib/overlay-params.ts';
+import type { CaptionView } from './caption-view.ts';
+
+export interface StyledElements {
+  root: HTMLElement;
+  stage: HTMLElement;
+  /** The caption box and the live (ASR) line. */
+  boxes: HTMLElement[];
+}
+
+export class OverlayStyleView {
+  constructor(
+    private readonly els: StyledElements,
+    private readonly view: CaptionView,
+  ) {}
+
+  apply(params: OverlayParams): void {
+    const { root, stage, boxes } = this.els;
+    root.style.setProperty('--caption-color', params.color);
+    root.style.setProperty('--caption-highlight', params.highlight);
+    root.style.setProperty('--caption-spoken', params.spoken);
+    root.style.setProperty('--caption-bg', params.bg);
+    for (const name of [...stage.classList]) if (/^(pos|align)-/.test(name)) stage.classList.remove(name);
+    stage.classList.add(`pos-${params.position}`, `align-${params.align}`);
+    for (const box of boxes) {
+      box.style.fontFamily = params.font;
+      box.style.fontSize = `${params.sizePx}px`;
+      box.classList.toggle('shadow', params.shadow);
+    }
+    this.view.configure({ maxWords: params.maxWords, showUser: params.showUser });
+  }
+}

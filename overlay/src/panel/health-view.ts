@@ -1,0 +1,110 @@
+/**
+ * Health: each overlay (socket, connected since, last ack, playing right now), the engine
+ * chain (reasons, spoken-by, fallbacks, retries, throttled waits, pool), each source
+ * (connected, messages/min, last error) and OBS, with "ensure overlay in OBS" when configured.
+ */
+import type { PanelHealth, PanelOverlayStatus } from '../../../server/src/core/protocol.ts';
+import { byId, h, type Child } from './dom.ts';
+import { command, health$, init$, relayNowMs } from './connection.ts';
+import { formatSince } from './format.ts';
+import type { LabelKey } from './i18n.ts';
+import { labelled, lang$, t } from './lang.ts';
+import { notify, run } from './notice.ts';
+
+function kv(key: LabelKey, ...value: Child[]): HTMLElement {
+  return h('div', { class: 'kv' }, labelled('dt', key), h('dd', {}, ...value));
+}
+
+function flag(ok: boolean, yes: LabelKey = 'yes', no: LabelKey = 'no'): HTMLElement {
+  return labelled('span', ok ? yes : no, { class: ok ? 'flag ok' : 'flag bad' });
+}
+
+const counts = (record: Record<string, number>): string =>
+  Object.entries(record)
+    .map(([name, n]) => `${name}: ${n}`)
+    .join(', ') || '0';
+
+function overlayCard(o: PanelOverlayStatus, nowMs: number): HTMLElement {
+  const ack = o.lastAck ? `${o.lastAck.type} · ${formatSince(o.lastAck.atMs, nowMs)}` : '—';
+  return h(
+    'dl',
+    { class: 'card-list overlay-status', 'data-socket': o.socketId, 'data-playing': String(o.playingId !== undefined) },
+    kv('socket', h('code', {}, o.socketId), o.version ? ` v${o.version}` : ''),
+    kv('connectedSince', formatSince(o.connectedAtMs, nowMs)),
+    kv('lastAck', ack),
+    kv('playingNow', flag(o.playingId !== undefined), o.playingId ? h('code', { class: 'id' }, ` ${o.playingId.slice(0, 8)}`) : ''),
+  );
+}
+
+function renderOverlays(health: PanelHealth, nowMs: number): Child[] {
+  if (health.overlays.length === 0) return [labelled('p', 'noOverlays', { class: 'hint bad' })];
+  return health.overlays.map((o) => overlayCard(o, nowMs));
+}
+
+function renderEngine({ engine }: PanelHealth): Child[] {
+  return [
+    h('dl', { class: 'card-list' },
+      kv('engine', h('strong', {}, engine.name), ' ', flag(engine.healthy, 'healthy', 'unhealthy'), engine.detail ? ` — ${engine.detail}` : ''),
+      kv('spokenBy', counts(engine.spokenBy)),
+      kv('failovers', counts(engine.failovers)),
+      kv('retries', String(engine.retries)),
+      kv('throttledWaits', `${engine.throttledWaits.count} (${Math.round(engine.throttledWaits.totalMs)} ms)`),
+      engine.pool.length > 0 && kv('pool', engine.pool.map((p) => `${p.engine} ${p.endpoint}: ${p.idle} / ${p.busy}`).join('; ')),
+    ),
+    h('ol', { class: 'chain' }, ...engine.chain.map((e) => h('li', { 'data-healthy': String(e.healthy) }, h('strong', {}, e.name), ' ', flag(e.healthy, 'healthy', 'unhealthy'), e.reason ? ` — ${e.reason}` : ''))),
+  ];
+}
+
+function renderSources({ sources }: PanelHealth): Child[] {
+  return sources.map((s) =>
+    h('dl', { class: 'card-list source-status', 'data-source': s.name },
+      kv('sources', h('strong', {}, s.name), ' ', flag(s.connected, 'obsConnected', 'no')),
+      kv('messagesPerMin', String(s.messagesPerMin)),
+      s.lastError !== undefined && kv('lastError', h('span', { class: 'bad' }, s.lastError)),
+    ),
+  );
+}
+
+function renderObs({ obs }: PanelHealth): Child[] {
+  if (!obs) return [labelled('p', 'obsOff', { class: 'hint' })];
+  return [
+    h('dl', { class: 'card-list' },
+      kv('obsConnected', flag(obs.connected)),
+      kv('streaming', flag(obs.streaming)),
+      kv('browserSource', obs.browserSourceAvailable ? labelled('span', 'available') : labelled('span', 'textFallback', { class: 'bad' })),
+      obs.currentScene !== undefined && kv('scene', obs.currentScene),
+      kv('pausedByScene', flag(obs.paused)),
+      obs.lastError !== undefined && kv('lastError', h('span', { class: 'bad' }, obs.lastError)),
+    ),
+  ];
+}
+
+function show(id: string, children: Child[]): void {
+  byId(id).replaceChildren(...children.filter((c): c is Node => c instanceof Node));
+}
+
+function render(): void {
+  const health = health$.value;
+  if (!health) return;
+  show('overlays-body', renderOverlays(health, relayNowMs()));
+  show('engine-body', renderEngine(health));
+  show('sources-body', renderSources(health));
+  show('obs-body', renderObs(health));
+  const playing = health.overlays.some((o) => o.playingId !== undefined);
+  const badge = byId('overlay-badge');
+  badge.textContent = `${t('overlays')}: ${health.overlays.length}${playing ? ' ▶' : ''}`;
+  badge.dataset.state = health.overlays.length === 0 ? 'bad' : 'ok';
+}
+
+export function setUpHealth(): void {
+  const ensure = byId<HTMLButtonElement>('ensure-overlay');
+  ensure.addEventListener('click', () =>
+    void run(ensure, async () => {
+      const { outcome, sceneName, inputName } = await command('obs:ensure-overlay', {});
+      notify(`${t('ensured')}: ${inputName} @ ${sceneName} (${outcome})`);
+    }),
+  );
+  init$.subscribe((init) => (ensure.hidden = !init?.obsConfigured));
+  health$.subscribe(render);
+  lang$.subscribe(render);
+}
