@@ -42,12 +42,13 @@ export function connectSources({ events$, relay, moderation$, policy, drops, log
       relay.submitEvent({
         text: c.text,
         user: c.user,
+        userId: c.userId,
         source: c.source,
         lang: c.lang,
         messageId: c.messageId,
         receivedAtMs: c.receivedAtMs,
         ...priorityFor(c, policy()),
-      });
+      }, { fsync: false });
     } catch (err) {
       // Nobody waits for an answer from chat: count and log, never stop the stream.
       const code = err instanceof RelayError ? err.code : 'internal';
@@ -59,7 +60,7 @@ export function connectSources({ events$, relay, moderation$, policy, drops, log
   const onAction = (e: SourceEvent) => {
     switch (e.type) {
       case 'clear-user':
-        relay.dropUser(e.user, 'banned');
+        relay.dropUser(e.user, 'banned', e.userId ? { source: e.source, userId: e.userId } : undefined);
         return;
       case 'clear-message':
         relay.dropMessage(e.messageId, 'deleted');
@@ -67,7 +68,7 @@ export function connectSources({ events$, relay, moderation$, policy, drops, log
       case 'partial':
         relay.showLine(e.messageId, e.text, false);
         return;
-      case 'caption': // an ASR final that is shown, not voiced
+      case 'caption': // an ASR final: shown (and also spoken in voice relay mode)
         relay.showLine(e.messageId, e.text, true);
         return;
     }
@@ -75,6 +76,6 @@ export function connectSources({ events$, relay, moderation$, policy, drops, log
   const onError = (err: unknown) => log.error({ err }, 'source ingest stopped');
   const subscription = new Subscription();
   subscription.add(spoken$.subscribe({ next: submit, error: onError }));
-  subscription.add(events$.pipe(filter((e) => e.type !== 'caption' || e.kind === 'asr-final')).subscribe({ next: onAction, error: onError }));
+  subscription.add(events$.pipe(filter((e) => e.type !== 'caption' || e.source === 'asr')).subscribe({ next: onAction, error: onError }));
   return subscription;
 }

@@ -57,6 +57,15 @@ export interface SpeechDefaults {
   volumePercent?: number;
 }
 
+export interface AdmissionOptions {
+  /**
+   * Wait for the disk before returning (a 202 promise: API and panel). Chat and ASR
+   * readouts, which nobody was promised, skip the fsync: still safe if the process is
+   * killed, and a raid does not block the event loop on one fsync per message.
+   */
+  fsync: boolean;
+}
+
 export interface PlaybackNotice {
   id: string;
   type: 'start' | 'end';
@@ -64,9 +73,9 @@ export interface PlaybackNotice {
 
 export interface Relay extends RelayPort {
   /** A caption from a chat/ASR source, already moderated: normalized and durably queued. */
-  submitEvent(event: CaptionEvent): { id: string; duplicate: boolean };
+  submitEvent(event: CaptionEvent, options: AdmissionOptions): { id: string; duplicate: boolean };
   /** A ban/timeout: that user's queued readouts are dropped and a playing one stops. */
-  dropUser(user: string, reason: string): number;
+  dropUser(user: string, reason: string, by?: { source: string; userId: string }): number;
   /** A deleted chat message: its readout is dropped, also mid-utterance. */
   dropMessage(messageId: string, reason: string): number;
   /** A subtitle line shown in the overlay, not spoken (ASR partials and finals). */
@@ -256,10 +265,10 @@ export function createRelay(opts: RelayOptions): Relay {
       error: (err) => log.error({ err }, 'pipeline stopped unexpectedly'),
     });
 
-  const submitEvent = (event: CaptionEvent) => {
+  const submitEvent = (event: CaptionEvent, { fsync }: AdmissionOptions) => {
     try {
       const text = normalizeText(event.text, opts.maxTextChars);
-      const { utterance, duplicate, dropped } = queue.enqueue({ ...event, text }, { dedupeWindowMs: opts.dedupeWindowMs });
+      const { utterance, duplicate, dropped } = queue.enqueue({ ...event, text }, { dedupeWindowMs: opts.dedupeWindowMs, fsync });
       metrics.captionsTotal.inc({ source: event.source, result: duplicate ? 'duplicate' : 'accepted' });
       if (!duplicate) log.info({ id: utterance.id, source: event.source, user: utterance.user, chars: text.length }, 'caption accepted');
       if (dropped.length > 0) log.info({ ids: dropped.map((u) => u.id), source: event.source }, 'queue full for this source: oldest readouts dropped');
@@ -281,7 +290,7 @@ export function createRelay(opts: RelayOptions): Relay {
       voice: input.voice,
       lang: input.lang,
       receivedAtMs: Date.now(),
-    });
+    }, { fsync: true    });
   };
 
   const skip = (id: string) => {
@@ -315,8 +324,8 @@ export function createRelay(opts: RelayOptions): Relay {
     submitEvent,
     skip,
     health,
-    dropUser(user, reason) {
-      const { dropped, inFlightIds } = queue.dropUser(user, reason);
+    dropUser(user, reason, by) {
+      const { dropped, inFlightIds } = queue.dropUser(user, reason, by);
       if (dropped > 0) log.info({ user, dropped, reason }, 'readouts of a user dropped');
       cancelInFlight(inFlightIds, reason);
       return dropped;

@@ -7,6 +7,8 @@ import { benchCosyvoice } from './cosyvoice.ts';
 import { benchFanout } from './fanout.ts';
 import { benchGlass } from './glass.ts';
 import { benchModeration } from './moderation.ts';
+import { benchPipeline } from './pipeline.ts';
+import { benchQueueAdmission } from './queue.ts';
 
 type Bench = () => Promise<Record<string, number>>;
 
@@ -14,6 +16,8 @@ const BENCHES: Record<string, Bench> = {
   glass: benchGlass,
   cosyvoice: benchCosyvoice,
   moderation: benchModeration,
+  pipeline: benchPipeline,
+  queue: benchQueueAdmission,
   fanout: benchFanout,
 };
 

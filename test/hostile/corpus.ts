@@ -335,7 +335,7 @@ function queueCases(): HttpCase[] {
   const cases: HttpCase[] = [];
   const entry = 'http /api/queue/* and /api/history';
   const ids = [
-    ...HOSTILE_LIST.filter((_, i) => i % 3 === 0).map(({ value }) => encodeURIComponent(value.slice(0, 200))),
+    ...HOSTILE_LIST.filter((_, i) => i % 3 === 0).map(({ value }) => encodeURIComponent(value.slice(0, 200).toWellFormed())),
     '%E0%A4%A', '%', '%zz', '..%2F..%2Fetc%2Fpasswd', '%2e%2e', '__proto__', 'constructor', 'hasOwnProperty', 'x'.repeat(10_000),
   ];
   for (const id of ids) {
@@ -422,7 +422,8 @@ export function asrLineCorpus(): AsrLineCase[] {
   ANY_VALUES.forEach((value, i) => {
     cases.push({ name: `text=${json(value)}`, frame: json({ text: value, final: true }), expect: typeof value === 'string' ? 'event' : 'invalid_line' });
     cases.push({ name: `final=${json(value)}`, frame: json({ text: `final ${i}`, final: value }), expect: typeof value === 'boolean' ? 'event' : 'invalid_line' });
-    cases.push({ name: `lang=${json(value)}`, frame: json({ text: `lang ${i}`, final: false, lang: value }), expect: 'invalid_line' });
+    const tag = typeof value === 'string' && /^[A-Za-z]{2,3}$/.test(value);
+    cases.push({ name: `lang=${json(value)}`, frame: json({ text: `lang ${i}`, final: false, lang: value }), expect: tag ? 'event' : 'invalid_line' });
     cases.push({ name: `line ${json(value)}`, frame: json(value), expect: 'invalid_line' });
   });
   for (const lang of ['<script>', 'en\u0000', 'x'.repeat(50), 'en-US-x-'.repeat(5), '../etc', 'zh-CN']) {
@@ -494,7 +495,7 @@ export function ircCorpus(channel: string): string[] {
     `${'@'.repeat(10)} PING`, `PING :${'p'.repeat(20_000)}`, `@${'x'.repeat(20_000)} PING :x`, 'PING :a\nPRIVMSG #other :smuggled',
     'PING :evil\rJOIN #evil', 'PING\u0000 :nul', `:tmi.twitch.tv CLEARCHAT #${channel} :`, `:tmi.twitch.tv CLEARCHAT #${channel}`,
     `@target-msg-id= :tmi.twitch.tv CLEARMSG #${channel} :x`, `@msg-id=resub :tmi.twitch.tv USERNOTICE #${channel}`,
-    `@msg-id=__proto__ :tmi.twitch.tv USERNOTICE #${channel} :x`, ':tmi.twitch.tv NOTICE * :Login authentication failed?', 'RECONNECT extra params',
+    `@msg-id=__proto__ :tmi.twitch.tv USERNOTICE #${channel} :x`, ':tmi.twitch.tv NOTICE * :<script>window.__pwned=1</script>', 'RECONNEC extra params',
     `:x ${'A'.repeat(1000)}`, `PRIVMSG ${' '.repeat(1000)}#${channel} :spaces`, `${'a '.repeat(5000)}`, '\uFEFFPING :bom',
   );
   return lines;

@@ -12,6 +12,8 @@ export interface CaptionEvent {
   priority: number;
   voice?: string;
   lang?: string;
+  /** The platform's user id, when the source has one (bans match on it). */
+  userId?: string;
   /** Wall clock (Date.now()) when the relay received it: the start of the latency budget. */
   receivedAtMs: number;
   /** The platform's message id (what a moderator's delete-message action refers to). */

@@ -48,12 +48,12 @@ const MAX_CLIENT_MESSAGE_BYTES = 64 * 1024;
 
 /**
  * Per socket, on top of each namespace's own limits: events a client may send per second
- * (sustained, burst) before the gateway drops them, and how many dropped events in a row
- * get the socket disconnected.
+ * (sustained, burst) before the gateway drops them, and how many dropped events within one
+ * second get the socket disconnected (a flood, not a burst).
  */
 export const SOCKET_EVENTS_PER_S = 100;
 export const SOCKET_EVENTS_BURST = 200;
-export const SOCKET_STRIKES_BEFORE_DISCONNECT = 1_000;
+export const SOCKET_FLOOD_REJECTS_PER_S = 500;
 
 /**
  * True when a browser request comes from a page of this relay (same host), or from no
@@ -95,13 +95,14 @@ type RejectReason = 'unknown_event' | 'invalid_payload' | 'rate_limited' | 'floo
 /**
  * Every incoming event of a namespace passes here first: events nobody listens to, payloads
  * that are not an object, and floods past SOCKET_EVENTS_PER_S are dropped and counted
- * (answered `{ok: false, error}` when the client asked for an ack); a socket that keeps
- * flooding is disconnected.
+ * (answered `{ok: false, error}` when the client asked for an ack); a socket with
+ * SOCKET_FLOOD_REJECTS_PER_S dropped events within a second is disconnected.
  */
 function guardEvents(ns: Namespace, rejected: Counter<'namespace' | 'reason'>, log: Logger): void {
   ns.on('connection', (socket) => {
     const budget = new TokenBucket(SOCKET_EVENTS_PER_S, SOCKET_EVENTS_BURST);
-    let strikes = 0;
+    let windowStartMs = -Infinity;
+    let rejectedInWindow = 0;
     socket.use((packet, next) => {
       const [event, payload] = packet;
       const ack: unknown = packet.length > 1 ? packet[packet.length - 1] : undefined;
@@ -114,7 +115,10 @@ function guardEvents(ns: Namespace, rejected: Counter<'namespace' | 'reason'>, l
               ? 'invalid_payload'
               : undefined;
       if (reason === undefined) {
-        strikes = 0;
+        // One payload and an optional ack per event: extra arguments would shift the ack out of
+        // the place a handler expects it, and the client would wait for an answer forever.
+        const hasAck = typeof ack === 'function';
+        if (packet.length > (hasAck ? 3 : 2)) packet.splice(2, packet.length - (hasAck ? 3 : 2));
         return next();
       }
       rejected.inc({ namespace: ns.name, reason });
@@ -122,8 +126,13 @@ function guardEvents(ns: Namespace, rejected: Counter<'namespace' | 'reason'>, l
         const message = reason === 'unknown_event' ? 'unknown event' : reason === 'rate_limited' ? 'too many events' : 'payload must be an object';
         (ack as (r: unknown) => void)({ ok: false, error: { code: reason === 'invalid_payload' ? 'invalid_body' : reason, message } });
       }
-      strikes += 1;
-      if (strikes === SOCKET_STRIKES_BEFORE_DISCONNECT) {
+      const nowMs = Date.now();
+      if (nowMs - windowStartMs >= 1000) {
+        windowStartMs = nowMs;
+        rejectedInWindow = 0;
+      }
+      rejectedInWindow += 1;
+      if (rejectedInWindow === SOCKET_FLOOD_REJECTS_PER_S) {
         rejected.inc({ namespace: ns.name, reason: 'flood_disconnect' });
         log.warn({ namespace: ns.name, socket: socket.id, address: socket.handshake.address }, 'socket disconnected: too many rejected events');
         socket.disconnect(true);

@@ -131,10 +131,14 @@ export class DurableQueue {
    * text+user received (by `receivedAtMs`) within the window and not dropped returns the first
    * one with `duplicate: true`, even when the queue is full. A source at its bound rejects or
    * makes room (EnqueueResult.dropped). Throws QueueFullError, StorageError.
+   * `fsync: false` (chat, where nobody holds a 202) commits without waiting for the disk:
+   * still safe against a killed process, not against a power cut — and it keeps a raid from
+   * blocking the event loop on one fsync per message.
    */
-  enqueue(event: CaptionEvent, options: { dedupeWindowMs?: number } = {}): EnqueueResult {
+  enqueue(event: CaptionEvent, options: { dedupeWindowMs?: number; fsync?: boolean } = {}): EnqueueResult {
     const dedupeWindowMs = options.dedupeWindowMs ?? 0;
-    const result = guardStorage('enqueue', () => this.enqueueTx(event, dedupeWindowMs));
+    const commit = () => this.enqueueTx(event, dedupeWindowMs);
+    const result = guardStorage('enqueue', () => (options.fsync === false ? withoutFsync(this.db, commit) : commit()));
     if (!result.duplicate) [...result.dropped, result.utterance].forEach((u) => this.emit(u));
     return result;
   }
@@ -196,9 +200,13 @@ export class DurableQueue {
     return this.finish([id], 'dropped', reason)[0]?.previous;
   }
 
-  /** A ban: drops every active readout of `user` (matched case-insensitively). */
-  dropUser(user: string, reason = 'banned'): ModerationDrop {
-    return this.dropAll(guardStorage('drop user', () => this.sql.activeOfUser.all(user)), reason);
+  /**
+   * A ban: drops every active readout of `user` (matched case-insensitively), and with `by`
+   * those of that platform user id on that source (a display name may differ from the login).
+   */
+  dropUser(user: string, reason = 'banned', by?: { source: string; userId: string }): ModerationDrop {
+    const match = { user, source: by?.source ?? null, userId: by?.userId ?? null };
+    return this.dropAll(guardStorage('drop user', () => this.sql.activeOfUser.all(match)), reason);
   }
 
   /** A deleted chat message: drops the active readout(s) carrying its `messageId`. */
@@ -341,6 +349,7 @@ export class DurableQueue {
       voice: event.voice ?? null,
       lang: event.lang ?? null,
       messageId: event.messageId ?? null,
+      userId: event.userId ?? null,
       paid: event.paid ? 1 : 0,
       receivedAtMs: event.receivedAtMs,
       updatedAtMs: nowMs,

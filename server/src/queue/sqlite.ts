@@ -17,6 +17,7 @@ CREATE TABLE IF NOT EXISTS utterances (
   voice          TEXT,
   lang           TEXT,
   message_id     TEXT,
+  user_id        TEXT,
   paid           INTEGER NOT NULL DEFAULT 0,
   state          TEXT    NOT NULL,
   reason         TEXT,
@@ -37,6 +38,7 @@ CREATE INDEX IF NOT EXISTS utterances_source ON utterances (source, paid, priori
 CREATE INDEX IF NOT EXISTS utterances_expiry ON utterances (expires_at_ms) WHERE state = 'queued';
 CREATE INDEX IF NOT EXISTS utterances_user ON utterances (user COLLATE NOCASE, state);
 CREATE INDEX IF NOT EXISTS utterances_message ON utterances (message_id) WHERE message_id IS NOT NULL;
+CREATE INDEX IF NOT EXISTS utterances_user_id ON utterances (source, user_id) WHERE user_id IS NOT NULL;
 `;
 
 /**

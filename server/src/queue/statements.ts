@@ -10,6 +10,7 @@ interface NewRow extends Pick<CaptionEvent, 'text' | 'user' | 'source' | 'priori
   voice: string | null;
   lang: string | null;
   messageId: string | null;
+  userId: string | null;
   paid: 0 | 1;
   updatedAtMs: number;
   expiresAtMs: number | null;
@@ -25,8 +26,8 @@ export function prepareStatements(db: Database.Database) {
   return {
     insert: db.prepare<[NewRow], UtteranceRow>(
       `INSERT INTO utterances
-         (id, text, user, source, priority, voice, lang, message_id, paid, state, received_at_ms, updated_at_ms, expires_at_ms)
-       VALUES (@id, @text, @user, @source, @priority, @voice, @lang, @messageId, @paid, 'queued', @receivedAtMs, @updatedAtMs,
+         (id, text, user, source, priority, voice, lang, message_id, user_id, paid, state, received_at_ms, updated_at_ms, expires_at_ms)
+       VALUES (@id, @text, @user, @source, @priority, @voice, @lang, @messageId, @userId, @paid, 'queued', @receivedAtMs, @updatedAtMs,
          @expiresAtMs)
        RETURNING *`,
     ),
@@ -106,8 +107,10 @@ export function prepareStatements(db: Database.Database) {
     recover: db.prepare<[number], UtteranceRow>(
       `UPDATE utterances SET state = 'queued', updated_at_ms = ? WHERE state IN ('synthesizing', 'playing') RETURNING *`,
     ),
-    activeOfUser: db.prepare<[string], UtteranceRow>(
-      `SELECT * FROM utterances WHERE user = ? COLLATE NOCASE AND state IN ${ACTIVE} ORDER BY seq`,
+    /** A user by name (any source), or by their platform id on one source (names may differ from logins). */
+    activeOfUser: db.prepare<[{ user: string; source: string | null; userId: string | null }], UtteranceRow>(
+      `SELECT * FROM utterances
+       WHERE (user = @user COLLATE NOCASE OR (user_id = @userId AND source = @source)) AND state IN ${ACTIVE} ORDER BY seq`,
     ),
     activeOfMessage: db.prepare<[string], UtteranceRow>(
       `SELECT * FROM utterances WHERE message_id = ? AND state IN ${ACTIVE} ORDER BY seq`,

@@ -194,6 +194,7 @@ export async function startFakeDashScope(options: FakeDashScopeOptions = {}): Pr
 
   function armConnectionIdle(c: Connection): void {
     if (c.idleTimer) clearTimeout(c.idleTimer);
+    if (!connections.has(c)) return; // closed (a task ending with its connection must not re-arm it)
     c.idleTimer = setTimeout(() => {
       if (c.task) return armConnectionIdle(c);
       stats.idleClosedByServer += 1;
@@ -232,7 +233,11 @@ export async function startFakeDashScope(options: FakeDashScopeOptions = {}): Pr
     if (!modelVoices) return refuse(c, run.taskId, 'ModelNotFound', `Model not found (${run.model})!`);
     if (!modelVoices.includes(run.voice)) return refuse(c, run.taskId, 'InvalidParameter', '[tts:]Engine return error code: 418');
     if (run.format !== 'pcm') return refuse(c, run.taskId, 'InvalidParameter', 'the fake server synthesizes pcm only');
-    if (failure && failure.afterAudioFrames === undefined) return refuse(c, run.taskId, failure.code, failure.message);
+    if (failure && failure.afterAudioFrames === undefined) {
+      if (!failure.afterMs) return refuse(c, run.taskId, failure.code, failure.message);
+      const timer = setTimeout(() => connections.has(c) && refuse(c, run.taskId, failure.code, failure.message), failure.afterMs);
+      return void c.ws.once('close', () => clearTimeout(timer));
+    }
     stats.activeTasks += 1;
     stats.maxActiveTasks = Math.max(stats.maxActiveTasks, stats.activeTasks);
     let audioSent = false;

@@ -7,8 +7,8 @@ export type TaskFault =
   | { kind: 'stall-before-first-audio'; ms: number }
   /** Cut the TCP connection (no close frame) after this many audio frames of the task. */
   | { kind: 'drop-after-audio-frames'; frames: number }
-  /** Answer with task-failed (on run-task, or after this many audio frames). */
-  | { kind: 'task-failed'; code: string; message: string; afterAudioFrames?: number }
+  /** Answer with task-failed: on run-task (`afterMs` later, instead of task-started), or after this many audio frames. */
+  | { kind: 'task-failed'; code: string; message: string; afterAudioFrames?: number; afterMs?: number }
   /** Answer the run-task with the real rate-limit error. */
   | { kind: 'rate-limit' };
 

@@ -21,6 +21,7 @@ describe('settings fields', () => {
     });
     expect(roundTrip({ type: 'set', options: ['a', 'b'] }, ['b'])).toEqual({ value: ['b'] });
     expect(roundTrip({ type: 'bool', asString: true }, 'true')).toEqual({ value: 'true' });
+    expect(roundTrip({ type: 'bool', asString: true, initial: true }, undefined)).toEqual({ value: 'true' });
     expect(roundTrip({ type: 'number', min: 0 }, 3000)).toEqual({ value: 3000 });
   });
 

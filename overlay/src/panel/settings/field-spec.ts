@@ -5,11 +5,12 @@
 import type { LabelKey } from '../i18n.ts';
 
 export type FieldKind =
-  /** A checkbox; `asString` stores "true" / "false" (overlay style parameters are strings). */
-  | { type: 'bool'; asString?: boolean }
+  /** A checkbox; `asString` stores "true" / "false" (overlay style parameters are strings); `initial` when unset. */
+  | { type: 'bool'; asString?: boolean; initial?: boolean }
   /** `optional`: empty removes the key; `asString` keeps the text (checked by the relay). */
   | { type: 'number'; min?: number; max?: number; step?: number; optional?: boolean; asString?: boolean }
   | { type: 'text'; optional?: boolean; datalist?: string; placeholder?: string }
+  /** A choice; the first option is shown while unset. */
   | { type: 'enum'; options: readonly string[] }
   /** Checkboxes: the chosen options, as a list. */
   | { type: 'set'; options: readonly string[] }
@@ -68,7 +69,7 @@ function lines(raw: string): string[] {
 export function formatField(kind: FieldKind, value: unknown): ControlValue {
   switch (kind.type) {
     case 'bool':
-      return value === true || value === 'true';
+      return value === undefined ? (kind.initial ?? false) : value === true || value === 'true';
     case 'set':
       return Array.isArray(value) ? value.map(String) : [];
     case 'lines':
@@ -81,6 +82,8 @@ export function formatField(kind: FieldKind, value: unknown): ControlValue {
             .map(([source, l]) => `${source} = ${String(l?.maxQueued)}, ${String(l?.overflow)}`)
             .join('\n')
         : '';
+    case 'enum':
+      return typeof value === 'string' && kind.options.includes(value) ? value : (kind.options[0] ?? '');
     case 'ttl':
       return value === null ? (kind.inherit ? 'never' : '') : value === undefined ? '' : String(value);
     default:
