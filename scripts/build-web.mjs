@@ -1,4 +1,5 @@
-// Bundles the browser pages (overlay, panel) with every library they use: no CDN at run time.
+// Bundles the browser pages (overlay, panel) with every library they use, styles included
+// (the panel's chart CSS comes from uPlot): no CDN at run time.
 import { build } from 'esbuild';
 import { cpSync, mkdirSync } from 'node:fs';
 import { dirname, join } from 'node:path';
@@ -6,22 +7,12 @@ import { fileURLToPath } from 'node:url';
 
 const root = join(dirname(fileURLToPath(import.meta.url)), '..');
 const out = join(root, 'overlay', 'dist');
+const pages = ['overlay', 'panel'];
 mkdirSync(out, { recursive: true });
 
-await build({
-  entryPoints: {
-    overlay: join(root, 'overlay/src/overlay/main.ts'),
-    panel: join(root, 'overlay/src/panel/main.ts'),
-  },
-  outdir: out,
-  bundle: true,
-  format: 'esm',
-  target: 'chrome100',
-  sourcemap: true,
-  minify: true,
-  logLevel: 'warning',
-});
-for (const page of ['overlay', 'panel']) {
-  cpSync(join(root, `overlay/src/${page}/index.html`), join(out, `${page}.html`));
-  cpSync(join(root, `overlay/src/${page}/style.css`), join(out, `${page}.css`));
-}
+const common = { outdir: out, bundle: true, target: 'chrome100', sourcemap: true, minify: true, logLevel: 'warning' };
+await Promise.all([
+  build({ ...common, format: 'esm', entryPoints: Object.fromEntries(pages.map((p) => [p, join(root, `overlay/src/${p}/main.ts`)])) }),
+  build({ ...common, entryPoints: Object.fromEntries(pages.map((p) => [p, join(root, `overlay/src/${p}/style.css`)])) }),
+]);
+for (const page of pages) cpSync(join(root, `overlay/src/${page}/index.html`), join(out, `${page}.html`));

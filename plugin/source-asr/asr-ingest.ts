@@ -71,6 +71,7 @@ function refuse(socket: Duplex, error: RelayError): void {
   const body = JSON.stringify({ error: { code: error.code, message: error.message } });
   socket.end(
     `HTTP/1.1 ${error.httpStatus} ${STATUS_CODES[error.httpStatus] ?? ''}\r\nConnection: close\r\nContent-Type: application/json\r\n` +
+      'X-Content-Type-Options: nosniff\r\n' +
       `Content-Length: ${Buffer.byteLength(body)}\r\n\r\n${body}`,
   );
 }

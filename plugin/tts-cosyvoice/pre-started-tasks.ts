@@ -11,26 +11,38 @@
  * task itself (grant included) instead of waiting, and a readout that cannot use it (another
  * voice) and finds the limiter full makes an idle one yield its slot (`yieldOne`).
  *
- * Renewal. DashScope fails a task that gets no text for 23 s and then drops the socket, and
- * a task cannot be finished without text ("Parameter invalid: text is null"), so an unused
- * task is retired by closing its socket (the server ends the task with the connection; its
- * slot is released once the socket is closed). After `renewAfterMs` a successor is started
- * on another socket and the old task is closed as soon as the successor is ready, or at
- * `retireAfterMs` regardless: make before break, so a default-voice readout always finds one.
+ * Renewal. DashScope fails a task that gets no text for 23 s ("request timeout after 23
+ * seconds") and then drops the socket. Ending an unused task with finish-task is not
+ * documented to work, and DashScope's FAQ lists "Parameter invalid: text is null" (no
+ * empty text), so we do not rely on it: an unused task is retired by closing its socket
+ * (the server ends the task with the connection; our limiter slot is released once the
+ * socket is closed). The fake server enforces exactly this. After `renewAfterMs` a successor
+ * is started on another socket and the old task is closed as soon as the successor is
+ * ready, or at `retireAfterMs` regardless: make before break, so a default-voice readout
+ * always finds one. Each renewal costs one submission token and one background connect
+ * (about one per 20 s per task, against a quota of 3 per second).
  *
  * Liveness. Sockets holding a task are pinged like idle ones; one that misses a pong, closes,
  * or whose task fails or misses its task-started deadline is dropped and replaced (after a
- * backoff when tasks keep failing). A task is handed out only on an open socket that
- * answered its last ping.
+ * backoff when tasks keep failing; a refusal that disables the engine, such as a default
+ * voice of another model version, reaches the engine's health). A task is handed out only
+ * on an open socket that answered its last ping. A readout may take a task still waiting
+ * for task-started: it waits no longer than a fresh run-task sent at the same moment would
+ * have been allowed to, and falls back to the normal path if it fails.
+ *
+ * Several processes sharing one quota (Redis limiter): a process only makes its own idle
+ * tasks yield, so processes × preStartedTasks must stay at or below the shared concurrency
+ * (80% of the account's); beyond it, a process without a task of its own could wait for
+ * another's idle task until its renewal.
  */
 import type { EngineError } from '../../server/src/core/errors.ts';
 import type { Logger } from '../../server/src/core/logger.ts';
+import type { ConnectionPurpose, EngineMetrics } from '../../server/src/core/resilience/engine-metrics.ts';
 import { DeadlineExceededError } from '../../server/src/core/resilience/resilience-errors.ts';
 import type { ReleaseUpstream, UpstreamLimiter } from '../../server/src/core/resilience/upstream-limiter.ts';
 import type { ConnectionFrame, DashScopeConnection } from './dashscope-connection.ts';
 import { taskFailedError } from './dashscope-errors.ts';
 import { newTaskId, runTaskMessage, sameSynthesisParameters, type SynthesisParameters } from './dashscope-protocol.ts';
-import type { ConnectionPurpose, EngineMetrics } from '../../server/src/core/resilience/engine-metrics.ts';
 
 /** A pre-started task handed to a readout, with its socket and its limiter grant (both the readout's now). */
 export interface PreStartedTask {

@@ -92,7 +92,11 @@ export function synthesisAttempt$(
     let answered = false;
     const mayFallBack = () => preStarted !== undefined && !answered;
 
+    const observed = new Set<string>();
     const endPhase = (phase: 'limiter' | 'connect' | 'task-started' | 'first-audio') => {
+      // After a fall-back from a pre-started task, its normal path's time counts as waiting for task-started.
+      if (observed.has(phase)) return;
+      observed.add(phase);
       const now = Date.now();
       const ms = now - phaseStartedMs;
       metrics.observeFirstPacketMs(engine, phase, ms);

@@ -1,4 +1,5 @@
 /** Builds the configured TTS engine (TTS_ENGINE; a comma list is a fallback chain). */
+import { createHash } from 'node:crypto';
 import type { Config, EngineName } from './config.ts';
 import type { TtsEngine } from './core/engine.ts';
 import { ConfigError } from './core/errors.ts';
@@ -7,6 +8,7 @@ import { createFallbackEngine, type EngineMetrics, type UpstreamLimiter } from '
 import { createCosyVoiceSelfhostEngine } from '../../plugin/tts-cosyvoice-selfhost/index.ts';
 import { createCosyVoiceEngine } from '../../plugin/tts-cosyvoice/index.ts';
 import { createEmbeddedEngine } from '../../plugin/tts-embedded/index.ts';
+import { createSharedUpstreamLimiter, type RedisClient } from '../../plugin/redis/index.ts';
 
 /** What the engines share with the rest of the relay. */
 export interface EngineDeps {
@@ -63,5 +65,16 @@ export async function createConfiguredEngine(config: Config, log: Logger, deps: 
     firstPacketBudgetMs: config.TTS_FALLBACK_BUDGET_MS,
     logger: log.child({ engine: 'fallback' }),
     metrics: deps.metrics,
+  });
+}
+
+/** The CosyVoice quota shared through Redis by every process using the same API key and model. */
+export function sharedCloudLimiter(redis: RedisClient, config: Config): UpstreamLimiter {
+  const account = createHash('sha256').update(config.COSYVOICE_API_KEY ?? '').digest('hex').slice(0, 16);
+  return createSharedUpstreamLimiter({
+    redis,
+    keyPrefix: `cosy-relay:quota:${account}:${config.COSYVOICE_MODEL}`,
+    tasksPerS: config.COSYVOICE_TASKS_PER_S,
+    maxConcurrency: config.COSYVOICE_MAX_CONCURRENCY,
   });
 }

@@ -7,7 +7,7 @@ import type { Config } from './config.ts';
 import type { TtsEngine } from './core/engine.ts';
 import type { Logger } from './core/logger.ts';
 import type { FallbackEngine } from './core/resilience/fallback-engine.ts';
-import { createConfiguredEngine } from './engines.ts';
+import { createConfiguredEngine, sharedCloudLimiter } from './engines.ts';
 import { startGateway, type Gateway } from './gateway/server.ts';
 import { connectSources } from './ingest.ts';
 import { createPromEngineMetrics } from './metrics/engine-metrics.ts';
@@ -25,6 +25,7 @@ import { VoiceSettings } from './settings/voice-settings.ts';
 import { createConfiguredSources } from './sources.ts';
 import { ASR_INGEST_PATH } from '../../plugin/source-asr/index.ts';
 import { createObsIntegration, type ObsIntegration } from '../../plugin/obs/index.ts';
+import { connectRedis } from '../../plugin/redis/index.ts';
 
 export const WEB_DIR = join(dirname(fileURLToPath(import.meta.url)), '../../overlay/dist');
 
@@ -50,7 +51,13 @@ export async function startRelay(config: Config, log: Logger, engineOverride?: T
   const policyUpdates = queuePolicy.value$.subscribe((policy) => queue.setPolicy(policy));
   const metrics = createMetrics();
   const engineActivity = recordEngineActivity(createPromEngineMetrics(metrics.registry));
-  const engine = engineOverride ?? (await createConfiguredEngine(config, log, { metrics: engineActivity.metrics }));
+  const redis = config.RELAY_REDIS_URL ? await connectRedis(config.RELAY_REDIS_URL, log.child({ part: 'redis' })) : undefined;
+  const engine =
+    engineOverride ??
+    (await createConfiguredEngine(config, log, {
+      metrics: engineActivity.metrics,
+      cloudLimiter: redis && sharedCloudLimiter(redis.client, config),
+    }));
   /** Readouts held back by OBS (a pause scene); false until OBS says otherwise. */
   const obsPause$ = new BehaviorSubject(false);
   const relay = createRelay({
@@ -102,6 +109,7 @@ export async function startRelay(config: Config, log: Logger, engineOverride?: T
     maxInFlight: config.RELAY_MAX_IN_FLIGHT,
     log: log.child({ part: 'gateway' }),
     upgrades: { [ASR_INGEST_PATH]: (req, socket, head) => sources.asr.handleUpgrade(req, socket, head) },
+    adapter: redis?.adapter,
   });
 
   if (config.OBS_WEBSOCKET_URL) {
@@ -139,6 +147,7 @@ export async function startRelay(config: Config, log: Logger, engineOverride?: T
       policyUpdates.unsubscribe();
       relay.close();
       await engine.close();
+      await redis?.close();
       queue.close();
     },
   };

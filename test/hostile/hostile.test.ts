@@ -37,8 +37,12 @@ import {
 import { captureLogs, type LogCapture } from './log-capture.ts';
 import { chunkedBody, plainBody, rawHttp } from './raw-http.ts';
 
-/** RSS the whole corpus may add to the process (relay + test client), after a GC. */
-const RSS_GROWTH_BOUND_BYTES = 200 * 1024 * 1024;
+/**
+ * RSS the whole corpus may add to the process (relay and test client share it), after a GC,
+ * and JS heap it may add (what a leak in the relay would show first).
+ */
+const RSS_GROWTH_BOUND_BYTES = 150 * 1024 * 1024;
+const HEAP_GROWTH_BOUND_BYTES = 40 * 1024 * 1024;
 /** RSS one 100 MB upload may add while it is being refused. */
 const UPLOAD_RSS_BOUND_BYTES = 40 * 1024 * 1024;
 const CHANNEL = 'hostile';
@@ -51,6 +55,15 @@ const CHANNEL = 'hostile';
  *   command kills the relay process. These are never sent to the running relay below.
  */
 const KNOWN_COMMAND_CRASHERS = new Set(PROTOTYPE_COMMANDS.filter((c) => !c.includes('DANMU_MSG:')));
+/**
+ * - plugin/tts-embedded: eSpeak runs with SSML on, so caption text like `<break time="99s"/>`
+ *   is obeyed: 19 characters of chat buy 99 s of silence (26 of them fill 500 characters and
+ *   hold the queue for 43 minutes). Checked on the corpus' SSML captions below.
+ */
+const KNOWN_SSML_OBEYED = true;
+
+/** Built once: the bomb frames take a moment to compress. */
+const BILIBILI_CASES = bilibiliCorpus();
 
 let relay: Harness;
 let twitch: FakeTwitchIrc;
@@ -59,6 +72,7 @@ let logs: LogCapture;
 let player: AckOverlay;
 let secrets: readonly string[] = [];
 let rssBefore = 0;
+let heapBefore = 0;
 const counts = new Map<string, number>();
 /** Every id the relay promised (HTTP 202, panel ok). */
 const accepted = new Set<string>();
@@ -75,6 +89,7 @@ function rssAfterGc(): number {
   gc();
   return process.memoryUsage().rss;
 }
+const heapAfterGc = (): number => (rssAfterGc(), process.memoryUsage().heapUsed);
 
 async function timed<T>(name: string, run: () => Promise<T>): Promise<T> {
   const t0 = performance.now();
@@ -111,6 +126,7 @@ beforeAll(async () => {
   for (let i = 0; i < 400 && player.acks.length === 0; i++) await sleep(50);
   if (player.acks.length === 0) throw new Error('the warm-up caption was not played');
   rssBefore = rssAfterGc();
+  heapBefore = heapAfterGc();
 });
 
 afterAll(async () => {
@@ -140,7 +156,9 @@ async function outcomeOf(c: HttpCase): Promise<{ outcome: string; id?: string; c
   }
   if (c.method === 'HEAD') return { outcome: `${res.status} ${res.headers['allow'] ? 'method_not_allowed' : '?'}`, ...meta };
   try {
-    const body = JSON.parse(res.body) as { error?: { code?: unknown; message?: unknown } };
+    const body = JSON.parse(res.body) as { error?: { code?: unknown; message?: unknown }; code?: unknown };
+    // Under /socket.io/ engine.io answers in its own protocol's shape.
+    if (c.path.startsWith('/socket.io/') && typeof body.code === 'number') return { outcome: `${res.status} engine.io`, ...meta };
     const ok = typeof body.error?.code === 'string' && typeof body.error.message === 'string' && body.error.message.length > 0;
     return { outcome: ok ? `${res.status} ${body.error!.code as string}` : `${res.status} <bad error body ${res.body.slice(0, 80)}>`, ...meta };
   } catch {
@@ -332,7 +350,7 @@ describe('hostile corpus', () => {
 
   it('Bilibili: the decoder answers every hostile frame with packets or a typed error, within bounds', () => {
     const crashed: string[] = [];
-    for (const c of bilibiliCorpus()) {
+    for (const c of BILIBILI_CASES) {
       const t0 = performance.now();
       try {
         const packets = decodePackets(c.frame);
@@ -366,7 +384,7 @@ describe('hostile corpus', () => {
   }, 60_000);
 
   it('Bilibili: the same frames through the fake server: the relay stays up and still reads danmaku', async () => {
-    const cases = bilibiliCorpus().filter((c) => ![...KNOWN_COMMAND_CRASHERS].some((k) => c.frame.includes(Buffer.from(k))));
+    const cases = BILIBILI_CASES.filter((c) => ![...KNOWN_COMMAND_CRASHERS].some((k) => c.frame.includes(Buffer.from(k))));
     await timed('bilibili via fake', async () => {
       for (const c of cases) {
         bilibili.sendRaw(c.frame);
@@ -420,10 +438,22 @@ describe('hostile corpus', () => {
     };
     await endsWith('100 KB hello', (s) => s.socket.emit('overlay:hello', { version: 'x'.repeat(100_000) }));
     await endsWith('100 KB binary', (s) => s.socket.emit('playback:end', { id: Buffer.alloc(100_000) } as never));
-    for (const packet of ['2/overlay,["disconnect"]', '2/overlay,["connect"]', '2/overlay,["newListener"]', '2/overlay,[', '2/overlay,{"a":1}', '2/overlay,[42]',
-      '51-/overlay,["playback:end",{"_placeholder":true,"num":99}]', '9', '2/overlay,' + '['.repeat(10_000)]) {
+    for (const packet of ['2/overlay,["disconnect"]', '2/overlay,["connect"]', '2/overlay,["newListener"]', '2/overlay,[', '2/overlay,{"a":1}',
+      '599-/overlay,["playback:end",{"_placeholder":true,"num":0}]', '9', '2/overlay,' + '['.repeat(10_000)]) {
       await endsWith(`raw packet ${packet.slice(0, 30)}`, (s) => s.writeRaw(packet));
     }
+    // Packets that parse but name no event of ours are dropped and counted, the socket stays.
+    const stays = new SocketIoClient(relay.url, '/overlay', { key: relay.secrets.overlayKey });
+    await stays.connected();
+    const beforeRaw = await rejectedCounts();
+    for (const packet of ['2/overlay,[42]', '2/overlay,[42,{"id":"x"}]', '2/overlay,["overlay:hello","not an object"]']) stays.writeRaw(packet);
+    await sleep(200);
+    expect(stays.socket.connected).toBe(true);
+    const afterRaw = await rejectedCounts();
+    expect(afterRaw['/overlay unknown_event']! - beforeRaw['/overlay unknown_event']!).toBe(2);
+    expect(afterRaw['/overlay invalid_payload']! - beforeRaw['/overlay invalid_payload']!).toBe(1);
+    stays.close();
+    count('socket /overlay', 3);
     const before = await rejectedCounts();
     await endsWith('flood of 5,000 events', (s) => {
       for (let i = 0; i < 5_000; i++) s.socket.emit('playback:end', { id: `flood-${i}` });
@@ -532,7 +562,9 @@ describe('hostile corpus', () => {
       path: '/socket.io/?EIO=4&transport=websocket',
       headers: [['Origin', 'http://evil.example'], ['Upgrade', 'websocket'], ['Connection', 'Upgrade'], ['Sec-WebSocket-Key', 'dGhlIHNhbXBsZSBub25jZQ=='], ['Sec-WebSocket-Version', '13']],
     });
-    expect(crossUpgrade.status).toBe(403);
+    // engine.io refuses every upgrade with 400 and says why.
+    expect(crossUpgrade.status).toBe(400);
+    expect(crossUpgrade.body).toMatch(/cross-origin/);
     count('http headers and methods', 6);
   });
 
@@ -580,9 +612,19 @@ describe('hostile corpus', () => {
     expect(vtt).toContain('&lt;script&gt;');
     expect(vtt).not.toMatch(/<script|<img|<svg/i);
 
+    // Markup is spoken as text, not obeyed: an SSML break may not stretch a caption's audio.
+    const ssml = mine.filter((e) => /<break time="99s"\/>/.test(e.text));
+    expect(ssml.length).toBeGreaterThan(0);
+    const longest = Math.max(...ssml.map((e) => e.durationMs ?? 0));
+    if (KNOWN_SSML_OBEYED) expect(longest, 'known bug fixed? set KNOWN_SSML_OBEYED = false').toBeGreaterThan(60_000);
+    else expect(longest).toBeLessThan(10_000);
+
     const growth = rssAfterGc() - rssBefore;
-    console.log(`hostile corpus: RSS growth ${(growth / 1024 / 1024).toFixed(1)} MB (bound ${RSS_GROWTH_BOUND_BYTES / 1024 / 1024} MB), ${logs.lineCount()} log lines`);
+    const heapGrowth = heapAfterGc() - heapBefore;
+    const mb = (n: number) => `${(n / 1024 / 1024).toFixed(1)} MB`;
+    console.log(`hostile corpus: RSS growth ${mb(growth)} (bound ${mb(RSS_GROWTH_BOUND_BYTES)}), heap growth ${mb(heapGrowth)} (bound ${mb(HEAP_GROWTH_BOUND_BYTES)}), ${logs.lineCount()} log lines`);
     expect(growth).toBeLessThan(RSS_GROWTH_BOUND_BYTES);
+    expect(heapGrowth).toBeLessThan(HEAP_GROWTH_BOUND_BYTES);
 
     expect(logs.lineCount()).toBeGreaterThan(1_000);
     expect(logs.flaggedLines()).toEqual([]);

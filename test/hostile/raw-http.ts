@@ -51,7 +51,8 @@ export function rawHttp(baseUrl: string, req: RawRequest): Promise<RawResponse> 
     let done = false;
     const timer = setTimeout(() => finish(), req.timeoutMs ?? 10_000);
 
-    const parse = (): RawResponse | undefined => {
+    /** The answer once complete; at the end of the connection, whatever head and body came. */
+    const parse = (ended = false): RawResponse | undefined => {
       let data = Buffer.concat(received);
       // Interim answers (100 Continue) come before the real one.
       while (/^HTTP\/1\.[01] 1\d\d /.test(data.subarray(0, 13).toString('latin1')) && data.indexOf('\r\n\r\n') !== -1) {
@@ -66,19 +67,22 @@ export function rawHttp(baseUrl: string, req: RawRequest): Promise<RawResponse> 
         const name = line.slice(0, colon).trim().toLowerCase();
         headers[name] = headers[name] === undefined ? line.slice(colon + 1).trim() : `${headers[name]}, ${line.slice(colon + 1).trim()}`;
       }
-      const body = data.subarray(end + 4);
+      const raw = data.subarray(end + 4);
+      const chunked = /chunked/i.test(headers['transfer-encoding'] ?? '');
+      const body = chunked ? dechunk(raw) : { bytes: raw, complete: false };
       const length = headers['content-length'] === undefined ? undefined : Number(headers['content-length']);
       const status = Number(/^HTTP\/1\.[01] (\d{3})/.exec(statusLine)?.[1] ?? 0);
       answeredAtMs ??= performance.now() - started;
-      const complete = req.method === 'HEAD' || status === 204 || status === 304 || (length !== undefined && body.length >= length);
-      return complete ? { status, headers, body: body.toString('utf8'), bytesSent, elapsedMs: answeredAtMs } : undefined;
+      const complete =
+        ended || body.complete || req.method === 'HEAD' || status === 204 || status === 304 || (length !== undefined && raw.length >= length);
+      return complete ? { status, headers, body: body.bytes.toString('utf8'), bytesSent, elapsedMs: answeredAtMs } : undefined;
     };
     const finish = (response?: RawResponse): void => {
       if (done) return;
       done = true;
       clearTimeout(timer);
       socket.destroy();
-      const partial = response ?? parse();
+      const partial = response ?? parse(true);
       resolve(partial ?? { status: 0, headers: {}, body: Buffer.concat(received).toString('utf8'), bytesSent, elapsedMs: performance.now() - started });
     };
 
@@ -115,6 +119,22 @@ export function rawHttp(baseUrl: string, req: RawRequest): Promise<RawResponse> 
       }
     });
   });
+}
+
+/** A chunked body's bytes so far, and whether its last chunk came. */
+function dechunk(raw: Buffer): { bytes: Buffer; complete: boolean } {
+  const parts: Buffer[] = [];
+  let offset = 0;
+  for (;;) {
+    const lineEnd = raw.indexOf('\r\n', offset);
+    if (lineEnd === -1) return { bytes: Buffer.concat(parts), complete: false };
+    const size = parseInt(raw.subarray(offset, lineEnd).toString('latin1'), 16);
+    if (!(size >= 0)) return { bytes: Buffer.concat(parts), complete: true };
+    if (size === 0) return { bytes: Buffer.concat(parts), complete: true };
+    parts.push(raw.subarray(lineEnd + 2, lineEnd + 2 + size));
+    offset = lineEnd + 2 + size + 2;
+    if (offset > raw.length) return { bytes: Buffer.concat(parts), complete: false };
+  }
 }
 
 /** `sizeBytes` of a JSON-looking body in chunked transfer coding, made lazily (never all in memory). */

@@ -5,14 +5,9 @@
  */
 import type { TimedWord } from '../../../server/src/core/types.ts';
 import { parseOverlayParams } from '../lib/overlay-params.ts';
+import { STYLE_PREVIEW_MESSAGE, type StylePreviewMessage } from '../lib/style-preview-message.ts';
 import type { CaptionView } from './caption-view.ts';
 import type { OverlayStyleView } from './style-view.ts';
-
-/** What the panel posts to the preview frame. */
-export interface StylePreviewMessage {
-  type: 'overlay:style-preview';
-  style: Record<string, string>;
-}
 
 const SAMPLE_WORDS = ['你好', '欢迎', '来到', '直播间', 'Thanks', 'for', 'the', 'follow'];
 const SAMPLE_TEXT = '你好，欢迎来到直播间！Thanks for the follow.';
@@ -37,7 +32,7 @@ export function startPreview(view: CaptionView, style: OverlayStyleView, isColor
   window.addEventListener('message', (event: MessageEvent<unknown>) => {
     if (event.origin !== location.origin || event.source !== window.parent) return;
     const data = event.data as Partial<StylePreviewMessage> | null;
-    if (data?.type !== 'overlay:style-preview' || typeof data.style !== 'object' || data.style === null) return;
+    if (data?.type !== STYLE_PREVIEW_MESSAGE || typeof data.style !== 'object' || data.style === null) return;
     const { params, rejected } = parseOverlayParams(location.search, isColor, data.style);
     style.apply(params);
     state.drafts += 1;

@@ -15,8 +15,9 @@ function kv(key: LabelKey, ...value: Child[]): HTMLElement {
   return h('div', { class: 'kv' }, labelled('dt', key), h('dd', {}, ...value));
 }
 
-function flag(ok: boolean, yes: LabelKey = 'yes', no: LabelKey = 'no'): HTMLElement {
-  return labelled('span', ok ? yes : no, { class: ok ? 'flag ok' : 'flag bad' });
+/** yes/no in words; `false` is shown as a problem unless `falseIsFine`. */
+function flag(ok: boolean, yes: LabelKey = 'yes', no: LabelKey = 'no', falseIsFine = false): HTMLElement {
+  return labelled('span', ok ? yes : no, { class: ok ? 'flag ok' : falseIsFine ? 'flag' : 'flag bad' });
 }
 
 const counts = (record: Record<string, number>): string =>
@@ -32,7 +33,7 @@ function overlayCard(o: PanelOverlayStatus, nowMs: number): HTMLElement {
     kv('socket', h('code', {}, o.socketId), o.version ? ` v${o.version}` : ''),
     kv('connectedSince', formatSince(o.connectedAtMs, nowMs)),
     kv('lastAck', ack),
-    kv('playingNow', flag(o.playingId !== undefined), o.playingId ? h('code', { class: 'id' }, ` ${o.playingId.slice(0, 8)}`) : ''),
+    kv('playingNow', flag(o.playingId !== undefined, 'yes', 'no', true), o.playingId ? h('code', { class: 'id' }, ` ${o.playingId.slice(0, 8)}`) : ''),
   );
 }
 
@@ -57,10 +58,9 @@ function renderEngine({ engine }: PanelHealth): Child[] {
 
 function renderSources({ sources }: PanelHealth): Child[] {
   return sources.map((s) =>
-    h('dl', { class: 'card-list source-status', 'data-source': s.name },
-      kv('sources', h('strong', {}, s.name), ' ', flag(s.connected, 'obsConnected', 'no')),
-      kv('messagesPerMin', String(s.messagesPerMin)),
-      s.lastError !== undefined && kv('lastError', h('span', { class: 'bad' }, s.lastError)),
+    h('p', { class: 'source-status', 'data-source': s.name, 'data-connected': String(s.connected) },
+      h('strong', {}, s.name), ' ', flag(s.connected, 'conn.connected', 'conn.idle'), ` · ${s.messagesPerMin} `, labelled('span', 'messagesPerMin'),
+      s.lastError !== undefined && h('span', { class: 'bad block' }, `${t('lastError')}: ${s.lastError}`),
     ),
   );
 }
@@ -70,10 +70,10 @@ function renderObs({ obs }: PanelHealth): Child[] {
   return [
     h('dl', { class: 'card-list' },
       kv('obsConnected', flag(obs.connected)),
-      kv('streaming', flag(obs.streaming)),
+      kv('streaming', flag(obs.streaming, 'yes', 'no', true)),
       kv('browserSource', obs.browserSourceAvailable ? labelled('span', 'available') : labelled('span', 'textFallback', { class: 'bad' })),
       obs.currentScene !== undefined && kv('scene', obs.currentScene),
-      kv('pausedByScene', flag(obs.paused)),
+      kv('pausedByScene', flag(obs.paused, 'yes', 'no', true)),
       obs.lastError !== undefined && kv('lastError', h('span', { class: 'bad' }, obs.lastError)),
     ),
   ];

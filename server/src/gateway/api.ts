@@ -78,11 +78,9 @@ function charsetOf(contentType: string | undefined): string | undefined {
  */
 function jsonBody(limitBytes: number) {
   return (req: Request, _res: Response, next: NextFunction) => {
+    // Always read the stream (it ends at once when there is no body): headers past Node's
+    // 1,000th are dropped from req.headers, Content-Length included, the body is not.
     const declared = req.headers['content-length'];
-    if (req.headers['transfer-encoding'] === undefined && (declared === undefined || declared === '0')) {
-      req.body = undefined;
-      return next();
-    }
     const encoding = (req.headers['content-encoding'] ?? 'identity').trim().toLowerCase();
     if (encoding !== 'identity') {
       return next(new RelayError('unsupported_encoding', `Content-Encoding ${encoding.slice(0, 40)} is not accepted; send the body uncompressed`, 415));

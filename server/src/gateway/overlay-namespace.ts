@@ -5,6 +5,7 @@ import type { OverlayClientToServer, OverlayServerToClient, OverlayStyleEvent, P
 import { secretMatches } from './auth.ts';
 import { TokenBucket } from '../core/resilience/token-bucket.ts';
 import { InFlightLog } from './in-flight-log.ts';
+import { createOverlayCluster } from './overlay-cluster.ts';
 import { OverlayRoster } from './overlay-roster.ts';
 import type { RelayPort } from './ports.ts';
 
@@ -40,9 +41,11 @@ export function attachOverlayNamespace(
   maxInFlight: number,
   log: Logger,
   style$: Observable<OverlayStyleEvent['style']> = of({}),
+  clustered = false,
 ): OverlayNamespace {
   const ns: Namespace<OverlayClientToServer, OverlayServerToClient> = io.of('/overlay');
   const inFlight = new InFlightLog(maxInFlight);
+  const cluster = createOverlayCluster(ns as unknown as Namespace, relay, inFlight, clustered, log);
   const roster = new OverlayRoster();
   const statusChanged$ = new Subject<void>();
   let style: OverlayStyleEvent['style'] = {};
@@ -62,7 +65,8 @@ export function attachOverlayNamespace(
     socket.emit('overlay:style', { style });
     // Replay first: telling the relay may start new utterances, which this socket then gets live.
     for (const event of inFlight.replay()) socket.emit(event.type, event.data as never);
-    relay.overlayConnectionsChanged(ns.sockets.size);
+    cluster.joined(socket.id);
+    cluster.recount();
     socket.on('overlay:hello', (e) => {
       if (!rate.tryTake()) return;
       const version = String(payload(e).version ?? '?').slice(0, 32);
@@ -75,7 +79,7 @@ export function attachOverlayNamespace(
       if (!rate.tryTake() || !validId(id)) return;
       roster.ack(socket.id, 'playback:start', id);
       statusChanged$.next();
-      relay.playbackStarted(id, typeof atMs === 'number' && Number.isFinite(atMs) ? atMs : Date.now());
+      cluster.ack({ type: 'playback:start', id, atMs: typeof atMs === 'number' && Number.isFinite(atMs) ? atMs : Date.now() });
     });
     socket.on('playback:end', (e) => {
       const { id } = payload(e);
@@ -83,13 +87,13 @@ export function attachOverlayNamespace(
       roster.ack(socket.id, 'playback:end', id);
       statusChanged$.next();
       inFlight.finish(id);
-      relay.playbackEnded(id);
+      cluster.ack({ type: 'playback:end', id });
     });
     socket.on('disconnect', (reason) => {
       log.info({ socket: socket.id, reason }, 'overlay disconnected');
       roster.disconnected(socket.id);
       statusChanged$.next();
-      relay.overlayConnectionsChanged(ns.sockets.size);
+      cluster.recount();
     });
   });
 
@@ -116,6 +120,7 @@ export function attachOverlayNamespace(
     statuses: () => roster.statuses(),
     statusChanged$: statusChanged$.asObservable(),
     close: () => {
+      cluster.close();
       subscription.unsubscribe();
       statusChanged$.complete();
     },

@@ -120,12 +120,15 @@ function attachCommands(
   socket.on('disconnect', () => voiceTest?.abort());
 
   const on = <S extends z.ZodType, T extends object>(event: keyof PanelClientToServer, schema: S, run: (body: z.output<S>) => T | Promise<T>) => {
-    (socket as unknown as Socket).on(event, async (payload: unknown, ack: unknown) => {
+    // The ack is the last argument, whatever came before it.
+    (socket as unknown as Socket).on(event, async (...args: unknown[]) => {
+      const ack = args.at(-1);
       if (typeof ack !== 'function') return;
       const reply = ack as Ack;
       if (!rate.tryTake()) return reply({ ok: false, error: { code: 'rate_limited', message: 'too many commands' } });
+      if (args.length !== 2) return reply({ ok: false, error: { code: 'invalid_body', message: 'send one payload object and an ack' } });
       try {
-        reply({ ok: true, ...(await run(parseWith(schema, payload, 'invalid_body', 'payload'))) });
+        reply({ ok: true, ...(await run(parseWith(schema, args[0], 'invalid_body', 'payload'))) });
       } catch (err) {
         reply(failure(err, log));
       }

@@ -3,7 +3,7 @@ import type { AddressInfo } from 'node:net';
 import type { Duplex } from 'node:stream';
 import type { Observable } from 'rxjs';
 import { Counter, Registry } from 'prom-client';
-import { Server, type Namespace } from 'socket.io';
+import { Server, type Namespace, type ServerOptions } from 'socket.io';
 import type { Logger } from '../core/logger.ts';
 import { TokenBucket } from '../core/resilience/token-bucket.ts';
 import { createApp } from './app.ts';
@@ -27,6 +27,8 @@ export interface GatewayOptions {
   log: Logger;
   /** Extra WebSocket endpoints (e.g. /ingest/asr), by path. */
   upgrades?: Record<string, (req: import('node:http').IncomingMessage, socket: Duplex, head: Buffer) => void>;
+  /** A cross-process Socket.IO adapter (Redis): overlays and panels may attach to any process. */
+  adapter?: ServerOptions['adapter'];
 }
 
 export interface Gateway {
@@ -83,11 +85,31 @@ function answerClientError(err: Error & { code?: string }, socket: Duplex): void
       : err.code === 'ERR_HTTP_REQUEST_TIMEOUT' || err.code === 'ERR_HTTP_HEADERS_TIMEOUT'
         ? [408, 'request_timeout', 'request took too long to arrive']
         : [400, 'bad_request', 'malformed HTTP request'];
+  socket.end(rawErrorResponse(status, code, message));
+}
+
+/** A whole HTTP/1.1 error answer for a socket that has no express response. */
+export function rawErrorResponse(status: number, code: string, message: string): string {
   const body = JSON.stringify({ error: { code, message } });
-  socket.end(
+  return (
     `HTTP/1.1 ${status} ${STATUS_CODES[status]}\r\nConnection: close\r\nContent-Type: application/json; charset=utf-8\r\n` +
-      `Content-Length: ${Buffer.byteLength(body)}\r\n\r\n${body}`,
+    `X-Content-Type-Options: nosniff\r\nContent-Length: ${Buffer.byteLength(body)}\r\n\r\n${body}`
   );
+}
+
+/**
+ * Requests express would not route: a URL that does not parse (express then skips every
+ * handler and answers an HTML page), or HTTP/1.1 without Host (Node's own check answers
+ * with no body). Both get the JSON error here.
+ */
+function unroutable(req: IncomingMessage): string | undefined {
+  if (req.httpVersion === '1.1' && req.headers.host === undefined) return 'HTTP/1.1 requests need a Host header';
+  try {
+    new URL(req.url ?? '', 'http://relay.invalid');
+    return undefined;
+  } catch {
+    return 'the request URL does not parse';
+  }
 }
 
 type RejectReason = 'unknown_event' | 'invalid_payload' | 'rate_limited' | 'flood_disconnect';
@@ -150,9 +172,19 @@ export async function startGateway(opts: GatewayOptions): Promise<Gateway> {
     labelNames: ['namespace', 'reason'] as const,
     registers: [registry],
   });
-  const http: HttpServer = createServer(
-    createApp({ relay, token: opts.token, webDir: opts.webDir, log, extraMetrics: () => registry.metrics() }),
-  );
+  const app = createApp({ relay, token: opts.token, webDir: opts.webDir, log, extraMetrics: () => registry.metrics() });
+  const http: HttpServer = createServer({ requireHostHeader: false }, (req, res) => {
+    const problem = unroutable(req);
+    if (problem === undefined) return app(req, res);
+    const body = JSON.stringify({ error: { code: 'bad_request', message: problem } });
+    res.writeHead(400, {
+      'Content-Type': 'application/json; charset=utf-8',
+      'Content-Length': Buffer.byteLength(body),
+      'X-Content-Type-Options': 'nosniff',
+      Connection: 'close',
+    });
+    res.end(body);
+  });
   http.on('clientError', answerClientError);
   const io = new Server(http, {
     maxHttpBufferSize: MAX_CLIENT_MESSAGE_BYTES,
@@ -162,8 +194,19 @@ export async function startGateway(opts: GatewayOptions): Promise<Gateway> {
     serveClient: false,
     // Other WebSocket endpoints (e.g. /ingest/asr) share this HTTP server: leave their upgrades alone.
     destroyUpgrade: false,
+    ...(opts.adapter ? { adapter: opts.adapter } : {}),
   });
-  const overlay = attachOverlayNamespace(io, relay, opts.overlayKey, opts.maxInFlight, log.child({ ns: 'overlay' }), opts.overlayStyle$);
+  // engine.io answers /socket.io/ requests before the express app: give those nosniff too.
+  http.prependListener('request', (_req, res) => res.setHeader('X-Content-Type-Options', 'nosniff'));
+  const overlay = attachOverlayNamespace(
+    io,
+    relay,
+    opts.overlayKey,
+    opts.maxInFlight,
+    log.child({ ns: 'overlay' }),
+    opts.overlayStyle$,
+    opts.adapter !== undefined,
+  );
   const panel = attachPanelNamespace(io, {
     relay,
     panel: opts.panel,
@@ -187,8 +230,7 @@ export async function startGateway(opts: GatewayOptions): Promise<Gateway> {
     if (pathname.startsWith(socketIoPath)) return;
     const handle = pathname === '' ? undefined : opts.upgrades?.[pathname];
     if (handle && Object.hasOwn(opts.upgrades!, pathname)) return handle(req, socket, head);
-    const body = JSON.stringify({ error: { code: 'not_found', message: 'no WebSocket endpoint here' } });
-    socket.end(`HTTP/1.1 404 Not Found\r\nConnection: close\r\nContent-Type: application/json; charset=utf-8\r\nContent-Length: ${Buffer.byteLength(body)}\r\n\r\n${body}`);
+    socket.end(rawErrorResponse(404, 'not_found', 'no WebSocket endpoint here'));
   });
 
   await new Promise<void>((resolve, reject) => {

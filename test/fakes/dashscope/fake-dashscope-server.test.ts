@@ -151,9 +151,54 @@ describe('fake DashScope server', () => {
     await start({ idleTimeoutMs: 100 });
     const client = await open();
     client.runTask('t1');
+    const closed = new Promise((resolve) => client.ws.once('close', resolve));
     expect(await client.next(event('task-failed'))).toMatchObject({ code: 'RequestTimeOut', message: expect.stringMatching(/request timeout after/) });
-    await new Promise((resolve) => client.ws.once('close', resolve));
+    await closed;
     expect(fake.stats.idleClosedByServer).toBe(1);
+  });
+
+  it('drops the socket right after timing a task out, as DashScope does', async () => {
+    await start({ idleTimeoutMs: 100 });
+    const client = await open();
+    client.runTask('t1');
+    await client.next(event('task-started'));
+    const startedMs = Date.now();
+    await new Promise((resolve) => client.ws.once('close', resolve));
+    expect(Date.now() - startedMs).toBeLessThan(100 + 60);
+    expect(client.frames.at(-1)).toMatchObject({ event: 'task-failed', code: 'RequestTimeOut' });
+    expect(fake.stats.events.map((e) => e.type)).toContain('server-close');
+  });
+
+  it('refuses empty text, and finishing a task that got no text: "text is null" (an unused task cannot end cleanly)', async () => {
+    await start();
+    const client = await open();
+    client.runTask('t1');
+    await client.next(event('task-started'));
+    client.send('finish-task', 't1', { input: {} });
+    expect(await client.next(event('task-failed'))).toMatchObject({ code: 'InvalidParameter', message: 'Parameter invalid: text is null' });
+    const second = await open();
+    second.runTask('t2');
+    await second.next(event('task-started'));
+    second.send('continue-task', 't2', { input: { text: '' } });
+    expect(await second.next(event('task-failed'))).toMatchObject({ code: 'InvalidParameter', message: 'Parameter invalid: text is null' });
+    expect(fake.stats.tasksFinished).toBe(0);
+  });
+
+  it('counts a connection whose task got no text yet as idle (dropIdleConnections), and frees the slot when it closes', async () => {
+    await start({ maxConcurrency: 2 });
+    const [busy, idle] = [await open(), await open()];
+    busy.runTask('t1');
+    await busy.next(event('task-started'));
+    busy.send('continue-task', 't1', { input: { text: '你好。' } });
+    await busy.next((f) => f.type === 'sentence-begin');
+    idle.runTask('t2');
+    await idle.next(event('task-started'));
+    expect(fake.stats.activeTasks).toBe(2);
+    expect(fake.dropIdleConnections()).toBe(1);
+    for (let waitedMs = 0; fake.stats.activeTasks > 1 && waitedMs < 1000; waitedMs += 5) await new Promise((resolve) => setTimeout(resolve, 5));
+    expect(fake.stats.activeTasks).toBe(1);
+    expect(fake.stats.clientClosedDuringTask).toBe(1);
+    expect(busy.ws.readyState).toBe(WebSocket.OPEN);
   });
 
   it('answers over-quota submissions and concurrency with the real throttling errors', async () => {

@@ -3,7 +3,7 @@
  * (`/overlay?key=…&preview=1`: no socket, no acks, a sample caption) in an iframe scaled
  * from 1920×1080 to the box; every edit of the style form is posted to it (same origin).
  */
-import type { StylePreviewMessage } from '../../overlay/preview.ts';
+import { STYLE_PREVIEW_MESSAGE, type StylePreviewMessage } from '../../lib/style-preview-message.ts';
 import { init$ } from '../connection.ts';
 import { byId } from '../dom.ts';
 
@@ -32,7 +32,7 @@ export class StylePreview {
   }
 
   private post(): void {
-    const message: StylePreviewMessage = { type: 'overlay:style-preview', style: this.draft };
+    const message: StylePreviewMessage = { type: STYLE_PREVIEW_MESSAGE, style: this.draft };
     this.frame.contentWindow?.postMessage(message, location.origin);
   }
 }

@@ -67,8 +67,16 @@ export function setUpVoiceTest(draft: () => Record<string, unknown>): void {
   button.addEventListener('click', () =>
     void run(button, async () => {
       const { voice, rate, pitch, volumePercent } = draft();
+      const num = (v: unknown) => (typeof v === 'number' ? v : undefined);
       setText(result, t('testPlaying'));
-      const answer = await command('voice:test', { engine: select.value, text: text.value, voice, rate, pitch, volumePercent } as never);
+      const answer = await command('voice:test', {
+        engine: select.value,
+        text: text.value,
+        voice: typeof voice === 'string' ? voice : undefined,
+        rate: num(rate),
+        pitch: num(pitch),
+        volumePercent: num(volumePercent),
+      });
       result.dataset.durationMs = String(Math.round(answer.durationMs));
       result.dataset.bytes = String(answer.pcm.byteLength);
       setText(result, `${answer.engine} · ${formatDurationMs(answer.durationMs)}${answer.truncated ? ` (${t('truncated')})` : ''}`);

@@ -1,0 +1,74 @@
+/**
+ * How `/overlay` spans processes. Alone, the count of overlays is this process's own. With a
+ * cross-process adapter (Redis): acks are forwarded to every process (the one that owns the
+ * readout records it; the others find nothing to do), an overlay that (re)connects to any
+ * process gets every process's in-flight utterances, and the queue gate counts the overlays
+ * connected to any process.
+ */
+import type { Namespace } from 'socket.io';
+import type { OverlayEvent } from '../core/protocol.ts';
+import type { Logger } from '../core/logger.ts';
+import type { InFlightLog } from './in-flight-log.ts';
+import type { RelayPort } from './ports.ts';
+
+type Ack = { type: 'playback:start'; id: string; atMs: number } | { type: 'playback:end'; id: string };
+
+export interface OverlayCluster {
+  /** An overlay acked on this process: apply it here and on every other process. */
+  ack(ack: Ack): void;
+  /** An overlay connected here: other processes replay their in-flight utterances to it. */
+  joined(socketId: string): void;
+  /** Overlays connected or disconnected here: recount (cluster-wide when clustered). */
+  recount(): void;
+  close(): void;
+}
+
+/** Cluster-wide overlay recount period: a disconnect on another process is seen within it. */
+const RECOUNT_EVERY_MS = 1_000;
+
+function applyAck(relay: RelayPort, ack: Ack): void {
+  if (ack.type === 'playback:start') relay.playbackStarted(ack.id, ack.atMs);
+  else relay.playbackEnded(ack.id);
+}
+
+export function createOverlayCluster(
+  ns: Namespace,
+  relay: RelayPort,
+  inFlight: InFlightLog,
+  clustered: boolean,
+  log: Logger,
+): OverlayCluster {
+  if (!clustered) {
+    return {
+      ack: (ack) => applyAck(relay, ack),
+      joined: () => {},
+      recount: () => relay.overlayConnectionsChanged(ns.sockets.size),
+      close: () => {},
+    };
+  }
+
+  ns.on('cluster:ack', (ack: Ack) => applyAck(relay, ack));
+  ns.on('cluster:joined', (socketId: string) => {
+    for (const event of inFlight.replay() as OverlayEvent[]) ns.to(socketId).emit(event.type, event.data);
+  });
+  let recounting = false;
+  const recount = () => {
+    if (recounting) return;
+    recounting = true;
+    ns.fetchSockets()
+      .then((sockets) => relay.overlayConnectionsChanged(sockets.length))
+      .catch((err: Error) => log.warn({ err: err.message }, 'cannot count overlays across processes'))
+      .finally(() => (recounting = false));
+  };
+  const timer = setInterval(recount, RECOUNT_EVERY_MS);
+  timer.unref();
+  return {
+    ack(ack) {
+      applyAck(relay, ack);
+      ns.serverSideEmit('cluster:ack', ack);
+    },
+    joined: (socketId) => ns.serverSideEmit('cluster:joined', socketId),
+    recount,
+    close: () => clearInterval(timer),
+  };
+}

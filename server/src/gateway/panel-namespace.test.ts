@@ -1,0 +1,153 @@
+/** The /panel namespace over a real Socket.IO server on port 0, with fake relay and panel ports. */
+import { createServer, type Server as HttpServer } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { EMPTY, NEVER, Subject } from 'rxjs';
+import { Server } from 'socket.io';
+import { io as connectClient, type Socket } from 'socket.io-client';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { NotFoundError } from '../core/errors.ts';
+import { silentLogger } from '../core/logger.ts';
+import type { PanelPort } from './panel-port.ts';
+import { attachPanelNamespace } from './panel-namespace.ts';
+import type { RelayPort } from './ports.ts';
+
+const TOKEN = 'panel-test-token';
+const settingsChanged$ = new Subject<void>();
+let voiceTestRelease: (() => void) | undefined;
+const calls: string[] = [];
+
+const relay = {
+  submit: ({ text }: { text: string }) => ({ id: `id-of-${text}`, duplicate: false }),
+  skip: (id: string) => id === 'known',
+  listQueue: () => [],
+  pause: () => void calls.push('pause'),
+  resume: () => void calls.push('resume'),
+  clear: ({ includePaid }: { includePaid: boolean }) => ({ cleared: includePaid ? 3 : 2, keptPaid: includePaid ? 0 : 1 }),
+  replay: (id: string) => {
+    throw new NotFoundError(`no readout with id ${id}`);
+  },
+  overlayEvents$: EMPTY,
+  queueChanged$: EMPTY,
+} as unknown as RelayPort;
+
+let saved: Record<string, unknown> = { rate: 1 };
+const panel: PanelPort = {
+  info: () => ({ engines: [{ name: 'embedded', speechParams: ['rate', 'pitch'], voices: ['en-us'] }], obsConfigured: false }),
+  health: () => ({
+    nowMs: Date.now(),
+    paused: false,
+    engine: { name: 'embedded', healthy: true, chain: [], spokenBy: {}, failovers: {}, retries: 0, throttledWaits: { count: 0, totalMs: 0 }, pool: [] },
+    sources: [],
+    obs: null,
+  }),
+  stats: () => ({ windowMs: 3_600_000, firstAudio: [], p50Ms: null, p95Ms: null, drops: {} }),
+  statsChanged$: NEVER,
+  settings: () => ({ moderation: {}, queuePolicy: {}, voice: saved, overlayStyle: {} }),
+  settingsChanged$: settingsChanged$,
+  saveSettings: (_section, value) => {
+    saved = value as Record<string, unknown>;
+    settingsChanged$.next();
+    return saved;
+  },
+  ban: (user) => ({ dropped: user.length }),
+  unban: () => {},
+  searchHistory: () => [],
+  testVoice: () =>
+    new Promise((resolve) => {
+      voiceTestRelease = () =>
+        resolve({ engine: 'embedded', sampleRateHz: 1000, pcm: Buffer.from([1, 0, 2, 0]), durationMs: 2, truncated: false, ignoredParams: [] });
+    }),
+  ensureObsOverlay: async () => ({ outcome: 'created', sceneName: 'Main', inputName: 'overlay' }),
+};
+
+let http: HttpServer;
+let io: Server;
+let namespace: { close(): void };
+let url: string;
+const clients: Socket[] = [];
+
+beforeAll(async () => {
+  http = createServer();
+  io = new Server(http);
+  namespace = attachPanelNamespace(io, { relay, panel, overlays: { statuses: () => [], statusChanged$: NEVER }, token: TOKEN, overlayPath: '/overlay?key=k', log: silentLogger });
+  await new Promise<void>((resolve) => http.listen(0, '127.0.0.1', resolve));
+  url = `http://127.0.0.1:${(http.address() as AddressInfo).port}`;
+});
+afterAll(async () => {
+  for (const c of clients) c.disconnect();
+  namespace.close();
+  await new Promise<void>((resolve) => io.close(() => resolve()));
+});
+
+function connect(token = TOKEN): Socket {
+  const socket = connectClient(`${url}/panel`, { auth: { token }, transports: ['websocket'], reconnection: false, forceNew: true });
+  clients.push(socket);
+  return socket;
+}
+
+const connected = (socket: Socket) => new Promise<void>((resolve) => socket.on('connect', () => resolve()));
+
+const ask = (socket: Socket, event: string, ...args: unknown[]) => socket.timeout(2_000).emitWithAck(event, ...args) as Promise<Record<string, unknown>>;
+
+describe('/panel namespace', () => {
+  it('refuses a wrong token', async () => {
+    const socket = connect('wrong');
+    const error = await new Promise<Error>((resolve) => socket.on('connect_error', resolve));
+    expect(error.message).toBe('unauthorized');
+  });
+
+  it('sends the whole state on connect', async () => {
+    const socket = connect();
+    const seen: Record<string, unknown> = {};
+    for (const event of ['panel:init', 'queue:update', 'health:update', 'stats:update', 'settings:update']) socket.on(event, (e: unknown) => (seen[event] = e));
+    await expect.poll(() => Object.keys(seen).length).toBe(5);
+    expect(seen['panel:init']).toEqual({ overlayPath: '/overlay?key=k', ...panel.info() });
+    expect(seen['health:update']).toMatchObject({ overlays: [], paused: false });
+  });
+
+  it('answers commands with results or typed errors naming the field', async () => {
+    const socket = connect();
+    await connected(socket);
+    expect(await ask(socket, 'caption:send', { text: 'hi' })).toEqual({ ok: true, id: 'id-of-hi' });
+    expect(await ask(socket, 'queue:pause', {})).toEqual({ ok: true, paused: true });
+    expect(await ask(socket, 'queue:clear', { includePaid: true })).toEqual({ ok: true, cleared: 3, keptPaid: 0 });
+    expect(await ask(socket, 'queue:clear', {})).toEqual({ ok: true, cleared: 2, keptPaid: 1 });
+    expect(await ask(socket, 'user:ban', { user: ' troll ' })).toEqual({ ok: true, user: 'troll', dropped: 5 });
+    expect(await ask(socket, 'queue:skip', { id: 'unknown' })).toMatchObject({ ok: false, error: { code: 'not_found' } });
+    expect(await ask(socket, 'queue:replay', { id: 'gone' })).toEqual({ ok: false, error: { code: 'not_found', message: 'no readout with id gone' } });
+    expect(await ask(socket, 'user:ban', { user: '' })).toMatchObject({ ok: false, error: { code: 'invalid_body', message: expect.stringMatching(/^user: /) } });
+    expect(await ask(socket, 'settings:save', { section: 'nope', value: {} })).toMatchObject({ ok: false, error: { code: 'invalid_body', message: expect.stringMatching(/^section: /) } });
+    expect(await ask(socket, 'queue:skip', { id: 'known' }, 'extra')).toMatchObject({ ok: false, error: { code: 'invalid_body' } });
+    expect(await ask(socket, 'obs:ensure-overlay', {})).toEqual({ ok: true, outcome: 'created', sceneName: 'Main', inputName: 'overlay' });
+    expect(calls).toContain('pause');
+  });
+
+  it('pushes saved settings to every panel', async () => {
+    const [a, b] = [connect(), connect()];
+    await Promise.all([a, b].map((s) => new Promise((resolve) => s.on('settings:update', resolve))));
+    const pushed = new Promise((resolve) => b.on('settings:update', resolve));
+    expect(await ask(a, 'settings:save', { section: 'voice', value: { rate: 1.5 } })).toEqual({ ok: true, value: { rate: 1.5 } });
+    expect(await pushed).toMatchObject({ voice: { rate: 1.5 } });
+  });
+
+  it('runs one voice test at a time and returns its PCM as binary', async () => {
+    const socket = connect();
+    await connected(socket);
+    const first = ask(socket, 'voice:test', { engine: 'embedded', text: 'hi' });
+    await expect.poll(() => voiceTestRelease).toBeDefined();
+    expect(await ask(socket, 'voice:test', { engine: 'embedded', text: 'again' })).toMatchObject({ ok: false, error: { code: 'busy' } });
+    voiceTestRelease!();
+    const result = await first;
+    expect(result).toMatchObject({ ok: true, sampleRateHz: 1000, durationMs: 2 });
+    expect(Buffer.isBuffer(result.pcm) || result.pcm instanceof ArrayBuffer).toBe(true);
+  });
+
+  it('rate-limits commands per socket', async () => {
+    const socket = connect();
+    await connected(socket);
+    const answers = await Promise.all(Array.from({ length: 60 }, () => ask(socket, 'history:search', { query: '' })));
+    const limited = answers.filter((a) => !a.ok && (a.error as { code: string }).code === 'rate_limited').length;
+    expect(limited).toBeGreaterThan(0);
+    expect(answers.length - limited).toBeGreaterThanOrEqual(40);
+  });
+});
