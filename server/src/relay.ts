@@ -11,13 +11,14 @@ import {
   map,
   merge,
   of,
+  timer,
   type Observable,
   type Subscription,
 } from 'rxjs';
 import type { TtsEngine } from './core/engine.ts';
 import type { FallbackEngine } from './core/resilience/fallback-engine.ts';
 import { healthReasonOf } from './core/resilience/health.ts';
-import { RelayError, StorageError, ValidationError } from './core/errors.ts';
+import { EngineError, RelayError, StorageError, ValidationError } from './core/errors.ts';
 import type { Logger } from './core/logger.ts';
 import type { OverlayEvent, PanelQueueItem } from './core/protocol.ts';
 import type { CaptionEvent, SynthesisRequest, Utterance } from './core/types.ts';
@@ -98,6 +99,8 @@ const LIST_LIMIT = 200;
 /** Queue writes refused by the disk are retried this often, this many times (≈ 2 min). */
 const STORAGE_RETRY_MS = 1_000;
 const STORAGE_RETRY_ATTEMPTS = 120;
+/** How often a relay whose engines cannot speak checks again. */
+const ENGINE_RECHECK_MS = 1_000;
 
 export function createRelay(opts: RelayOptions): Relay {
   const { queue, engine, metrics, log } = opts;
@@ -175,10 +178,19 @@ export function createRelay(opts: RelayOptions): Relay {
   const onLimitEvent = (e: LimitEvent<Utterance, OverlayEvent>) => {
     switch (e.type) {
       case 'output':
+        if (e.value.type === 'audio:chunk') audible.add(e.item.id);
         emit(e.value);
         return;
       case 'error': {
         const code = e.error instanceof RelayError ? e.error.code : 'engine_failed';
+        if (!audible.has(e.item.id) && (!engine.healthy() || (e.error instanceof EngineError && e.error.retryable))) {
+          // Nothing was heard yet and the upstream may come back: wait instead of dropping.
+          log.warn({ id: e.item.id, code, detail: (e.error as Error)?.message }, 'no engine could speak; the readout waits in the queue');
+          emit({ type: 'utterance:cancel', data: { id: e.item.id, reason: 'waiting for a TTS engine' } });
+          durably('requeue', () => queue.requeue(e.item.id));
+          holdAfterEngineFailure();
+          return;
+        }
         const reason = `synthesis failed (${code}): ${(e.error as Error)?.message ?? String(e.error)}`;
         log.error({ id: e.item.id, code, err: e.error }, 'synthesis failed; readout dropped');
         emit({ type: 'utterance:cancel', data: { id: e.item.id, reason } });
@@ -186,6 +198,7 @@ export function createRelay(opts: RelayOptions): Relay {
         return;
       }
       case 'released':
+        audible.delete(e.item.id);
         if (e.reason === 'timeout') {
           const fields = { reason: 'ack-timeout', ...summaryFields(e.item.id) };
           durably('mark played', () => {
@@ -213,12 +226,12 @@ export function createRelay(opts: RelayOptions): Relay {
       if (!(err instanceof StorageError)) throw err;
       log.error({ what, attempt, code: err.code, detail: err.message }, 'queue write failed; retrying');
       if (attempt >= STORAGE_RETRY_ATTEMPTS) return;
-      const timer = setTimeout(() => {
-        retryTimers.delete(timer);
+      const retry = setTimeout(() => {
+        retryTimers.delete(retry);
         durably(what, write, attempt + 1);
       }, STORAGE_RETRY_MS);
-      timer.unref();
-      retryTimers.add(timer);
+      retry.unref();
+      retryTimers.add(retry);
     }
   };
 
@@ -229,23 +242,44 @@ export function createRelay(opts: RelayOptions): Relay {
     } catch (err) {
       if (!(err instanceof StorageError)) throw err;
       log.error({ code: err.code, detail: err.message }, 'cannot take the next readout; retrying');
-      const timer = setTimeout(() => {
-        retryTimers.delete(timer);
+      const retry = setTimeout(() => {
+        retryTimers.delete(retry);
         wake$.next();
       }, STORAGE_RETRY_MS);
-      timer.unref();
-      retryTimers.add(timer);
+      retry.unref();
+      retryTimers.add(retry);
       return undefined;
     }
   };
+
+  /** In-flight readouts that sent audio: a failure then cannot be retried without repeating it. */
+  const audible = new Set<string>();
+  /**
+   * False while no engine can speak, and for a moment after a failed attempt, so an outage
+   * makes readouts wait (re-checked every ENGINE_RECHECK_MS) rather than spin through retries.
+   */
+  const engineHeld$ = new BehaviorSubject(false);
+  const holdAfterEngineFailure = () => {
+    engineHeld$.next(true);
+    const release = setTimeout(() => {
+      retryTimers.delete(release);
+      engineHeld$.next(false);
+    }, ENGINE_RECHECK_MS);
+    release.unref();
+    retryTimers.add(release);
+  };
+  const engineReady$ = combineLatest([timer(0, ENGINE_RECHECK_MS).pipe(map(() => engine.healthy())), engineHeld$]).pipe(
+    map(([healthy, held]) => healthy && !held),
+    distinctUntilChanged(),
+  );
 
   const summaryFields = (id: string) => {
     const s = summaries.get(id);
     return s ? { durationMs: s.durationMs, words: s.words } : {};
   };
 
-  const gate$ = combineLatest([overlays$, queue.paused$, opts.externalPause$ ?? of(false)]).pipe(
-    map(([overlays, paused, held]) => overlays > 0 && !paused && !held),
+  const gate$ = combineLatest([overlays$, queue.paused$, opts.externalPause$ ?? of(false), engineReady$]).pipe(
+    map(([overlays, paused, held, ready]) => overlays > 0 && !paused && !held && ready),
     distinctUntilChanged(),
   );
   const pipeline: Subscription = merge(wake$, queue.changes$)

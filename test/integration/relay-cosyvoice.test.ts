@@ -82,3 +82,47 @@ describe('relay with TTS_ENGINE=cosyvoice,embedded', () => {
     expect(health.engine.spokenBy).toEqual({ embedded: 1 });
   });
 });
+
+describe('relay with TTS_ENGINE=cosyvoice alone, during an upstream outage', () => {
+  it('keeps readouts waiting (not dropped) while every circuit is open, says why, and plays them when DashScope returns', async () => {
+    fake = await startFakeDashScope({ apiKey: 'right-key' });
+    // The outage: every connection attempt is refused until the faults run out.
+    fake.injectConnectionFault({ kind: 'reject-handshake', status: 503 }, 1000);
+    relay = await startHarness({
+      TTS_ENGINE: 'cosyvoice',
+      COSYVOICE_API_KEY: 'right-key',
+      COSYVOICE_URL: fake.url,
+      COSYVOICE_SAMPLE_RATE_HZ: '22050',
+    });
+    const h = relay;
+    const overlay = h.overlay();
+    await new Promise<void>((resolve) => overlay.on('connect', () => resolve()));
+    const ended: string[] = [];
+    overlay.on('utterance:end', (e) => {
+      ended.push(e.id);
+      overlay.emit('playback:start', { id: e.id, atMs: Date.now() });
+      overlay.emit('playback:end', { id: e.id });
+    });
+    const res = await h.post('/api/captions', { text: '上游恢复后再播。Played once the upstream is back.' });
+    const { id } = (await res.json()) as { id: string };
+
+    const healthOf = async () => {
+      const r = await fetch(`${h.url}/healthz`);
+      return { status: r.status, body: (await r.json()) as { engine: { detail?: string } } };
+    };
+    await expect.poll(async () => (await healthOf()).status, { timeout: 20_000, interval: 200 }).toBe(503);
+    expect((await healthOf()).body.engine.detail).toMatch(/circuit|503|connect|refus|unavailable/i);
+    const waiting = (await (await h.get('/api/queue')).json()) as { items: { id: string; state: string }[] };
+    expect(['queued', 'synthesizing']).toContain(waiting.items.find((i) => i.id === id)?.state);
+
+    // DashScope comes back: drop the remaining faults by consuming them with a fresh fake state.
+    fake.clearFaults();
+    await expect.poll(() => ended.includes(id), { timeout: 40_000, interval: 200 }).toBe(true);
+    await expect
+      .poll(async () => ((await (await h.get('/api/queue')).json()) as { items: { id: string; state: string }[] }).items.find((i) => i.id === id)?.state, {
+        timeout: 5_000,
+      })
+      .toBe('played');
+    overlay.disconnect();
+  }, 70_000);
+});

@@ -42,24 +42,38 @@ function renderOverlays(health: PanelHealth, nowMs: number): Child[] {
   return health.overlays.map((o) => overlayCard(o, nowMs));
 }
 
+/** An engine's name, whether it can speak, and why not. */
+function engineLine(name: string, healthy: boolean, why: string | undefined): Child[] {
+  return [h('strong', {}, name), ' ', flag(healthy, 'healthy', 'unhealthy'), why ? ` — ${why}` : ''];
+}
+
 function renderEngine({ engine }: PanelHealth): Child[] {
-  return [
-    h('dl', { class: 'card-list' },
-      kv('engine', h('strong', {}, engine.name), ' ', flag(engine.healthy, 'healthy', 'unhealthy'), engine.detail ? ` — ${engine.detail}` : ''),
-      kv('spokenBy', counts(engine.spokenBy)),
-      kv('failovers', counts(engine.failovers)),
-      kv('retries', String(engine.retries)),
-      kv('throttledWaits', `${engine.throttledWaits.count} (${Math.round(engine.throttledWaits.totalMs)} ms)`),
-      engine.pool.length > 0 && kv('pool', engine.pool.map((p) => `${p.engine} ${p.endpoint}: ${p.idle} / ${p.busy}`).join('; ')),
-    ),
-    h('ol', { class: 'chain' }, ...engine.chain.map((e) => h('li', { 'data-healthy': String(e.healthy) }, h('strong', {}, e.name), ' ', flag(e.healthy, 'healthy', 'unhealthy'), e.reason ? ` — ${e.reason}` : ''))),
-  ];
+  const waits = engine.throttledWaits;
+  const pool = engine.pool.map((p) => `${p.engine} ${p.endpoint}: ${p.idle} / ${p.busy}`).join('; ');
+  const details = h(
+    'dl',
+    { class: 'card-list' },
+    kv('engine', ...engineLine(engine.name, engine.healthy, engine.detail)),
+    kv('spokenBy', counts(engine.spokenBy)),
+    kv('failovers', counts(engine.failovers)),
+    kv('retries', String(engine.retries)),
+    kv('throttledWaits', `${waits.count} (${Math.round(waits.totalMs)} ms)`),
+    pool !== '' && kv('pool', pool),
+  );
+  const chain = engine.chain.map((e) => h('li', { 'data-healthy': String(e.healthy) }, ...engineLine(e.name, e.healthy, e.reason)));
+  return [details, h('ol', { class: 'chain' }, ...chain)];
 }
 
 function renderSources({ sources }: PanelHealth): Child[] {
   return sources.map((s) =>
-    h('p', { class: 'source-status', 'data-source': s.name, 'data-connected': String(s.connected) },
-      h('strong', {}, s.name), ' ', flag(s.connected, 'conn.connected', 'conn.idle'), ` · ${s.messagesPerMin} `, labelled('span', 'messagesPerMin'),
+    h(
+      'p',
+      { class: 'source-status', 'data-source': s.name, 'data-connected': String(s.connected) },
+      h('strong', {}, s.name),
+      ' ',
+      flag(s.connected, 'conn.connected', 'conn.idle'),
+      ` · ${s.messagesPerMin} `,
+      labelled('span', 'messagesPerMin'),
       s.lastError !== undefined && h('span', { class: 'bad block' }, `${t('lastError')}: ${s.lastError}`),
     ),
   );
@@ -67,11 +81,14 @@ function renderSources({ sources }: PanelHealth): Child[] {
 
 function renderObs({ obs }: PanelHealth): Child[] {
   if (!obs) return [labelled('p', 'obsOff', { class: 'hint' })];
+  const browserSource = obs.browserSourceAvailable ? labelled('span', 'available') : labelled('span', 'textFallback', { class: 'bad' });
   return [
-    h('dl', { class: 'card-list' },
+    h(
+      'dl',
+      { class: 'card-list' },
       kv('obsConnected', flag(obs.connected)),
       kv('streaming', flag(obs.streaming, 'yes', 'no', true)),
-      kv('browserSource', obs.browserSourceAvailable ? labelled('span', 'available') : labelled('span', 'textFallback', { class: 'bad' })),
+      kv('browserSource', browserSource),
       obs.currentScene !== undefined && kv('scene', obs.currentScene),
       kv('pausedByScene', flag(obs.paused, 'yes', 'no', true)),
       obs.lastError !== undefined && kv('lastError', h('span', { class: 'bad' }, obs.lastError)),

@@ -10,7 +10,7 @@ export const lang$ = new LiveValue<Lang>(defaultLang(load(LANG_KEY), navigator.l
 
 export const t = (key: LabelKey): string => LABELS[lang$.value][key] ?? key;
 
-export function isLabelKey(key: string): key is LabelKey {
+function isLabelKey(key: string): key is LabelKey {
   return Object.hasOwn(LABELS.en, key);
 }
 

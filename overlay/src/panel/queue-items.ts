@@ -1,7 +1,7 @@
 /** Pure helpers about queue items: what state badge to show, what "skip current" skips, progress. */
 import type { PanelQueueItem } from '../../../server/src/core/protocol.ts';
 
-export type DisplayState = PanelQueueItem['state'] | 'expired';
+type DisplayState = PanelQueueItem['state'] | 'expired';
 
 export const ACTIVE_STATES: ReadonlySet<PanelQueueItem['state']> = new Set(['queued', 'synthesizing', 'playing']);
 

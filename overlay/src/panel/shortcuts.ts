@@ -2,7 +2,7 @@
 
 const TYPING = new Set(['INPUT', 'TEXTAREA', 'SELECT']);
 
-export function isTyping(target: EventTarget | null): boolean {
+function isTyping(target: EventTarget | null): boolean {
   const el = target as HTMLElement | null;
   return !!el && (TYPING.has(el.tagName) || el.isContentEditable);
 }

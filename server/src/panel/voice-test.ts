@@ -15,7 +15,7 @@ import { parseWith } from '../gateway/validate.ts';
 import { gainOf, withGain } from '../pipeline/gain.ts';
 import { VoiceSettings } from '../settings/voice-settings.ts';
 
-export const VOICE_TEST_MAX_CHARS = 300;
+const VOICE_TEST_MAX_CHARS = 300;
 
 const VoiceTestRequest = VoiceSettings.extend({
   engine: z.string().min(1).max(100),
@@ -29,12 +29,12 @@ export interface VoiceTestLimits {
   timeoutMs: number;
 }
 
-export const DEFAULT_VOICE_TEST_LIMITS: VoiceTestLimits = { maxAudioMs: 20_000, timeoutMs: 15_000 };
+const DEFAULT_VOICE_TEST_LIMITS: VoiceTestLimits = { maxAudioMs: 20_000, timeoutMs: 15_000 };
 
 const SPEECH_PARAMS: readonly SpeechParam[] = ['rate', 'pitch'];
 
 /** The speech parameters `engine` does not apply. */
-export function ignoredSpeechParams(engine: TtsEngine): SpeechParam[] {
+function ignoredSpeechParams(engine: TtsEngine): SpeechParam[] {
   return SPEECH_PARAMS.filter((p) => !engine.speechParams?.includes(p));
 }
 

@@ -131,3 +131,17 @@ describe('replay', () => {
     expect(() => queue.replay(waiting.id)).toThrow(expect.objectContaining({ code: 'not_finished', httpStatus: 409 }));
   });
 });
+
+describe('requeue', () => {
+  it('puts a readout no engine could speak back in the queue, only from synthesizing', () => {
+    const queue = kit.open();
+    const a = queue.enqueue(caption('waits out the outage', { user: 'a' })).utterance;
+    expect(queue.requeue(a.id)).toBeUndefined(); // still queued: nothing to do
+    expect(queue.takeNext()?.id).toBe(a.id);
+    expect(queue.requeue(a.id)).toMatchObject({ id: a.id, state: 'queued' });
+    expect(queue.countActive()).toBe(1);
+    expect(queue.takeNext()?.id).toBe(a.id); // taken again
+    queue.markPlayed(a.id);
+    expect(queue.requeue(a.id)).toBeUndefined(); // final: never comes back
+  });
+});

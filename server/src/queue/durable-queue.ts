@@ -289,6 +289,15 @@ export class DurableQueue {
     return guardStorage('count', () => this.sql.getSetting.get('active')!);
   }
 
+  /**
+   * synthesizing → queued: no engine could speak it yet (an upstream outage), so it waits
+   * for the next take instead of being dropped. Undefined when it is not synthesizing.
+   */
+  requeue(id: string): Utterance | undefined {
+    const [row] = guardStorage('requeue', () => this.sql.requeue.all({ nowMs: this.now(), id }));
+    return row ? this.emitRow(row) : undefined;
+  }
+
   /** At startup: items that were synthesizing or playing did not finish; queue them again, their users served first. */
   recover(): number {
     const rows = guardStorage('recover', () => this.recoverTx());

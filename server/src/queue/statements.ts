@@ -104,6 +104,9 @@ export function prepareStatements(db: Database.Database) {
       `UPDATE fair_lanes SET last_served = ?
        WHERE user IN (SELECT user FROM utterances WHERE state IN ('synthesizing', 'playing'))`,
     ),
+    requeue: db.prepare<[{ nowMs: number; id: string }], UtteranceRow>(
+      `UPDATE utterances SET state = 'queued', updated_at_ms = @nowMs WHERE id = @id AND state = 'synthesizing' RETURNING *`,
+    ),
     recover: db.prepare<[number], UtteranceRow>(
       `UPDATE utterances SET state = 'queued', updated_at_ms = ? WHERE state IN ('synthesizing', 'playing') RETURNING *`,
     ),

@@ -20,4 +20,3 @@ export const OverlayStyleSettings = z
   })
   .transform((style): OverlayStyle => style);
 
-export type { OverlayStyle };

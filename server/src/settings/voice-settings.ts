@@ -1,7 +1,7 @@
 /** Default speech of readouts that carry none (voice.json): voice name, rate, pitch, volume. */
 import { z } from 'zod';
 
-export const SPEECH_MULTIPLIER_RANGE = [0.5, 2] as const;
+const SPEECH_MULTIPLIER_RANGE = [0.5, 2] as const;
 
 const multiplier = z.number().min(SPEECH_MULTIPLIER_RANGE[0]).max(SPEECH_MULTIPLIER_RANGE[1]).default(1);
 

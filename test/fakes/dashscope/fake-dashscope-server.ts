@@ -82,6 +82,8 @@ export interface FakeDashScope {
   readonly network: { rttMs: number; jitterMs: number; modelFirstPacketMs: number };
   injectTaskFault(fault: TaskFault, times?: number): void;
   injectConnectionFault(fault: ConnectionFault, times?: number): void;
+  /** Forget every injected fault not yet consumed (the outage is over). */
+  clearFaults(): void;
   /**
    * Cut every idle connection (as a NAT timeout or a restart would): one with no task, or
    * with a task that has had no text yet (pre-started by the client). Returns how many.
@@ -346,6 +348,10 @@ export async function startFakeDashScope(options: FakeDashScopeOptions = {}): Pr
     textLog,
     injectTaskFault: (fault, times = 1) => taskFaults.add(fault, times),
     injectConnectionFault: (fault, times = 1) => connectionFaults.add(fault, times),
+    clearFaults: () => {
+      connectionFaults.clear();
+      taskFaults.clear();
+    },
     dropIdleConnections() {
       const victims = idle();
       for (const c of victims) c.ws.terminate();

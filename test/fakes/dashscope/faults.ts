@@ -22,6 +22,10 @@ export type ConnectionFault =
 export class FaultQueue<F extends { kind: string }> {
   private readonly queue: F[] = [];
 
+  clear(): void {
+    this.queue.length = 0;
+  }
+
   add(fault: F, times: number): void {
     for (let i = 0; i < times; i++) this.queue.push(fault);
   }
