@@ -25,7 +25,15 @@ describe('cosyvoice pre-started tasks', () => {
   };
   const engineOn = (overrides: Partial<CosyVoiceEngineOptions> = {}) => {
     metrics = createInMemoryEngineMetrics();
-    const engine = createCosyVoiceEngine(testEngineOptions(fake, { metrics, ...overrides, pool: { minIdle: 2, preStartedTasks: 1, ...overrides.pool } }));
+    const engine = createCosyVoiceEngine(
+      testEngineOptions(fake, {
+        metrics,
+        ...overrides,
+        pool: { minIdle: 2, preStartedTasks: 1, ...overrides.pool },
+        // Generous unless a test is about one: these tests are about paths, not deadlines (shared, loaded CPUs).
+        deadlines: { connectMs: 1000, taskStartedMs: 1000, firstAudioMs: 1000, stallMs: 1000, ...overrides.deadlines },
+      }),
+    );
     engines.push(engine);
     return engine;
   };
@@ -50,16 +58,15 @@ describe('cosyvoice pre-started tasks', () => {
       const rttMs = 100;
       const modelMs = 50;
       await startFake({ rttMs, modelFirstPacketMs: modelMs });
-      const slack = { taskStartedMs: 1000, firstAudioMs: 1000 };
 
       // The warm-connection path (no pre-started task), measured in the same run.
-      const warm = engineOn({ deadlines: slack, pool: { preStartedTasks: 0, minIdle: 1 } });
+      const warm = engineOn({ pool: { preStartedTasks: 0, minIdle: 1 } });
       await until(() => stats(warm).idle === 1, 2000, 'a warm socket');
       const warmResult = await captureSynthesis(warm, { id: 'warm', text: TEXT });
       expectReferenceAudio(warmResult);
       await warm.close();
 
-      const engine = engineOn({ deadlines: slack });
+      const engine = engineOn();
       await ready(engine);
       expect(stats(engine)).toMatchObject({ idle: 2, preStarted: 1, preStarting: 0 });
       const runTasksBefore = fake.stats.runTasks;
@@ -109,7 +116,7 @@ describe('cosyvoice pre-started tasks', () => {
 
     it('back-to-back readouts: the next one takes the successor, still starting if need be', async () => {
       await startFake({ rttMs: 20 });
-      const engine = engineOn({ deadlines: { taskStartedMs: 500, firstAudioMs: 500 } });
+      const engine = engineOn();
       await ready(engine);
       const results = [];
       for (const id of ['a', 'b', 'c']) {
@@ -128,8 +135,8 @@ describe('cosyvoice pre-started tasks', () => {
 
   describe('renewal', () => {
     it('renews an unused task before the server idle timeout: make before break, never a timed-out task', async () => {
-      await startFake({ idleTimeoutMs: 300 });
-      const engine = engineOn({ pool: { idleRenewMs: 120, serverIdleTimeoutMs: 300 } });
+      await startFake({ idleTimeoutMs: 400 });
+      const engine = engineOn({ pool: { idleRenewMs: 120, serverIdleTimeoutMs: 400 } });
       await ready(engine);
       let gaps = 0;
       for (let waitedMs = 0; waitedMs < 1000; waitedMs += 10) {
@@ -139,14 +146,14 @@ describe('cosyvoice pre-started tasks', () => {
       expect(gaps).toBe(0);
       expect(fake.stats.tasksFailed).toEqual({});
       expect(fake.stats.idleClosedByServer).toBe(0);
-      // Each unused task was closed by the client (its socket) before the server's 300 ms.
+      // Each unused task was closed by the client (its socket) before the server's 400 ms.
       const retired = events('client-close-during-task');
-      expect(retired.length).toBeGreaterThanOrEqual(5);
+      expect(retired.length).toBeGreaterThanOrEqual(4);
       for (const close of retired) {
         const started = events('task-started', close.taskId)[0]!;
-        expect(close.atMs - started.atMs).toBeLessThan(300 - 50);
+        expect(close.atMs - started.atMs).toBeLessThan(400 - 50);
       }
-      expect(metrics.connectionsOpened['cosyvoice:renew']).toBeGreaterThanOrEqual(5);
+      expect(metrics.connectionsOpened['cosyvoice:renew']).toBeGreaterThanOrEqual(4);
       // A readout after all that still skips run-task.
       const submittedAtMs = now();
       expect((await captureSynthesis(engine, { id: 'a', text: '你好。' })).error).toBeUndefined();
@@ -187,7 +194,7 @@ describe('cosyvoice pre-started tasks', () => {
       results.forEach((result, i) => {
         expect(pcmDifference(result.pcm, referenceSynthesis(burst[i]!.text, { sampleRateHz: 16_000 }).pcm)).toBeUndefined();
       });
-      expect(throttled()).toBe(0);
+      expect(fake.stats.tasksFailed).toEqual({});
       // Idle pre-started tasks count: never more running upstream than the relay's 80% share.
       expect(fake.stats.maxActiveTasks).toBeLessThanOrEqual(Math.floor(QUOTA.maxConcurrency * 0.8));
       // The first readout took the pre-started task; the others waited for the quota.
@@ -270,11 +277,12 @@ describe('cosyvoice pre-started tasks', () => {
     it('a task that fails while the readout waits for its task-started: no failed attempt, no delay', async () => {
       await startFake();
       fake.injectTaskFault({ kind: 'task-failed', code: 'InternalError', message: 'An internal error has occured', afterMs: 150 });
-      const engine = engineOn({ deadlines: { taskStartedMs: 400 } });
+      const engine = engineOn();
       await until(() => stats(engine).preStarting === 1, 1000, 'a task starting');
       const result = await captureSynthesis(engine, { id: 'a', text: TEXT });
       expectReferenceAudio(result);
-      expect(result.firstAudioMs!).toBeLessThan(150 + 100);
+      // Right after the failure (150 ms), long before the task-started deadline (1000 ms).
+      expect(result.firstAudioMs!).toBeLessThan(150 + 300);
       expect(metrics.retries).toEqual({});
       expect(fake.stats.tasksFailed).toEqual({ InternalError: 1 });
     });
@@ -282,11 +290,12 @@ describe('cosyvoice pre-started tasks', () => {
     it('a task stalled before task-started: the readout falls back at its deadline', async () => {
       await startFake();
       fake.injectTaskFault({ kind: 'stall-before-task-started', ms: Number.POSITIVE_INFINITY });
-      const engine = engineOn({ deadlines: { taskStartedMs: 150 } });
+      const engine = engineOn({ deadlines: { taskStartedMs: 300 } });
       await until(() => stats(engine).preStarting === 1, 1000, 'a task starting');
       const result = await captureSynthesis(engine, { id: 'a', text: TEXT });
       expectReferenceAudio(result);
-      expect(result.firstAudioMs!).toBeLessThan(150 + 100);
+      // At the stalled task's deadline (300 ms from its run-task), then one fresh task: not a retry after a miss.
+      expect(result.firstAudioMs!).toBeLessThan(300 + 250);
       expect(metrics.retries).toEqual({});
     });
 

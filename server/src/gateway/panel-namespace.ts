@@ -61,7 +61,8 @@ function failure(err: unknown, log: Logger): PanelAck<object> {
  * `/panel`: token auth; live state pushed to every panel (`panel:init` on connect, then
  * `queue:update`, `health:update`, `stats:update`, `settings:update`, each coalesced);
  * commands answered through acks `{ok: true, …}` or `{ok: false, error: {code, message}}`,
- * rate limited per socket.
+ * rate limited per socket. Pushes stay on this process (`local`): with a cross-process
+ * adapter a panel shows the queue, settings and overlays of the process it is connected to.
  */
 export function attachPanelNamespace(io: Server, opts: PanelNamespaceOptions): { close(): void } {
   const { relay, panel, overlays, token, log } = opts;
@@ -77,7 +78,7 @@ export function attachPanelNamespace(io: Server, opts: PanelNamespaceOptions): {
     const key = JSON.stringify(comparable);
     if (key === lastHealth) return;
     lastHealth = key;
-    ns.emit('health:update', next);
+    ns.local.emit('health:update', next);
   };
 
   ns.use((socket, next) => {
@@ -99,12 +100,12 @@ export function attachPanelNamespace(io: Server, opts: PanelNamespaceOptions): {
   subscription.add(
     merge(relay.queueChanged$, relay.overlayEvents$.pipe(filter((e) => e.type === 'utterance:end')))
       .pipe(auditTime(QUEUE_UPDATE_INTERVAL_MS))
-      .subscribe(() => ns.emit('queue:update', relay.listQueue())),
+      .subscribe(() => ns.local.emit('queue:update', relay.listQueue())),
   );
   subscription.add(merge(interval(HEALTH_INTERVAL_MS), overlays.statusChanged$.pipe(auditTime(OVERLAY_STATUS_INTERVAL_MS))).subscribe(pushHealth));
-  subscription.add(panel.statsChanged$.pipe(auditTime(STATS_UPDATE_INTERVAL_MS)).subscribe(() => ns.emit('stats:update', panel.stats())));
+  subscription.add(panel.statsChanged$.pipe(auditTime(STATS_UPDATE_INTERVAL_MS)).subscribe(() => ns.local.emit('stats:update', panel.stats())));
   subscription.add(
-    panel.settingsChanged$.pipe(auditTime(SETTINGS_UPDATE_INTERVAL_MS)).subscribe(() => ns.emit('settings:update', panel.settings())),
+    panel.settingsChanged$.pipe(auditTime(SETTINGS_UPDATE_INTERVAL_MS)).subscribe(() => ns.local.emit('settings:update', panel.settings())),
   );
   return { close: () => subscription.unsubscribe() };
 }
