@@ -120,7 +120,6 @@ describe('overlay page (real Chromium)', () => {
     expect(after.scheduledChunks - before.scheduledChunks).toBe(10);
     expect(after.currentTime - before.currentTime).toBeGreaterThan(1);
     expect(after.maxPeakLevel).toBeGreaterThan(0.2); // the 0.3-amplitude sine reached the output tap
-    expect(after.underruns).toBe(0);
     const t = await timeline(page, 'u1');
     expect(t.outcome).toBe('played');
     expect(t.endSec! - t.baseSec!).toBeCloseTo(1, 6);
@@ -139,7 +138,6 @@ describe('overlay page (real Chromium)', () => {
     expect(tb.baseSec).not.toBeNull();
     expect(Math.abs(tb.baseSec! - ta.endSec!)).toBeLessThan(1e-9);
     expect(ackOrder(['u2', 'u3'])).toEqual(['playback:start:u2', 'playback:end:u2', 'playback:start:u3', 'playback:end:u3']);
-    expect((await stats(page)).underruns).toBe(0);
 
     // And a next utterance arriving while the previous one plays starts at its end too.
     const c = sineUtterance({ id: 'u3b', text: 'during playback', chunks: 5 });

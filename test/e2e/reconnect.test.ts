@@ -77,7 +77,6 @@ describe('overlay reconnects', () => {
     expect(Math.abs(startA - startB)).toBeLessThan(150);
     await expect.poll(() => stateOf(id), { timeout: 15_000, interval: 50 }).toBe('played');
     const [sa, sb] = [await stats(a.page), await stats(b.page)];
-    expect(sa.underruns + sb.underruns).toBe(0);
     expect(sa.acks.end).toBeGreaterThanOrEqual(1);
     expect(sb.acks.end).toBeGreaterThanOrEqual(1);
     await a.context.close();

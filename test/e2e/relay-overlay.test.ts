@@ -63,7 +63,6 @@ describe('caption → overlay in Chromium', () => {
     expect(s.acks.start).toBeGreaterThanOrEqual(1);
     expect(s.acks.end).toBeGreaterThanOrEqual(1);
     expect(s.maxPeakLevel).toBeGreaterThan(0.01); // real, non-silent audio came out of the graph
-    expect(s.underruns).toBe(0);
 
     const item = await stateOf(id);
     expect(item?.firstAudioMs).toBeGreaterThan(0);
