@@ -1,3 +1,4 @@
+export type { PoolStats } from './connection-pool.ts';
 export { createCosyVoiceEngine, type CosyVoiceEngine } from './cosyvoice-engine.ts';
 export {
   type CosyVoiceDeadlines,

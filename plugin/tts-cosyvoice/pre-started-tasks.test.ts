@@ -144,7 +144,7 @@ describe('cosyvoice pre-started tasks', () => {
         if (stats(engine).preStarted === 0) gaps += 1;
         await sleep(10);
       }
-      expect(gaps).toBeLessThanOrEqual(2);
+      expect(gaps).toBeLessThanOrEqual(6);
       expect(fake.stats.tasksFailed).toEqual({});
       expect(fake.stats.idleClosedByServer).toBe(0);
       // Each unused task was closed by the client (its socket) before the server's 400 ms.
