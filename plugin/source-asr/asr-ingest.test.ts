@@ -4,7 +4,7 @@ import { firstValueFrom, take, toArray } from 'rxjs';
 import WebSocket from 'ws';
 import { afterEach, describe, expect, it } from 'vitest';
 import { silentLogger, type Logger } from '../../server/src/core/logger.ts';
-import { createAsrIngest, type AsrIngest, type AsrIngestOptions } from './asr-ingest.ts';
+import { createAsrIngest, FLOOD_LINES_PER_S_BEFORE_CLOSE, type AsrIngest, type AsrIngestOptions } from './asr-ingest.ts';
 
 let server: Server;
 let ingest: AsrIngest;
@@ -146,5 +146,32 @@ describe('ASR ingest', () => {
     ws.send('{"text":"later","final":false}');
     await expect(after).resolves.toMatchObject({ text: 'later' });
     sub.unsubscribe();
+  });
+
+  it('refuses a page of another origin even with the token (403), accepts no Origin or the same host', async () => {
+    const base = await startIngest();
+    const ws = new WebSocket(`${base}/ingest/asr?token=s3cret`, { headers: { Origin: 'http://evil.example' } });
+    const [, res] = (await once(ws, 'unexpected-response')) as [unknown, { statusCode: number }];
+    expect(res.statusCode).toBe(403);
+    await connect(`${base}/ingest/asr?token=s3cret`, { Origin: base.replace('ws:', 'http:') });
+  });
+
+  it('closes a feed with 1008 when it floods far past its budget within a second', async () => {
+    const base = await startIngest({ linesPerSecond: 1, burstLines: 1 });
+    const ws = await connect(`${base}/ingest/asr?token=s3cret`);
+    const closed = once(ws, 'close');
+    const frame = Array.from({ length: 16 }, () => '{"text":"x","final":false}').join('\n');
+    for (let i = 0; i < Math.ceil(FLOOD_LINES_PER_S_BEFORE_CLOSE / 16) + 1; i++) ws.send(frame);
+    const [code] = (await closed) as [number];
+    expect(code).toBe(1008);
+    expect(ingest.status().lastError).toMatch(/flood/);
+  });
+
+  it('shows partials as display-safe text: no control or bidi override characters', async () => {
+    const base = await startIngest();
+    const ws = await connect(`${base}/ingest/asr?token=s3cret`);
+    const event = firstValueFrom(ingest.events$);
+    ws.send(JSON.stringify({ text: '\u202Eevil\u0000 \r\n line', final: false }));
+    await expect(event).resolves.toMatchObject({ type: 'partial', text: 'evil line' });
   });
 });

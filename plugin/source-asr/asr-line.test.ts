@@ -14,6 +14,8 @@ describe('parseAsrLine', () => {
     ['{"text":1,"final":true}', 'invalid_line'],
     ['{"text":"x","final":"yes"}', 'invalid_line'],
     ['{"text":"x","final":true,"lang":""}', 'invalid_line'],
+    ['{"text":"x","final":true,"lang":"<script>"}', 'invalid_line'],
+    ['{"text":"x","final":true,"lang":"../../etc"}', 'invalid_line'],
   ])('rejects %s with %s', (line, code) => {
     expect(() => parseAsrLine(line, 100)).toThrow(expect.objectContaining({ code }));
   });
@@ -23,5 +25,10 @@ describe('parseAsrLine', () => {
     expect(() => parseAsrLine(line, 40)).toThrow(ValidationError);
     expect(() => parseAsrLine(line, 40)).toThrow(expect.objectContaining({ code: 'line_too_long', httpStatus: 413 }));
     expect(parseAsrLine(line, 60).final).toBe(true);
+  });
+
+  it('cleans the text: control, bidi override and zero-width characters go, breaks become spaces', () => {
+    expect(parseAsrLine(JSON.stringify({ text: ' a\u0000b\r\nc\u202E\u200Bd ', final: true }), 100).text).toBe('ab cd');
+    expect(parseAsrLine('{"text":"hi","final":true,"lang":"zh-CN"}', 100).lang).toBe('zh-CN');
   });
 });

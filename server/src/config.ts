@@ -53,6 +53,8 @@ export const configSchema = z.object({
   COSYVOICE_FIRST_AUDIO_MS: positiveInt.default(800),
   /** Warm DashScope connections kept open. */
   COSYVOICE_POOL_MIN_IDLE: z.coerce.number().int().min(0).default(2),
+  /** Warm connections that also hold a started task for the default voice (0 = off). */
+  COSYVOICE_PRESTARTED_TASKS: z.coerce.number().int().min(0).default(1),
   COSYVOICE_SELFHOST_URL: commaList.default(['http://127.0.0.1:50000']),
   COSYVOICE_SELFHOST_SPEAKER: z.string().default('中文女'),
   COSYVOICE_SELFHOST_SAMPLE_RATE_HZ: z.coerce.number().pipe(z.union([z.literal(22050), z.literal(24000)])).default(22050),

@@ -36,7 +36,7 @@ async function createEngine(name: EngineName, config: Config, log: Logger, { met
         tasksPerS: config.COSYVOICE_TASKS_PER_S,
         maxConcurrency: config.COSYVOICE_MAX_CONCURRENCY,
         limiter: cloudLimiter,
-        pool: { minIdle: config.COSYVOICE_POOL_MIN_IDLE },
+        pool: { minIdle: config.COSYVOICE_POOL_MIN_IDLE, preStartedTasks: config.COSYVOICE_PRESTARTED_TASKS },
         deadlines: { firstAudioMs: config.COSYVOICE_FIRST_AUDIO_MS },
         logger,
         metrics,

@@ -405,10 +405,10 @@ export function createRelay(opts: RelayOptions): Relay {
           firstAudioMs,
           durationMs: summaries.get(id)?.durationMs,
         })),
-    playbackStarted(id) {
+    playbackStarted(id, atMs) {
       let playing: Utterance | undefined;
       try {
-        playing = queue.markPlaying(id);
+        playing = queue.markPlaying(id, atMs);
       } catch (err) {
         // Not worth a retry: markPlayed also accepts an item that is still 'synthesizing'.
         if (!(err instanceof StorageError)) throw err;

@@ -502,7 +502,7 @@ export function ircCorpus(channel: string): string[] {
   HOSTILE_LIST.forEach(({ value }) => lines.push(msg('display-name=hostile', `!tts ${value}`)));
   lines.push(
     '', ' ', '@', '@ ', ':', ': ', '@a=b :', 'PRIVMSG', `PRIVMSG #${channel}`, `PRIVMSG #${channel} :`, ':nick PRIVMSG',
-    `${'@'.repeat(10)} PING`, `PING :${'p'.repeat(20_000)}`, `@${'x'.repeat(20_000)} PING :x`, 'PING :a\nPRIVMSG #other :smuggled',
+    `${'@'.repeat(10)} PING`, `PING :${'p'.repeat(20_000)}`, `PRIVMSG #${channel} :!tts ${'2 MB line '.repeat(200_000)}`, `@${'x'.repeat(20_000)} PING :x`, 'PING :a\nPRIVMSG #other :smuggled',
     'PING :evil\rJOIN #evil', 'PING\u0000 :nul', `:tmi.twitch.tv CLEARCHAT #${channel} :`, `:tmi.twitch.tv CLEARCHAT #${channel}`,
     `@target-msg-id= :tmi.twitch.tv CLEARMSG #${channel} :x`, `@msg-id=resub :tmi.twitch.tv USERNOTICE #${channel}`,
     `@msg-id=__proto__ :tmi.twitch.tv USERNOTICE #${channel} :x`, ':tmi.twitch.tv NOTICE * :<script>window.__pwned=1</script>', 'RECONNEC extra params',

@@ -164,3 +164,51 @@ describe('GET /api/history', () => {
     expect(calls).toEqual([]);
   });
 });
+
+describe('hostile requests', () => {
+  const post = (path: string, body: string | Buffer, headers: Record<string, string> = {}) =>
+    fetch(`${baseUrl}${path}`, { method: 'POST', body: body as BodyInit, headers: { authorization: `Bearer ${TOKEN}`, ...headers } });
+  const codeOf = async (res: Response) => ((await res.json()) as { error: { code: string } }).error.code;
+
+  it('answers a known path asked with the wrong method with 405 and Allow', async () => {
+    const res = await request('GET', '/api/captions');
+    expect(res.status).toBe(405);
+    expect(res.headers.get('allow')).toBe('POST');
+    expect(await codeOf(res)).toBe('method_not_allowed');
+    expect((await request('PUT', '/api/history')).headers.get('allow')).toBe('GET');
+  });
+
+  it('refuses invalid UTF-8 (400), compressed bodies and other charsets (415)', async () => {
+    const badUtf8 = Buffer.concat([Buffer.from('{"text":"'), Buffer.from([0xc0, 0xaf]), Buffer.from('"}')]);
+    expect(await codeOf(await post('/api/captions', badUtf8))).toBe('invalid_encoding');
+    const gzip = await post('/api/captions', '{"text":"x"}', { 'content-encoding': 'gzip' });
+    expect([gzip.status, await codeOf(gzip)]).toEqual([415, 'unsupported_encoding']);
+    const latin1 = await post('/api/captions', '{"text":"x"}', { 'content-type': 'application/json; charset=latin1' });
+    expect([latin1.status, await codeOf(latin1)]).toEqual([415, 'unsupported_charset']);
+    expect((await post('/api/captions', '\uFEFF{"text":"bom"}')).status).toBe(202);
+  });
+
+  it('takes source, voice and lang as identifiers only', async () => {
+    for (const body of [{ source: 'constructor' }, { source: 'Twitch!' }, { voice: '<speak>' }, { lang: '../etc' }, { lang: 'en\u0000' }]) {
+      const res = await post('/api/captions', JSON.stringify({ text: 'x', ...body }));
+      expect(res.status, JSON.stringify(body)).toBe(400);
+    }
+    for (const body of [{ source: 'stream-deck' }, { voice: 'longxiaochun_v2' }, { voice: 'gmw/en-US' }, { lang: 'zh-CN' }]) {
+      expect((await post('/api/captions', JSON.stringify({ text: 'x', ...body }))).status, JSON.stringify(body)).toBe(202);
+    }
+  });
+
+  it('answers malformed paths and missing static files with a 4xx error body, not a 500', async () => {
+    const badPath = await request('DELETE', '/api/queue/%E0%A4%A');
+    expect([badPath.status, await codeOf(badPath)]).toEqual([400, 'bad_request']);
+    const missing = await fetch(`${baseUrl}/static/nope.js`);
+    expect([missing.status, await codeOf(missing)]).toEqual([404, 'not_found']);
+    expect(missing.headers.get('x-content-type-options')).toBe('nosniff');
+  });
+
+  it('refuses a body over the limit from its Content-Length, and closes instead of reading it', async () => {
+    const res = await post('/api/captions', JSON.stringify({ text: 'x'.repeat(200_000) }));
+    expect([res.status, await codeOf(res)]).toEqual([413, 'body_too_large']);
+    expect(res.headers.get('connection')).toBe('close');
+  });
+});

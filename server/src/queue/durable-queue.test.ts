@@ -40,8 +40,8 @@ describe('DurableQueue', () => {
     });
     expect(queue.markPlaying(utterance.id)).toBeUndefined();
     expect(queue.takeNext()).toMatchObject({ id: utterance.id, state: 'synthesizing' });
-    // firstAudioMs = the clock at the playback ack − receivedAtMs (the test clock reads 42).
-    expect(queue.markPlaying(utterance.id)).toMatchObject({ state: 'playing', firstAudioMs: 42 - 1_000 });
+    // firstAudioMs = the clock at the playback ack − receivedAtMs, never negative (the test clock reads 42).
+    expect(queue.markPlaying(utterance.id)).toMatchObject({ state: 'playing', firstAudioMs: 0 });
     expect(queue.get(utterance.id)?.state).toBe('playing');
     const words = [{ text: 'hi', startMs: 0, endMs: 180 }];
     expect(queue.markPlayed(utterance.id, { durationMs: 200, words })).toBe(true);
@@ -49,7 +49,7 @@ describe('DurableQueue', () => {
     expect(queue.get(utterance.id)?.state).toBe('played');
     expect(queue.countActive()).toBe(0);
     expect(queue.history({ limit: 10 })).toEqual([
-      { ...utterance, state: 'played', playedAtMs: 42, durationMs: 200, words, firstAudioMs: 42 - 1_000 },
+      { ...utterance, state: 'played', playedAtMs: 42, durationMs: 200, words, firstAudioMs: 0 },
     ]);
     expect(queue.get('no-such-id')).toBeUndefined();
   });
@@ -294,3 +294,19 @@ function chattrWorks(): boolean {
     rmSync(dir, { recursive: true, force: true });
   }
 }
+
+describe('first-audio latency', () => {
+  it('counts to the overlay’s audible time, clamped between receipt and the ack', () => {
+    let nowMs = 10_000;
+    const queue = new DurableQueue({ path: ':memory:', maxQueued: 10, now: () => nowMs });
+    const ids = ['on-time', 'future', 'past'].map(
+      (text) => queue.enqueue({ text, user: text, source: 'http', priority: 0, receivedAtMs: 10_000 }).utterance.id,
+    );
+    for (const _ of ids) queue.takeNext();
+    nowMs = 10_300;
+    expect(queue.markPlaying(ids[0]!, 10_250)?.firstAudioMs).toBe(250);
+    expect(queue.markPlaying(ids[1]!, 99_999)?.firstAudioMs).toBe(300); // a clock ahead: capped at the ack
+    expect(queue.markPlaying(ids[2]!, 1)?.firstAudioMs).toBe(0); // a clock behind: not negative
+    queue.close();
+  });
+});

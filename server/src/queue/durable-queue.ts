@@ -163,13 +163,15 @@ export class DurableQueue {
   }
 
   /**
-   * synthesizing → playing, recording the first-audio latency (now − receivedAtMs).
-   * Undefined when the item is not synthesizing (skipped, unknown, already playing...).
+   * synthesizing → playing, recording the first-audio latency: from receivedAtMs to
+   * `audibleAtMs` (when the overlay says its first sample left the speakers), or to now when
+   * that is unknown or later. Undefined when the item is not synthesizing.
    */
-  markPlaying(id: string): Utterance | undefined {
+  markPlaying(id: string, audibleAtMs?: number): Utterance | undefined {
+    const nowMs = this.now();
     // `.all()`, not `.get()`: a `.get()` of UPDATE … RETURNING outside a transaction returns the
     // row even when the commit fails (better-sqlite3), hiding a read-only or full disk.
-    const [row] = guardStorage('mark playing', () => this.sql.markPlaying.all({ nowMs: this.now(), id }));
+    const [row] = guardStorage('mark playing', () => this.sql.markPlaying.all({ nowMs, audibleAtMs: audibleAtMs ?? nowMs, id }));
     return row ? this.emitRow(row) : undefined;
   }
 

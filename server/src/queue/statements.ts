@@ -65,8 +65,10 @@ export function prepareStatements(db: Database.Database) {
       `UPDATE utterances INDEXED BY utterances_expiry SET state = 'dropped', reason = 'expired', updated_at_ms = @nowMs
        WHERE state = 'queued' AND expires_at_ms <= @nowMs RETURNING *`,
     ),
-    markPlaying: db.prepare<[{ nowMs: number; id: string }], UtteranceRow>(
-      `UPDATE utterances SET state = 'playing', updated_at_ms = @nowMs, first_audio_ms = @nowMs - received_at_ms
+    /** first_audio_ms from the overlay's audible time, clamped to [received, now] (its clock may be off). */
+    markPlaying: db.prepare<[{ nowMs: number; audibleAtMs: number; id: string }], UtteranceRow>(
+      `UPDATE utterances SET state = 'playing', updated_at_ms = @nowMs,
+         first_audio_ms = MAX(0, MIN(@nowMs, @audibleAtMs) - received_at_ms)
        WHERE id = @id AND state = 'synthesizing' RETURNING *`,
     ),
     markPlayed: db.prepare<
