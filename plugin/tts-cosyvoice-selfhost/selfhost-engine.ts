@@ -3,15 +3,12 @@
  * failover, circuit-breaker and resume machinery around per-sentence streaming requests,
  * with word cues estimated from text and audio (timing 'estimated').
  */
-import { defer, EMPTY, type Observable, throwError } from 'rxjs';
+import type { Observable } from 'rxjs';
 import type { TtsEngine } from '../../server/src/core/engine.ts';
-import { cancelOnAbort } from '../../server/src/core/resilience/cancel-on-abort.ts';
 import { EndpointSet } from '../../server/src/core/resilience/endpoint-set.ts';
 import { EngineHealth } from '../../server/src/core/resilience/engine-health.ts';
 import type { HealthReporting } from '../../server/src/core/resilience/health.ts';
-import { resilientStream$ } from '../../server/src/core/resilience/resilient-stream.ts';
-import { trackRequest } from '../../server/src/core/resilience/track-request.ts';
-import { UtteranceProgress } from '../../server/src/core/resilience/utterance-progress.ts';
+import { resilientSynthesis$, type ResilientEngineParts } from '../../server/src/core/resilience/resilient-synthesis.ts';
 import type { SynthesisOutput, SynthesisRequest } from '../../server/src/core/types.ts';
 import { type CosyVoiceSelfhostOptions, resolveSelfhostOptions } from './options.ts';
 import { selfhostAttempt$ } from './selfhost-attempt.ts';
@@ -31,24 +28,19 @@ export function createCosyVoiceSelfhostEngine(engineOptions: CosyVoiceSelfhostOp
   });
   const health = new EngineHealth(name, endpoints, log);
 
+  const parts: ResilientEngineParts = {
+    name,
+    sampleRateHz: options.sampleRateHz,
+    endpoints,
+    health,
+    retry: options.retry,
+    metrics,
+    log,
+    random: options.random,
+    attempt$: (request, progress, context) => selfhostAttempt$(options, request.voice ?? options.speaker, progress, context),
+  };
   const synthesize = (request: SynthesisRequest, signal?: AbortSignal): Observable<SynthesisOutput> =>
-    defer(() => {
-      const refusal = health.refusal();
-      if (refusal) return throwError(() => refusal);
-      if (!request.text.trim()) return EMPTY;
-      const speaker = request.voice ?? options.speaker;
-      const progress = new UtteranceProgress(request.text, options.sampleRateHz);
-      return resilientStream$<SynthesisOutput>({
-        engine: name,
-        endpoints,
-        retry: options.retry,
-        attempt$: (context) => selfhostAttempt$(options, speaker, progress, context),
-        isProgress: (output) => output.kind === 'audio',
-        metrics,
-        logger: log.child({ id: request.id }),
-        random: options.random,
-      }).pipe(trackRequest(name, metrics, health));
-    }).pipe(cancelOnAbort(signal));
+    resilientSynthesis$(parts, request, signal);
 
   return {
     name,

@@ -5,18 +5,15 @@
  * refusals (bad key, unknown default voice or model) make the engine unhealthy with a
  * reason for /healthz.
  */
-import { defer, EMPTY, type Observable, throwError } from 'rxjs';
+import type { Observable } from 'rxjs';
 import type { TtsEngine } from '../../server/src/core/engine.ts';
 import { EngineError } from '../../server/src/core/errors.ts';
-import { cancelOnAbort } from '../../server/src/core/resilience/cancel-on-abort.ts';
 import { EndpointSet } from '../../server/src/core/resilience/endpoint-set.ts';
 import { EngineHealth } from '../../server/src/core/resilience/engine-health.ts';
 import type { HealthReporting } from '../../server/src/core/resilience/health.ts';
 import { failureKind } from '../../server/src/core/resilience/resilience-errors.ts';
-import { resilientStream$ } from '../../server/src/core/resilience/resilient-stream.ts';
-import { trackRequest } from '../../server/src/core/resilience/track-request.ts';
+import { resilientSynthesis$, type ResilientEngineParts } from '../../server/src/core/resilience/resilient-synthesis.ts';
 import { createLocalUpstreamLimiter } from '../../server/src/core/resilience/upstream-limiter.ts';
-import { UtteranceProgress } from '../../server/src/core/resilience/utterance-progress.ts';
 import type { SynthesisOutput, SynthesisRequest } from '../../server/src/core/types.ts';
 import { ConnectionPool, type PoolStats } from './connection-pool.ts';
 import { type CosyVoiceEngineOptions, resolveCosyVoiceOptions } from './options.ts';
@@ -107,28 +104,25 @@ export function createCosyVoiceEngine(engineOptions: CosyVoiceEngineOptions): Co
 
   const deps = { options, limiter, poolFor: (url: string) => pools.get(url)!, demand, yieldPreStarted };
 
-  const synthesize = (request: SynthesisRequest, signal?: AbortSignal): Observable<SynthesisOutput> =>
-    defer(() => {
-      const refusal = health.refusal();
-      if (refusal) return throwError(() => refusal);
-      if (!request.text.trim()) return EMPTY;
+  const parts: ResilientEngineParts = {
+    name,
+    sampleRateHz: options.sampleRateHz,
+    endpoints,
+    health,
+    retry: options.retry,
+    metrics,
+    log,
+    random: options.random,
+    precheck: (request) => {
       const chars = dashscopeCharCount(request.text);
-      if (chars > MAX_CHARS_PER_TASK) {
-        return throwError(() => new EngineError('text_too_long', `text is ${chars} DashScope characters; one task takes at most ${MAX_CHARS_PER_TASK}`, false));
-      }
-      const voice = request.voice ?? options.voice;
-      const progress = new UtteranceProgress(request.text, options.sampleRateHz);
-      return resilientStream$<SynthesisOutput>({
-        engine: name,
-        endpoints,
-        retry: options.retry,
-        attempt$: (context) => synthesisAttempt$(deps, voice, progress, context),
-        isProgress: (output) => output.kind === 'audio',
-        metrics,
-        logger: log.child({ id: request.id }),
-        random: options.random,
-      }).pipe(trackRequest(name, metrics, health));
-    }).pipe(cancelOnAbort(signal));
+      return chars > MAX_CHARS_PER_TASK
+        ? new EngineError('text_too_long', `text is ${chars} DashScope characters; one task takes at most ${MAX_CHARS_PER_TASK}`, false)
+        : undefined;
+    },
+    attempt$: (request, progress, context) => synthesisAttempt$(deps, request.voice ?? options.voice, progress, context),
+  };
+  const synthesize = (request: SynthesisRequest, signal?: AbortSignal): Observable<SynthesisOutput> =>
+    resilientSynthesis$(parts, request, signal);
 
   return {
     name,
