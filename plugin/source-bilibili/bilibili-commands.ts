@@ -225,6 +225,8 @@ export function toSourceEvents(body: unknown, ctx: CommandContext): SourceEvent[
   const command = Command.safeParse(body);
   if (!command.success) return [];
   // Older servers suffix the command: "DANMU_MSG:4:0:2:2:2:0".
-  const handler = HANDLERS[command.data.cmd.split(':')[0]!];
+  const name = command.data.cmd.split(':')[0]!;
+  // Own keys only: a command named "constructor" must not find Object.prototype's members.
+  const handler = Object.hasOwn(HANDLERS, name) ? HANDLERS[name] : undefined;
   return handler ? handler(body, ctx) : [];
 }

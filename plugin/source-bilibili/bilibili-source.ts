@@ -10,6 +10,9 @@ import { SourceError, type CaptionSource } from '../../server/src/core/source.ts
 import { DEFAULT_BILIBILI_TRIGGERS, toSourceEvents, type BilibiliTriggers } from './bilibili-commands.ts';
 import { decodePackets, encodePacket, Operation, type Packet } from './packet.ts';
 
+/** Largest WebSocket frame accepted from the chat server (real ones are a few KiB; lines are capped further by the parser). */
+const MAX_FRAME_BYTES = 4 * 1024 * 1024;
+
 export const BILIBILI_DANMAKU_URL = 'wss://broadcastlv.chat.bilibili.com/sub';
 
 export interface BilibiliSourceOptions {
@@ -55,7 +58,7 @@ export function createBilibiliSource(options: BilibiliSourceOptions): CaptionSou
 
   function connect(connection: SourceConnection): Promise<void> {
     return new Promise((resolve, reject) => {
-      const ws = new WebSocket(options.url ?? BILIBILI_DANMAKU_URL);
+      const ws = new WebSocket(options.url ?? BILIBILI_DANMAKU_URL, { maxPayload: MAX_FRAME_BYTES });
       let seq = 0;
       let failure: Error | undefined;
       let heartbeat: NodeJS.Timeout | undefined;
@@ -91,8 +94,13 @@ export function createBilibiliSource(options: BilibiliSourceOptions): CaptionSou
           log.debug({ bytes: packet.body.length }, 'bilibili: skipped a command that is not JSON');
           return;
         }
-        for (const event of toSourceEvents(body, { triggers, anchorUid: options.anchorUid, receivedAtMs: nowMs() })) {
-          connection.emit(event);
+        try {
+          for (const event of toSourceEvents(body, { triggers, anchorUid: options.anchorUid, receivedAtMs: nowMs() })) {
+            connection.emit(event);
+          }
+        } catch (error) {
+          // One odd command from the server must never take the relay down.
+          log.warn({ err: (error as Error).message }, 'bilibili: skipped a command that could not be read');
         }
       };
 

@@ -10,6 +10,9 @@ import { SourceError, type CaptionSource } from '../../server/src/core/source.ts
 import { parseIrcLine, type IrcMessage } from './irc-message.ts';
 import { DEFAULT_TWITCH_TRIGGERS, toSourceEvent, type TwitchTriggers } from './twitch-events.ts';
 
+/** Largest WebSocket frame accepted from the chat server (real ones are a few KiB; lines are capped further by the parser). */
+const MAX_FRAME_BYTES = 4 * 1024 * 1024;
+
 export const TWITCH_IRC_URL = 'wss://irc-ws.chat.twitch.tv:443';
 
 export interface TwitchSourceOptions {
@@ -43,7 +46,7 @@ export function createTwitchSource(options: TwitchSourceOptions): CaptionSource 
   function connect(connection: SourceConnection): Promise<void> {
     const nick = options.auth ? options.auth.username.toLowerCase() : anonymousNick();
     return new Promise((resolve, reject) => {
-      const ws = new WebSocket(options.url ?? TWITCH_IRC_URL);
+      const ws = new WebSocket(options.url ?? TWITCH_IRC_URL, { maxPayload: MAX_FRAME_BYTES });
       let failure: Error | undefined;
       const send = (line: string): void => {
         if (ws.readyState === WebSocket.OPEN) ws.send(line);

@@ -33,6 +33,15 @@ for (const [voice, text] of [['en-us', 'ready'], ['cmn', '好']]) {
   espeak.synthesize(text, () => false);
 }
 
+/**
+ * eSpeak obeys SSML and [[phoneme]] markup: a caption's `<break time="99s"/>` would buy
+ * 99 s of silence. Markup characters become spaces of the same length, so text positions
+ * (word timings) stay exact and the text is spoken as text.
+ */
+function plainText(text) {
+  return text.replace(/[<>&]|\[\[|\]\]/g, (m) => ' '.repeat(m.length));
+}
+
 function synthesize(job, segments) {
   const isCancelled = () => Atomics.load(cancelledJob, 0) === job;
   for (const [index, { text, voice }] of segments.entries()) {
@@ -40,7 +49,7 @@ function synthesize(job, segments) {
     useVoice(voice);
     const words = [];
     // The callback runs several times per call; returning true aborts synthesis.
-    espeak.synthesize(text, (samples, events) => {
+    espeak.synthesize(plainText(text), (samples, events) => {
       if (isCancelled()) return true;
       for (const event of events) {
         if (event.type !== 'word') continue;

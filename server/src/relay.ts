@@ -26,7 +26,7 @@ import type { CaptionInput, HealthReport, RelayPort } from './gateway/ports.ts';
 import type { Metrics } from './metrics/registry.ts';
 import { gainOf, withGain } from './pipeline/gain.ts';
 import { limit, type LimitEvent } from './pipeline/limit.ts';
-import { normalizeText } from './pipeline/normalize.ts';
+import { normalizeName, normalizeText } from './pipeline/normalize.ts';
 import { timeline, type TimelineSummary } from './pipeline/timeline.ts';
 import type { DurableQueue } from './queue/durable-queue.ts';
 
@@ -96,6 +96,8 @@ export function reasonLabel(reason: string | undefined): string {
 }
 
 const LIST_LIMIT = 200;
+/** Longest user name kept (control and bidi characters removed). */
+const MAX_USER_CHARS = 100;
 /** Queue writes refused by the disk are retried this often, this many times (≈ 2 min). */
 const STORAGE_RETRY_MS = 1_000;
 const STORAGE_RETRY_ATTEMPTS = 120;
@@ -302,7 +304,8 @@ export function createRelay(opts: RelayOptions): Relay {
   const submitEvent = (event: CaptionEvent, { fsync }: AdmissionOptions) => {
     try {
       const text = normalizeText(event.text, opts.maxTextChars);
-      const { utterance, duplicate, dropped } = queue.enqueue({ ...event, text }, { dedupeWindowMs: opts.dedupeWindowMs, fsync });
+      const user = normalizeName(event.user, MAX_USER_CHARS) || 'anonymous';
+      const { utterance, duplicate, dropped } = queue.enqueue({ ...event, text, user }, { dedupeWindowMs: opts.dedupeWindowMs, fsync });
       metrics.captionsTotal.inc({ source: event.source, result: duplicate ? 'duplicate' : 'accepted' });
       if (!duplicate) log.info({ id: utterance.id, source: event.source, user: utterance.user, chars: text.length }, 'caption accepted');
       if (dropped.length > 0) log.info({ ids: dropped.map((u) => u.id), source: event.source }, 'queue full for this source: oldest readouts dropped');

@@ -30,7 +30,6 @@ import {
   ircCorpus,
   overlaySocketCorpus,
   panelSocketCorpus,
-  PROTOTYPE_COMMANDS,
   UNKNOWN_EVENTS,
   type HttpCase,
 } from './corpus.ts';
@@ -47,20 +46,6 @@ const HEAP_GROWTH_BOUND_BYTES = 40 * 1024 * 1024;
 const UPLOAD_RSS_BOUND_BYTES = 40 * 1024 * 1024;
 const CHANNEL = 'hostile';
 
-/**
- * Known bugs in files this suite does not own, asserted to still fail so the list stays
- * honest: when one is fixed, its check fails here and the entry must be removed.
- * - bilibili-commands.ts: `HANDLERS[cmd]` finds Object.prototype members, and calling one
- *   throws out of the WebSocket message handler — one `{"cmd":"constructor"}` danmaku
- *   command kills the relay process. These are never sent to the running relay below.
- */
-const KNOWN_COMMAND_CRASHERS = new Set(PROTOTYPE_COMMANDS.filter((c) => !c.includes('DANMU_MSG:')));
-/**
- * - plugin/tts-embedded: eSpeak runs with SSML on, so caption text like `<break time="99s"/>`
- *   is obeyed: 19 characters of chat buy 99 s of silence (26 of them fill 500 characters and
- *   hold the queue for 43 minutes). Checked on the corpus' SSML captions below.
- */
-const KNOWN_SSML_OBEYED = true;
 
 /** Built once: the bomb frames take a moment to compress. */
 const BILIBILI_CASES = bilibiliCorpus();
@@ -349,7 +334,6 @@ describe('hostile corpus', () => {
   }, 60_000);
 
   it('Bilibili: the decoder answers every hostile frame with packets or a typed error, within bounds', () => {
-    const crashed: string[] = [];
     for (const c of BILIBILI_CASES) {
       const t0 = performance.now();
       try {
@@ -363,37 +347,26 @@ describe('hostile corpus', () => {
           } catch {
             continue;
           }
-          try {
-            for (const event of toSourceEvents(body, { triggers: DEFAULT_BILIBILI_TRIGGERS, receivedAtMs: 0 })) expect(typeof event.type).toBe('string');
-          } catch (error) {
-            crashed.push(p.body.toString('utf8'));
-            if (!KNOWN_COMMAND_CRASHERS.has(p.body.toString('utf8'))) throw error;
-          }
+          for (const event of toSourceEvents(body, { triggers: DEFAULT_BILIBILI_TRIGGERS, receivedAtMs: 0 })) expect(typeof event.type).toBe('string');
         }
       } catch (error) {
-        if (!(error instanceof SourceError)) {
-          if (crashed.length > 0 && KNOWN_COMMAND_CRASHERS.has(crashed.at(-1)!)) continue;
-          throw new Error(`${c.name}: ${String(error)}`);
-        }
+        if (!(error instanceof SourceError)) throw new Error(`${c.name}: ${String(error)}`);
         expect(error.code, c.name).toBe('bilibili_bad_packet');
       }
       expect(performance.now() - t0, c.name).toBeLessThan(3_000);
     }
-    // Known bug (see KNOWN_COMMAND_CRASHERS): still throwing. Remove these lines once fixed.
-    expect(new Set(crashed)).toEqual(KNOWN_COMMAND_CRASHERS);
   }, 60_000);
 
   it('Bilibili: the same frames through the fake server: the relay stays up and still reads danmaku', async () => {
-    const cases = BILIBILI_CASES.filter((c) => ![...KNOWN_COMMAND_CRASHERS].some((k) => c.frame.includes(Buffer.from(k))));
     await timed('bilibili via fake', async () => {
-      for (const c of cases) {
+      for (const c of BILIBILI_CASES) {
         bilibili.sendRaw(c.frame);
         await sleep(2);
       }
       bilibili.sendCommands([bilibiliCommands.danmaku('bilibili sentinel after the corpus', { uid: 990001, uname: 'bilisentinel' })], 'brotli');
       await waitForQueued('bilibili sentinel after the corpus');
     });
-    count('bilibili packets', cases.length + KNOWN_COMMAND_CRASHERS.size);
+    count('bilibili packets', BILIBILI_CASES.length);
     expect(bilibili.connectionCount()).toBe(1);
   }, 60_000);
 
@@ -619,8 +592,7 @@ describe('hostile corpus', () => {
     const ssml = mine.filter((e) => /<break time="99s"\/>/.test(e.text));
     expect(ssml.length).toBeGreaterThan(0);
     const longest = Math.max(...ssml.map((e) => e.durationMs ?? 0));
-    if (KNOWN_SSML_OBEYED) expect(longest, 'known bug fixed? set KNOWN_SSML_OBEYED = false').toBeGreaterThan(60_000);
-    else expect(longest).toBeLessThan(10_000);
+    expect(longest).toBeLessThan(10_000);
 
     const growth = rssAfterGc() - rssBefore;
     const heapGrowth = heapAfterGc() - heapBefore;

@@ -38,7 +38,7 @@ export function makeRoomInSource(
   nowMs: number,
   retryAfterS: number,
 ): UtteranceRow[] {
-  const limit = policy.sourceLimits[event.source];
+  const limit = Object.hasOwn(policy.sourceLimits, event.source) ? policy.sourceLimits[event.source] : undefined;
   if (!limit) return [];
   const waiting = sql.countQueuedFromSource.get(event.source)!;
   const victim = sql.overflowVictim.get(event.source);
