@@ -22,7 +22,7 @@ import type {
   UtteranceStartEvent,
 } from '../../../server/src/core/protocol.ts';
 import type { TimedWord } from '../../../server/src/core/types.ts';
-import { JitterBuffer, type ScheduleOp, type UtteranceTimeline } from '../lib/jitter-buffer.ts';
+import { JitterBuffer, type JitterCounters, type ScheduleOp, type UtteranceTimeline } from '../lib/jitter-buffer.ts';
 import { parseOverlayParams, type OverlayParams } from '../lib/overlay-params.ts';
 import { connectNamespace, retryWhenRefused } from '../lib/socket.ts';
 import { OVERLAY_VERSION } from '../lib/version.ts';
@@ -42,21 +42,13 @@ interface Held extends CaptionContent {
   sampleRateHz: number;
 }
 
-export interface OverlayStats {
+export interface OverlayStats extends JitterCounters {
   version: string;
   connected: boolean;
   audioState: AudioContextState;
   currentTime: number;
   contextSampleRateHz: number;
   leadMs: number;
-  underruns: number;
-  scheduledChunks: number;
-  duplicateChunks: number;
-  droppedChunks: number;
-  droppedUtterances: number;
-  stalledUtterances: number;
-  cancelledUtterances: number;
-  ignoredEvents: number;
   invalidEvents: number;
   pendingUtterances: number;
   liveSources: number;

@@ -5,6 +5,7 @@ import { NotFoundError, RelayError, ValidationError } from '../core/errors.ts';
 import { formatHistory, HISTORY_FORMATS } from '../history/format-history.ts';
 import { requireToken } from './auth.ts';
 import type { RelayPort } from './ports.ts';
+import { parseWith } from './validate.ts';
 
 /** Bodies larger than this are refused with 413 before parsing. */
 export const MAX_BODY_BYTES = 64 * 1024;
@@ -52,14 +53,6 @@ function parseBody<T extends z.ZodType>(schema: T, body: unknown, example: strin
     throw new ValidationError('invalid_body', `body must be a JSON object like ${example}`);
   }
   return parseWith(schema, body, 'invalid_body', 'body');
-}
-
-function parseWith<T extends z.ZodType>(schema: T, value: unknown, code: string, what: string): z.output<T> {
-  const result = schema.safeParse(value);
-  if (result.success) return result.data;
-  const issue = result.error.issues[0]!;
-  const where = issue.path.join('.') || what;
-  throw new ValidationError(issue.code === 'unrecognized_keys' ? 'unknown_field' : code, `${where}: ${issue.message}`);
 }
 
 const bodyTooLarge = () => new RelayError('body_too_large', `request body is larger than ${MAX_BODY_BYTES} bytes`, 413);
