@@ -1,5 +1,5 @@
 /**
- * Runs a real relay as a child process (`node --import tsx server/src/main.ts`), the way
+ * Runs a real relay as a child process (`node --max-semi-space-size=2 --import tsx server/src/main.ts`), the way
  * `npm start` does, so tests can kill it (SIGKILL, SIGTERM) and restart it on the same
  * data dir. The URL comes from the `listening on http://HOST:PORT` line (RELAY_PORT=0).
  */
@@ -13,6 +13,8 @@ import { configSchema } from '../../server/src/config.ts';
 
 const REPO_ROOT = resolve(dirname(fileURLToPath(import.meta.url)), '../..');
 const MAIN = join(REPO_ROOT, 'server/src/main.ts');
+/** As `npm start` runs it (package.json): a small young generation keeps the relay's RSS down. */
+const NODE_FLAGS = ['--max-semi-space-size=2', '--import', 'tsx'];
 const LISTENING = /listening on (http:\/\/[^\s"]+)/;
 /** Output kept for failure messages (the tail). */
 const MAX_OUTPUT_CHARS = 64 * 1024;
@@ -71,7 +73,7 @@ export async function startChildRelay(options: ChildRelayOptions = {}): Promise<
   const dataDir = options.dataDir ?? mkdtempSync(join(tmpdir(), 'cosy-relay-child-'));
   const token = options.token ?? newSecret();
   const overlayKey = options.overlayKey ?? newSecret();
-  const child = spawn(process.execPath, ['--import', 'tsx', MAIN], {
+  const child = spawn(process.execPath, [...NODE_FLAGS, MAIN], {
     cwd: REPO_ROOT,
     env: {
       ...cleanEnv(),
