@@ -1,5 +1,5 @@
 /**
- * Runs a real relay as a child process (`node --max-semi-space-size=2 --import tsx server/src/main.ts`), the way
+ * Runs a real relay as a child process (`node … server/dist/main.mjs`), the way
  * `npm start` does, so tests can kill it (SIGKILL, SIGTERM) and restart it on the same
  * data dir. The URL comes from the `listening on http://HOST:PORT` line (RELAY_PORT=0).
  */
@@ -12,9 +12,10 @@ import { fileURLToPath } from 'node:url';
 import { configSchema } from '../../server/src/config.ts';
 
 const REPO_ROOT = resolve(dirname(fileURLToPath(import.meta.url)), '../..');
-const MAIN = join(REPO_ROOT, 'server/src/main.ts');
+/** The bundle `npm start` runs (built by vitest's global setup, as by `npm start`). */
+const MAIN = join(REPO_ROOT, 'server/dist/main.mjs');
 /** As `npm start` runs it (package.json): a small young generation keeps the relay's RSS down. */
-const NODE_FLAGS = ['--max-semi-space-size=2', '--import', 'tsx'];
+const NODE_FLAGS = ['--max-semi-space-size=2', '--enable-source-maps'];
 const LISTENING = /listening on (http:\/\/[^\s"]+)/;
 /** Output kept for failure messages (the tail). */
 const MAX_OUTPUT_CHARS = 64 * 1024;
