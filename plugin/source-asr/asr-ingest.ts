@@ -15,6 +15,7 @@ import { TokenBucket } from '../../server/src/core/resilience/token-bucket.ts';
 import type { Logger } from '../../server/src/core/logger.ts';
 import { MinuteRate, type SourceEvent, type SourceStatus } from '../../server/src/core/source.ts';
 import { parseAsrLine, type AsrLine } from './asr-line.ts';
+import { sameOriginOrNone } from '../../server/src/core/same-origin.ts';
 
 export const ASR_INGEST_PATH = '/ingest/asr';
 
@@ -53,16 +54,6 @@ function presentedToken(req: IncomingMessage, url: URL): string | undefined {
   return bearer ?? url.searchParams.get('token') ?? undefined;
 }
 
-/** No Origin (an ASR program) or the relay's own host; a page elsewhere may not open a feed. */
-function sameOriginOrNone(req: IncomingMessage): boolean {
-  const origin = req.headers.origin;
-  if (origin === undefined) return true;
-  try {
-    return new URL(origin).host === req.headers.host;
-  } catch {
-    return false;
-  }
-}
 
 /** Lines over the rate budget within one second that get the feed closed with 1008 (a flood, not a burst). */
 export const FLOOD_LINES_PER_S_BEFORE_CLOSE = 500;

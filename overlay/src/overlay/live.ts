@@ -97,14 +97,7 @@ export function startLive({ params, rejected, isColor, view, style, liveLineEl, 
     currentTime: 0,
     contextSampleRateHz: player.ctx.sampleRate,
     leadMs: jitter.leadMs,
-    underruns: 0,
-    scheduledChunks: 0,
-    duplicateChunks: 0,
-    droppedChunks: 0,
-    droppedUtterances: 0,
-    stalledUtterances: 0,
-    cancelledUtterances: 0,
-    ignoredEvents: 0,
+    ...jitter.counters,
     invalidEvents: 0,
     pendingUtterances: 0,
     liveSources: 0,
@@ -305,13 +298,7 @@ export function startLive({ params, rejected, isColor, view, style, liveLineEl, 
     stats.audioState = player.ctx.state;
     stats.currentTime = now;
     stats.leadMs = jitter.leadMs;
-    stats.underruns = c.underruns;
-    stats.scheduledChunks = c.scheduledChunks;
-    stats.duplicateChunks = c.duplicateChunks;
-    stats.droppedChunks = c.droppedChunks;
-    stats.droppedUtterances = c.droppedUtterances;
-    stats.stalledUtterances = c.stalledUtterances;
-    stats.cancelledUtterances = c.cancelledUtterances;
+    Object.assign(stats, c);
     stats.ignoredEvents = c.ignoredEvents + ignoredCues;
     stats.pendingUtterances = jitter.pendingCount;
     stats.liveSources = player.liveSources();

@@ -4,6 +4,7 @@ import type { Duplex } from 'node:stream';
 import type { Observable } from 'rxjs';
 import { Counter, Registry } from 'prom-client';
 import { Server, type Namespace, type ServerOptions } from 'socket.io';
+import { sameOriginOrNone } from '../core/same-origin.ts';
 import type { Logger } from '../core/logger.ts';
 import { TokenBucket } from '../core/resilience/token-bucket.ts';
 import { createApp } from './app.ts';
@@ -57,20 +58,6 @@ export const SOCKET_EVENTS_PER_S = 100;
 export const SOCKET_EVENTS_BURST = 200;
 export const SOCKET_FLOOD_REJECTS_PER_S = 500;
 
-/**
- * True when a browser request comes from a page of this relay (same host), or from no
- * page at all (no Origin header: OBS plugins, curl, tests). Cross-origin pages may not
- * open sockets here, whatever they hold.
- */
-export function sameOriginOrNone(req: IncomingMessage): boolean {
-  const origin = req.headers.origin;
-  if (origin === undefined) return true;
-  try {
-    return new URL(origin).host === req.headers.host;
-  } catch {
-    return false;
-  }
-}
 
 /** Malformed HTTP (headers too large, bad framing) still gets the `{error:{code,message}}` body. */
 function answerClientError(err: Error & { code?: string }, socket: Duplex): void {
