@@ -76,9 +76,8 @@ describe('overlay reconnects', () => {
     const [startA, startB] = await Promise.all([whenCurrent(a.page, id), whenCurrent(b.page, id)]);
     expect(Math.abs(startA - startB)).toBeLessThan(150);
     await expect.poll(() => stateOf(id), { timeout: 15_000, interval: 50 }).toBe('played');
-    const [sa, sb] = [await stats(a.page), await stats(b.page)];
-    expect(sa.acks.end).toBeGreaterThanOrEqual(1);
-    expect(sb.acks.end).toBeGreaterThanOrEqual(1);
+    // Both play it to the end (the queue advanced on whichever acked first).
+    for (const { page } of [a, b]) await expect.poll(async () => (await stats(page)).acks.end, { timeout: 5_000 }).toBeGreaterThanOrEqual(1);
     await a.context.close();
     await b.context.close();
   });
