@@ -5,6 +5,8 @@
  * passing these checks, so a crafted URL or style cannot inject CSS declarations or markup.
  */
 
+import { DEFAULT_LEAD_MS } from './jitter-buffer.ts';
+
 export type Position = 'top' | 'middle' | 'bottom';
 export type Align = 'left' | 'center' | 'right';
 
@@ -51,7 +53,7 @@ export const DEFAULT_PARAMS: Readonly<Omit<OverlayParams, 'key'>> = {
   position: 'bottom',
   align: 'center',
   maxWords: 0,
-  leadMs: 60,
+  leadMs: DEFAULT_LEAD_MS,
   maxLeadMs: 300,
   holdMs: 1500,
   volume: 1,
