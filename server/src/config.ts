@@ -37,6 +37,8 @@ export const configSchema = z.object({
   RELAY_ACK_GRACE_MS: positiveInt.default(5_000),
   /** redis://… : scale out across processes (Socket.IO adapter + shared upstream quota). */
   RELAY_REDIS_URL: z.string().url().optional(),
+  /** With RELAY_REDIS_URL: a process silent this long is presumed gone and a live one takes its queue over. */
+  RELAY_REDIS_LEASE_MS: z.coerce.number().int().min(300).default(5_000),
   TTS_ENGINE: commaList
     .default(['embedded'])
     .pipe(z.array(z.enum(ENGINE_NAMES)).min(1, 'TTS_ENGINE names no engine')),

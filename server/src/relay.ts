@@ -28,7 +28,7 @@ import { gainOf, withGain } from './pipeline/gain.ts';
 import { limit, type LimitEvent } from './pipeline/limit.ts';
 import { normalizeName, normalizeText } from './pipeline/normalize.ts';
 import { timeline, type TimelineSummary } from './pipeline/timeline.ts';
-import type { DurableQueue } from './queue/durable-queue.ts';
+import type { DurableQueue, ModerationDrop } from './queue/durable-queue.ts';
 
 export interface RelayOptions {
   queue: DurableQueue;
@@ -79,10 +79,14 @@ export interface Relay extends RelayPort {
   dropUser(user: string, reason: string, by?: { source: string; userId: string }): number;
   /** A deleted chat message: its readout is dropped, also mid-utterance. */
   dropMessage(messageId: string, reason: string): number;
+  /** Readouts dropped by id (another relay process took them over), also mid-utterance. */
+  dropReadouts(ids: readonly string[], reason: string): number;
   /** A subtitle line shown in the overlay, not spoken (ASR partials and finals). */
   showLine(id: string, text: string, final: boolean): void;
   /** Readouts waiting from this user (moderation's per-user cap). */
   queuedCount(user: string): number;
+  /** Every playback:end ack from an overlay, by id, whichever process owns the readout (scale-out). */
+  endAcks$: Observable<string>;
   /** Overlay playback acks, for sinks that follow the audio (OBS captions, ducking). */
   playback$: Observable<PlaybackNotice>;
   /** Readouts synthesized since start, by the engine that spoke them. */
@@ -145,6 +149,11 @@ export function createRelay(opts: RelayOptions): Relay {
       cancel$.next(id);
       emit({ type: 'utterance:cancel', data: { id, reason } });
     }
+  };
+
+  const dropAndCancel = ({ dropped, inFlightIds }: ModerationDrop, reason: string) => {
+    cancelInFlight(inFlightIds, reason);
+    return dropped;
   };
 
   const requestFor = (u: Utterance, speech: SpeechDefaults): SynthesisRequest => {
@@ -362,16 +371,12 @@ export function createRelay(opts: RelayOptions): Relay {
     skip,
     health,
     dropUser(user, reason, by) {
-      const { dropped, inFlightIds } = queue.dropUser(user, reason, by);
+      const dropped = dropAndCancel(queue.dropUser(user, reason, by), reason);
       if (dropped > 0) log.info({ user, dropped, reason }, 'readouts of a user dropped');
-      cancelInFlight(inFlightIds, reason);
       return dropped;
     },
-    dropMessage(messageId, reason) {
-      const { dropped, inFlightIds } = queue.dropMessage(messageId, reason);
-      cancelInFlight(inFlightIds, reason);
-      return dropped;
-    },
+    dropMessage: (messageId, reason) => dropAndCancel(queue.dropMessage(messageId, reason), reason),
+    dropReadouts: (ids, reason) => dropAndCancel(queue.dropIds(ids, reason), reason),
     showLine: (id, text, final) => emit({ type: 'subtitle:line', data: { id, text, final } }),
     queuedCount: (user) => queue.countQueuedByUser(user),
     pause() {
@@ -432,6 +437,7 @@ export function createRelay(opts: RelayOptions): Relay {
       ended$.next(id);
     },
     playback$: playback$.asObservable(),
+    endAcks$: ended$.asObservable(),
     spokenCounts: () => ({ ...spokenCounts }),
     overlayConnectionsChanged: (count) => overlays$.next(count),
     overlayEvents$: overlayEvents$.asObservable(),

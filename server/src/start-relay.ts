@@ -2,7 +2,7 @@
 import { mkdirSync } from 'node:fs';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { BehaviorSubject, merge, type Subscription } from 'rxjs';
+import { BehaviorSubject, combineLatest, map, merge, type Subscription } from 'rxjs';
 import type { Config } from './config.ts';
 import type { TtsEngine } from './core/engine.ts';
 import type { Logger } from './core/logger.ts';
@@ -25,7 +25,7 @@ import { VoiceSettings } from './settings/voice-settings.ts';
 import { createConfiguredSources } from './sources.ts';
 import { ASR_INGEST_PATH } from '../../plugin/source-asr/index.ts';
 import { createObsIntegration, type ObsIntegration } from '../../plugin/obs/index.ts';
-import { connectRedis } from '../../plugin/redis/index.ts';
+import { connectRedis, loadOwnerId, startQueueHandoff } from '../../plugin/redis/index.ts';
 
 export const WEB_DIR = join(dirname(fileURLToPath(import.meta.url)), '../../overlay/dist');
 
@@ -60,6 +60,8 @@ export async function startRelay(config: Config, log: Logger, engineOverride?: T
     }));
   /** Readouts held back by OBS (a pause scene); false until OBS says otherwise. */
   const obsPause$ = new BehaviorSubject(false);
+  /** Readouts held back while this process's queue lease may have run out (scale-out). */
+  const fenced$ = new BehaviorSubject(false);
   const relay = createRelay({
     queue,
     engine,
@@ -69,9 +71,25 @@ export async function startRelay(config: Config, log: Logger, engineOverride?: T
     maxInFlight: config.RELAY_MAX_IN_FLIGHT,
     dedupeWindowMs: config.RELAY_DEDUPE_WINDOW_MS,
     ackGraceMs: config.RELAY_ACK_GRACE_MS,
-    externalPause$: obsPause$,
+    externalPause$: combineLatest([obsPause$, fenced$]).pipe(map(([obs, fenced]) => obs || fenced)),
     speech: () => voice.value,
   });
+
+  // Before the gateway opens (no overlay yet, nothing taken): readouts taken over while this
+  // process was gone are dropped here before they could play twice.
+  const handoff =
+    redis &&
+    (await startQueueHandoff({
+      redis: redis.client,
+      ownerId: loadOwnerId(dataDir),
+      queue,
+      endAcks$: relay.endAcks$,
+      release: (ids, reason) => relay.dropReadouts(ids, reason),
+      leaseMs: config.RELAY_REDIS_LEASE_MS,
+      log: log.child({ part: 'handoff' }),
+      onAdopted: (count) => metrics.readoutsTakenOverTotal.inc(count),
+      onFenced: (fenced) => fenced$.next(fenced),
+    }));
 
   const sources = createConfiguredSources(config, secrets.token, log);
   const ingest: Subscription = connectSources({
@@ -146,6 +164,7 @@ export async function startRelay(config: Config, log: Logger, engineOverride?: T
       panel.close();
       policyUpdates.unsubscribe();
       relay.close();
+      await handoff?.stop();
       await engine.close();
       await redis?.close();
       queue.close();

@@ -48,6 +48,11 @@ export function createMetrics() {
       labelNames: ['source', 'reason'],
       registers: [registry],
     }),
+    readoutsTakenOverTotal: new Counter({
+      name: 'relay_readouts_taken_over_total',
+      help: 'Readouts this process took over from a relay process whose lease ran out (scale-out)',
+      registers: [registry],
+    }),
     audioBytesSentTotal: new Counter({
       name: 'relay_audio_sent_bytes_total',
       help: 'PCM bytes sent to overlays (per utterance, not per socket)',

@@ -7,7 +7,7 @@ import type { CaptionEvent, TimedWord, Utterance, UtteranceState } from '../core
 import { forgetLongServedUsers, resumeInFlightUsersFirst, takeFairly } from './fair-share.ts';
 import { makeRoomInSource } from './overflow.ts';
 import { checkPolicy, resolvePolicy, ttlMsFor, type QueuePolicy, type QueuePolicyInput } from './policy.ts';
-import { toHistoryEntry, toUtterance, type UtteranceRow } from './rows.ts';
+import { newRow, toHistoryEntry, toPendingReadout, toUtterance, type PendingReadout, type UtteranceRow } from './rows.ts';
 import { guardStorage, openDatabase, withoutFsync } from './sqlite.ts';
 import { prepareStatements, type Statements } from './statements.ts';
 
@@ -55,6 +55,8 @@ interface Finished {
 }
 
 const MAX_ROWS_PER_READ = 10_000;
+/** The reason of an adopted readout an overlay had already played to the end. */
+export const HEARD_BEFORE_TAKEOVER = 'played before the takeover';
 
 /**
  * The durable buffer between the sources and the limiter (SQLite, one file per data dir).
@@ -92,6 +94,7 @@ export class DurableQueue {
   private readonly finishTx: (ids: readonly string[], state: 'skipped' | 'dropped', reason: string) => Finished[];
   private readonly clearTx: (includePaid: boolean) => { rows: UtteranceRow[]; keptPaid: number };
   private readonly recoverTx: () => UtteranceRow[];
+  private readonly adoptTx: (readouts: readonly PendingReadout[], heard: (id: string) => boolean) => UtteranceRow[];
 
   constructor(options: DurableQueueOptions) {
     this.maxQueued = options.maxQueued;
@@ -117,6 +120,13 @@ export class DurableQueue {
         resumeInFlightUsersFirst(this.sql);
         return this.sql.recover.all(this.now());
       });
+      this.adoptTx = this.db.transaction((readouts: readonly PendingReadout[], heard: (id: string) => boolean) =>
+        readouts.flatMap((r) => {
+          const nowMs = this.now();
+          const rows = this.sql.insertAdopted.all(newRow(r, nowMs));
+          return rows.length > 0 && heard(r.id) ? [this.sql.finish.get('played', HEARD_BEFORE_TAKEOVER, nowMs, r.id)!] : rows;
+        }),
+      );
       guardStorage('prune', () => this.prune());
       this.paused = new BehaviorSubject(guardStorage('read settings', () => this.sql.getSetting.get('paused')) === 1);
     } catch (error) {
@@ -208,12 +218,12 @@ export class DurableQueue {
    */
   dropUser(user: string, reason = 'banned', by?: { source: string; userId: string }): ModerationDrop {
     const match = { user, source: by?.source ?? null, userId: by?.userId ?? null };
-    return this.dropAll(guardStorage('drop user', () => this.sql.activeOfUser.all(match)), reason);
+    return this.dropAll(guardStorage('drop user', () => this.sql.activeOfUser.all(match)).map((row) => row.id), reason);
   }
 
   /** A deleted chat message: drops the active readout(s) carrying its `messageId`. */
   dropMessage(messageId: string, reason = 'deleted'): ModerationDrop {
-    return this.dropAll(guardStorage('drop message', () => this.sql.activeOfMessage.all(messageId)), reason);
+    return this.dropAll(guardStorage('drop message', () => this.sql.activeOfMessage.all(messageId)).map((row) => row.id), reason);
   }
 
   /** Skips every queued readout (reason 'cleared'); paid ones only with `includePaid`. In-flight ones are left alone. */
@@ -300,6 +310,35 @@ export class DurableQueue {
     return row ? this.emitRow(row) : undefined;
   }
 
+  /** Drops the given active readouts (a policy reason). */
+  dropIds(ids: readonly string[], reason: string): ModerationDrop {
+    return this.dropAll(ids, reason);
+  }
+
+  /**
+   * Readouts accepted by another relay process that stopped (scale-out), queued here with
+   * their ids, priority, user and expiry; ids already here are left alone. Never refused for
+   * the bound: they were accepted once already. Queued in order of arrival. Those `heard` says an overlay finished playing
+   * (the old process died before recording it) are recorded as played instead. Returns the
+   * ones added.
+   */
+  adopt(readouts: readonly PendingReadout[], heard: (id: string) => boolean = () => false): Utterance[] {
+    const byArrival = [...readouts].sort((x, y) => x.receivedAtMs - y.receivedAtMs); // a user's lane keeps its order
+    const rows = guardStorage('adopt', () => this.adoptTx(byArrival, heard));
+    return rows.map((row) => this.emitRow(row));
+  }
+
+  /** Every readout queued, synthesizing or playing, as another process would take it over. */
+  pendingReadouts(): PendingReadout[] {
+    return guardStorage('list pending', () => this.sql.active.all()).map(toPendingReadout);
+  }
+
+  /** One readout as pendingReadouts() gives it; undefined when it is finished or unknown. */
+  pendingReadout(id: string): PendingReadout | undefined {
+    const row = guardStorage('get', () => this.sql.get.get(id));
+    return row && isActive(row.state) ? toPendingReadout(row) : undefined;
+  }
+
   /** At startup: items that were synthesizing or playing did not finish; queue them again, their users served first. */
   recover(): number {
     const rows = guardStorage('recover', () => this.recoverTx());
@@ -320,8 +359,8 @@ export class DurableQueue {
     return finished;
   }
 
-  private dropAll(rows: UtteranceRow[], reason: string): ModerationDrop {
-    const finished = this.finish(rows.map((row) => row.id), 'dropped', reason);
+  private dropAll(ids: readonly string[], reason: string): ModerationDrop {
+    const finished = this.finish(ids, 'dropped', reason);
     const inFlightIds = finished.filter((f) => f.previous !== 'queued').map((f) => f.row.id);
     return { dropped: finished.length, inFlightIds };
   }
@@ -351,21 +390,8 @@ export class DurableQueue {
     this.pruneOccasionally();
     const nowMs = this.now();
     const ttlMs = ttlMsFor(event, this.policy);
-    const row = this.sql.insert.get({
-      id: randomUUID(),
-      text: event.text,
-      user: event.user,
-      source: event.source,
-      priority: event.priority,
-      voice: event.voice ?? null,
-      lang: event.lang ?? null,
-      messageId: event.messageId ?? null,
-      userId: event.userId ?? null,
-      paid: event.paid ? 1 : 0,
-      receivedAtMs: event.receivedAtMs,
-      updatedAtMs: nowMs,
-      expiresAtMs: ttlMs === null ? null : nowMs + ttlMs,
-    })!; // INSERT … RETURNING always yields the row
+    const expiresAtMs = ttlMs === null ? null : nowMs + ttlMs;
+    const row = this.sql.insert.get(newRow({ ...event, id: randomUUID(), expiresAtMs }, nowMs))!; // INSERT … RETURNING always yields the row
     return { utterance: toUtterance(row), duplicate: false, dropped: dropped.map(toUtterance) };
   }
 

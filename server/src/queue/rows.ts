@@ -1,5 +1,6 @@
 import type { HistoryEntry } from '../core/history.ts';
-import type { TimedWord, Utterance, UtteranceState } from '../core/types.ts';
+import type { CaptionEvent, TimedWord, Utterance, UtteranceState } from '../core/types.ts';
+import type { NewRow } from './statements.ts';
 
 /** One row of the `utterances` table, as `SELECT *` returns it. */
 export interface UtteranceRow {
@@ -12,6 +13,7 @@ export interface UtteranceRow {
   voice: string | null;
   lang: string | null;
   message_id: string | null;
+  user_id: string | null;
   paid: 0 | 1;
   state: UtteranceState;
   reason: string | null;
@@ -26,23 +28,26 @@ export interface UtteranceRow {
 }
 
 export function toUtterance(row: UtteranceRow): Utterance {
-  const utterance: Utterance = {
-    id: row.id,
+  const utterance: Utterance = { id: row.id, ...captionOf(row), state: row.state, updatedAtMs: row.updated_at_ms };
+  if (row.reason !== null) utterance.reason = row.reason;
+  if (row.first_audio_ms !== null) utterance.firstAudioMs = row.first_audio_ms;
+  return utterance;
+}
+
+/** The caption a row holds (its platform user id only where asked: it stays inside the relay). */
+function captionOf(row: UtteranceRow): CaptionEvent {
+  const caption: CaptionEvent = {
     text: row.text,
     user: row.user,
     source: row.source,
     priority: row.priority,
     receivedAtMs: row.received_at_ms,
-    state: row.state,
-    updatedAtMs: row.updated_at_ms,
   };
-  if (row.voice !== null) utterance.voice = row.voice;
-  if (row.lang !== null) utterance.lang = row.lang;
-  if (row.message_id !== null) utterance.messageId = row.message_id;
-  if (row.paid === 1) utterance.paid = true;
-  if (row.reason !== null) utterance.reason = row.reason;
-  if (row.first_audio_ms !== null) utterance.firstAudioMs = row.first_audio_ms;
-  return utterance;
+  if (row.voice !== null) caption.voice = row.voice;
+  if (row.lang !== null) caption.lang = row.lang;
+  if (row.message_id !== null) caption.messageId = row.message_id;
+  if (row.paid === 1) caption.paid = true;
+  return caption;
 }
 
 export function toHistoryEntry(row: UtteranceRow): HistoryEntry {
@@ -54,4 +59,39 @@ export function toHistoryEntry(row: UtteranceRow): HistoryEntry {
 
 function parseWords(json: string | null): TimedWord[] {
   return json === null ? [] : (JSON.parse(json) as TimedWord[]);
+}
+
+/**
+ * An accepted readout not yet finished, as another relay process needs it to take it over
+ * (scale-out): the caption, its id and its expiry.
+ */
+export interface PendingReadout extends CaptionEvent {
+  id: string;
+  /** Null = never expires. */
+  expiresAtMs: number | null;
+}
+
+export function toPendingReadout(row: UtteranceRow): PendingReadout {
+  const readout: PendingReadout = { id: row.id, ...captionOf(row), expiresAtMs: row.expires_at_ms };
+  if (row.user_id !== null) readout.userId = row.user_id;
+  return readout;
+}
+
+/** The row a new queued readout is inserted as. */
+export function newRow(readout: CaptionEvent & { id: string; expiresAtMs: number | null }, updatedAtMs: number): NewRow {
+  return {
+    id: readout.id,
+    text: readout.text,
+    user: readout.user,
+    source: readout.source,
+    priority: readout.priority,
+    voice: readout.voice ?? null,
+    lang: readout.lang ?? null,
+    messageId: readout.messageId ?? null,
+    userId: readout.userId ?? null,
+    paid: readout.paid ? 1 : 0,
+    receivedAtMs: readout.receivedAtMs,
+    updatedAtMs,
+    expiresAtMs: readout.expiresAtMs,
+  };
 }

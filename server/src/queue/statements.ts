@@ -5,7 +5,12 @@ import { ACTIVE } from './sqlite.ts';
 
 const FINAL = `('played', 'skipped', 'dropped')`;
 
-interface NewRow extends Pick<CaptionEvent, 'text' | 'user' | 'source' | 'priority' | 'receivedAtMs'> {
+const INSERT_QUEUED = `INSERT INTO utterances
+  (id, text, user, source, priority, voice, lang, message_id, user_id, paid, state, received_at_ms, updated_at_ms, expires_at_ms)
+VALUES (@id, @text, @user, @source, @priority, @voice, @lang, @messageId, @userId, @paid, 'queued', @receivedAtMs, @updatedAtMs,
+  @expiresAtMs)`;
+
+export interface NewRow extends Pick<CaptionEvent, 'text' | 'user' | 'source' | 'priority' | 'receivedAtMs'> {
   id: string;
   voice: string | null;
   lang: string | null;
@@ -24,13 +29,10 @@ export type Statements = ReturnType<typeof prepareStatements>;
 /** Every statement the queue runs, prepared once. */
 export function prepareStatements(db: Database.Database) {
   return {
-    insert: db.prepare<[NewRow], UtteranceRow>(
-      `INSERT INTO utterances
-         (id, text, user, source, priority, voice, lang, message_id, user_id, paid, state, received_at_ms, updated_at_ms, expires_at_ms)
-       VALUES (@id, @text, @user, @source, @priority, @voice, @lang, @messageId, @userId, @paid, 'queued', @receivedAtMs, @updatedAtMs,
-         @expiresAtMs)
-       RETURNING *`,
-    ),
+    insert: db.prepare<[NewRow], UtteranceRow>(`${INSERT_QUEUED} RETURNING *`),
+    /** A readout handed over by another process keeps its id; one already here is left alone. */
+    insertAdopted: db.prepare<[NewRow], UtteranceRow>(`${INSERT_QUEUED} ON CONFLICT (id) DO NOTHING RETURNING *`),
+    active: db.prepare<[], UtteranceRow>(`SELECT * FROM utterances WHERE state IN ${ACTIVE} ORDER BY seq`),
     findDuplicate: db.prepare<[string, string, number], UtteranceRow>(
       `SELECT * FROM utterances WHERE user = ? AND text = ? AND received_at_ms > ? AND state <> 'dropped'
        ORDER BY seq LIMIT 1`,
