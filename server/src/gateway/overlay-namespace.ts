@@ -3,7 +3,6 @@ import { of, Subject, Subscription, type Observable } from 'rxjs';
 import type { Logger } from '../core/logger.ts';
 import type { OverlayClientToServer, OverlayServerToClient, OverlayStyleEvent, PanelOverlayStatus } from '../core/protocol.ts';
 import { secretMatches } from './auth.ts';
-import { TokenBucket } from '../core/resilience/token-bucket.ts';
 import { InFlightLog } from './in-flight-log.ts';
 import { createOverlayCluster } from './overlay-cluster.ts';
 import { OverlayRoster } from './overlay-roster.ts';
@@ -57,8 +56,6 @@ export function attachOverlayNamespace(
   });
 
   ns.on('connection', (socket) => {
-    // Generous for real overlays (two acks per utterance), tight enough to cut a flood.
-    const rate = new TokenBucket(200, 400);
     log.info({ socket: socket.id, overlays: ns.sockets.size }, 'overlay connected');
     roster.connected(socket.id);
     statusChanged$.next();
@@ -68,7 +65,6 @@ export function attachOverlayNamespace(
     cluster.joined(socket.id);
     cluster.recount();
     socket.on('overlay:hello', (e) => {
-      if (!rate.tryTake()) return;
       const version = String(payload(e).version ?? '?').slice(0, 32);
       log.info({ socket: socket.id, version }, 'overlay hello');
       roster.hello(socket.id, version);
@@ -76,14 +72,14 @@ export function attachOverlayNamespace(
     });
     socket.on('playback:start', (e) => {
       const { id, atMs } = payload(e);
-      if (!rate.tryTake() || !validId(id)) return;
+      if (!validId(id)) return;
       roster.ack(socket.id, 'playback:start', id);
       statusChanged$.next();
       cluster.ack({ type: 'playback:start', id, atMs: typeof atMs === 'number' && Number.isFinite(atMs) ? atMs : Date.now() });
     });
     socket.on('playback:end', (e) => {
       const { id } = payload(e);
-      if (!rate.tryTake() || !validId(id)) return;
+      if (!validId(id)) return;
       roster.ack(socket.id, 'playback:end', id);
       statusChanged$.next();
       inFlight.finish(id);

@@ -13,6 +13,8 @@ import type { RelayPort } from './ports.ts';
 
 const TOKEN = 'panel-test-token';
 const settingsChanged$ = new Subject<void>();
+/** Commands the panel refused for its rate limit (its onRateLimited calls). */
+let rateLimited = 0;
 let voiceTestRelease: (() => void) | undefined;
 const calls: string[] = [];
 
@@ -69,7 +71,7 @@ const clients: Socket[] = [];
 beforeAll(async () => {
   http = createServer();
   io = new Server(http);
-  namespace = attachPanelNamespace(io, { relay, panel, overlays: { statuses: () => [], statusChanged$: NEVER }, token: TOKEN, overlayPath: '/overlay?key=k', log: silentLogger });
+  namespace = attachPanelNamespace(io, { relay, panel, overlays: { statuses: () => [], statusChanged$: NEVER }, token: TOKEN, overlayPath: '/overlay?key=k', log: silentLogger, onRateLimited: () => (rateLimited += 1) });
   await new Promise<void>((resolve) => http.listen(0, '127.0.0.1', resolve));
   url = `http://127.0.0.1:${(http.address() as AddressInfo).port}`;
 });
@@ -149,5 +151,6 @@ describe('/panel namespace', () => {
     const limited = answers.filter((a) => !a.ok && (a.error as { code: string }).code === 'rate_limited').length;
     expect(limited).toBeGreaterThan(0);
     expect(answers.length - limited).toBeGreaterThanOrEqual(40);
+    expect(rateLimited).toBe(limited); // each refusal counted
   });
 });

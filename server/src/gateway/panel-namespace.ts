@@ -47,6 +47,8 @@ export interface PanelNamespaceOptions {
   /** The overlay page with its key, for the panel's preview. */
   overlayPath: string;
   log: Logger;
+  /** A command refused for the panel's own rate limit (counted with the gateway's refusals). */
+  onRateLimited?(): void;
 }
 
 type Ack = (r: PanelAck<object>) => void;
@@ -113,7 +115,7 @@ export function attachPanelNamespace(io: Server, opts: PanelNamespaceOptions): {
 /** The commands of one panel socket. */
 function attachCommands(
   socket: Socket<PanelClientToServer, PanelServerToClient>,
-  { relay, panel, log }: PanelNamespaceOptions,
+  { relay, panel, log, onRateLimited }: PanelNamespaceOptions,
   pushHealth: () => void,
 ): void {
   const rate = new TokenBucket(COMMANDS_PER_S, COMMANDS_BURST);
@@ -126,7 +128,10 @@ function attachCommands(
       const ack = args.at(-1);
       if (typeof ack !== 'function') return;
       const reply = ack as Ack;
-      if (!rate.tryTake()) return reply({ ok: false, error: { code: 'rate_limited', message: 'too many commands' } });
+      if (!rate.tryTake()) {
+        onRateLimited?.();
+        return reply({ ok: false, error: { code: 'rate_limited', message: 'too many commands' } });
+      }
       if (args.length !== 2) return reply({ ok: false, error: { code: 'invalid_body', message: 'send one payload object and an ack' } });
       try {
         reply({ ok: true, ...(await run(parseWith(schema, args[0], 'invalid_body', 'payload'))) });

@@ -50,7 +50,7 @@ function overlayPathFor(overlayKey: string): string {
 const MAX_CLIENT_MESSAGE_BYTES = 64 * 1024;
 
 /**
- * Per socket, on top of each namespace's own limits: events a client may send per second
+ * Per socket (the panel adds a tighter budget for its commands): events a client may send per second
  * (sustained, burst) before the gateway drops them, and how many dropped events within one
  * second get the socket disconnected (a flood, not a burst).
  */
@@ -201,6 +201,7 @@ export async function startGateway(opts: GatewayOptions): Promise<Gateway> {
     token: opts.token,
     overlayPath: overlayPathFor(opts.overlayKey),
     log: log.child({ ns: 'panel' }),
+    onRateLimited: () => rejected.inc({ namespace: '/panel', reason: 'rate_limited' }),
   });
   guardEvents(io.of('/overlay'), rejected, log.child({ ns: 'overlay' }));
   guardEvents(io.of('/panel'), rejected, log.child({ ns: 'panel' }));
