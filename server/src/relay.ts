@@ -11,7 +11,6 @@ import {
   map,
   merge,
   of,
-  timer,
   type Observable,
   type Subscription,
 } from 'rxjs';
@@ -27,6 +26,8 @@ import type { Metrics } from './metrics/registry.ts';
 import { gainOf, withGain } from './pipeline/gain.ts';
 import { limit, type LimitEvent } from './pipeline/limit.ts';
 import { normalizeName, normalizeText } from './pipeline/normalize.ts';
+import { createEngineGate } from './pipeline/engine-gate.ts';
+import { createStorageRetry } from './pipeline/storage-retry.ts';
 import { timeline, type TimelineSummary } from './pipeline/timeline.ts';
 import type { DurableQueue, ModerationDrop } from './queue/durable-queue.ts';
 
@@ -102,9 +103,6 @@ export function reasonLabel(reason: string | undefined): string {
 const LIST_LIMIT = 200;
 /** Longest user name kept (control and bidi characters removed). */
 const MAX_USER_CHARS = 100;
-/** Queue writes refused by the disk are retried this often, this many times (≈ 2 min). */
-const STORAGE_RETRY_MS = 1_000;
-const STORAGE_RETRY_ATTEMPTS = 120;
 /** How often a relay whose engines cannot speak checks again. */
 const ENGINE_RECHECK_MS = 1_000;
 
@@ -199,7 +197,7 @@ export function createRelay(opts: RelayOptions): Relay {
           log.warn({ id: e.item.id, code, detail: (e.error as Error)?.message }, 'no engine could speak; the readout waits in the queue');
           emit({ type: 'utterance:cancel', data: { id: e.item.id, reason: 'waiting for a TTS engine' } });
           durably('requeue', () => queue.requeue(e.item.id));
-          holdAfterEngineFailure();
+          engineGate.holdAfterFailure();
           return;
         }
         const reason = `synthesis failed (${code}): ${(e.error as Error)?.message ?? String(e.error)}`;
@@ -225,71 +223,21 @@ export function createRelay(opts: RelayOptions): Relay {
     }
   };
 
-  /**
-   * A queue write that must not be lost: a StorageError (full or read-only disk) is logged and
-   * retried in the background, a bounded number of times, instead of stopping the pipeline.
-   */
-  const retryTimers = new Set<ReturnType<typeof setTimeout>>();
-  const durably = (what: string, write: () => void, attempt = 1): void => {
-    try {
-      write();
-    } catch (err) {
-      if (!(err instanceof StorageError)) throw err;
-      log.error({ what, attempt, code: err.code, detail: err.message }, 'queue write failed; retrying');
-      if (attempt >= STORAGE_RETRY_ATTEMPTS) return;
-      const retry = setTimeout(() => {
-        retryTimers.delete(retry);
-        durably(what, write, attempt + 1);
-      }, STORAGE_RETRY_MS);
-      retry.unref();
-      retryTimers.add(retry);
-    }
-  };
-
+  const storage = createStorageRetry({ log });
+  const durably = storage.durably;
   /** The limiter's pull: a storage failure means "nothing to take now", and the pull is retried. */
-  const take = (): Utterance | undefined => {
-    try {
-      return queue.takeNext();
-    } catch (err) {
-      if (!(err instanceof StorageError)) throw err;
-      log.error({ code: err.code, detail: err.message }, 'cannot take the next readout; retrying');
-      const retry = setTimeout(() => {
-        retryTimers.delete(retry);
-        wake$.next();
-      }, STORAGE_RETRY_MS);
-      retry.unref();
-      retryTimers.add(retry);
-      return undefined;
-    }
-  };
+  const take = () => storage.orLater('take the next readout', () => queue.takeNext(), () => wake$.next());
 
   /** In-flight readouts that sent audio: a failure then cannot be retried without repeating it. */
   const audible = new Set<string>();
-  /**
-   * False while no engine can speak, and for a moment after a failed attempt, so an outage
-   * makes readouts wait (re-checked every ENGINE_RECHECK_MS) rather than spin through retries.
-   */
-  const engineHeld$ = new BehaviorSubject(false);
-  const holdAfterEngineFailure = () => {
-    engineHeld$.next(true);
-    const release = setTimeout(() => {
-      retryTimers.delete(release);
-      engineHeld$.next(false);
-    }, ENGINE_RECHECK_MS);
-    release.unref();
-    retryTimers.add(release);
-  };
-  const engineReady$ = combineLatest([timer(0, ENGINE_RECHECK_MS).pipe(map(() => engine.healthy())), engineHeld$]).pipe(
-    map(([healthy, held]) => healthy && !held),
-    distinctUntilChanged(),
-  );
+  const engineGate = createEngineGate(engine, ENGINE_RECHECK_MS);
 
   const summaryFields = (id: string) => {
     const s = summaries.get(id);
     return s ? { durationMs: s.durationMs, words: s.words } : {};
   };
 
-  const gate$ = combineLatest([overlays$, queue.paused$, opts.externalPause$ ?? of(false), engineReady$]).pipe(
+  const gate$ = combineLatest([overlays$, queue.paused$, opts.externalPause$ ?? of(false), engineGate.ready$]).pipe(
     map(([overlays, paused, held, ready]) => overlays > 0 && !paused && !held && ready),
     distinctUntilChanged(),
   );
@@ -336,7 +284,7 @@ export function createRelay(opts: RelayOptions): Relay {
       voice: input.voice,
       lang: input.lang,
       receivedAtMs: Date.now(),
-    }, { fsync: true    });
+    }, { fsync: true });
   };
 
   const skip = (id: string) => {
@@ -446,7 +394,8 @@ export function createRelay(opts: RelayOptions): Relay {
     metricsContentType: metrics.registry.contentType,
     close() {
       clearInterval(expiry);
-      for (const timer of retryTimers) clearTimeout(timer);
+      storage.close();
+      engineGate.close();
       pipeline.unsubscribe();
       accounting.unsubscribe();
       overlayEvents$.complete();
