@@ -4,49 +4,24 @@
  * overlay's underrun count. Scenarios, all in the same run:
  * - baseline: an engine that replays pre-rendered audio instantly (relay + socket +
  *   browser cost only);
+ * - fake150: the same audio with its first chunk exactly 150 ms after the request: the
+ *   relay's own overhead is its latency − 150 ms (target p95 ≤ 200 ms);
  * - embedded: the default offline engine;
  * - cosyvoice: the cloud engine against the fake DashScope at 100 ms emulated RTT and a
  *   150 ms model first packet (target p95 ≤ 350 ms), then with 20 ms jitter between
  *   chunks (target: 0 underruns at the default jitter buffer).
  */
-import { Observable } from 'rxjs';
 import type { Config } from '../../server/src/config.ts';
 import type { TtsEngine } from '../../server/src/core/engine.ts';
-import type { SynthesisOutput } from '../../server/src/core/types.ts';
-import { createEmbeddedEngine } from '../../plugin/tts-embedded/index.ts';
 import { launchChromium, openPage } from '../e2e/browser.ts';
 import { startFakeDashScope } from '../fakes/dashscope/fake-dashscope-server.ts';
+import { createPrerenderedEngine } from '../fakes/prerendered-engine.ts';
 import { startHarness } from '../support/relay-harness.ts';
 import { percentile } from './stats.ts';
 
 const TEXTS = ['你好，欢迎来到直播间！', 'Thanks for the follow!', '感谢老板的礼物，Thank you so much.', 'Welcome in, grab a seat.'];
 const RTT_MS = 100;
 const MODEL_FIRST_PACKET_MS = 150;
-
-/** Replays, instantly, what the embedded engine produced for the same text. */
-async function instantEngine(): Promise<TtsEngine> {
-  const embedded = await createEmbeddedEngine({});
-  const rendered = new Map<string, SynthesisOutput[]>();
-  for (const text of TEXTS) {
-    const outputs: SynthesisOutput[] = [];
-    await new Promise<void>((resolve, reject) =>
-      embedded.synthesize({ id: 'prerender', text }).subscribe({ next: (o) => outputs.push(o), error: reject, complete: resolve }),
-    );
-    rendered.set(text, outputs);
-  }
-  await embedded.close();
-  return {
-    name: 'instant',
-    sampleRateHz: embedded.sampleRateHz,
-    healthy: () => true,
-    close: async () => {},
-    synthesize: (req) =>
-      new Observable<SynthesisOutput>((sub) => {
-        for (const o of rendered.get(req.text) ?? []) sub.next(o);
-        sub.complete();
-      }),
-  };
-}
 
 interface Run {
   latenciesMs: number[];
@@ -99,8 +74,9 @@ async function measureCosyVoice(rounds: number, jitterMs: number): Promise<Run> 
   }
 }
 
-export async function benchGlass(rounds = 12): Promise<Record<string, number>> {
-  const baseline = await measure(rounds, {}, await instantEngine());
+export async function benchGlass(rounds = 30): Promise<Record<string, number>> {
+  const baseline = await measure(rounds, {}, await createPrerenderedEngine({ texts: TEXTS, firstChunkMs: 0, name: 'instant' }));
+  const fake150 = await measure(rounds, {}, await createPrerenderedEngine({ texts: TEXTS, firstChunkMs: MODEL_FIRST_PACKET_MS, name: 'fake150' }));
   const embedded = await measure(rounds, {});
   const cloud = await measureCosyVoice(rounds, 0);
   const jittery = await measureCosyVoice(rounds, 20);
@@ -108,6 +84,10 @@ export async function benchGlass(rounds = 12): Promise<Record<string, number>> {
   return {
     glass_baseline_instant_p50_ms: b50,
     glass_baseline_instant_p95_ms: percentile(baseline.latenciesMs, 95),
+    glass_fake150_p50_ms: percentile(fake150.latenciesMs, 50),
+    glass_fake150_p95_ms: percentile(fake150.latenciesMs, 95),
+    glass_relay_overhead_p50_ms: percentile(fake150.latenciesMs, 50) - MODEL_FIRST_PACKET_MS,
+    glass_relay_overhead_p95_ms: percentile(fake150.latenciesMs, 95) - MODEL_FIRST_PACKET_MS,
     glass_embedded_p50_ms: percentile(embedded.latenciesMs, 50),
     glass_embedded_p95_ms: percentile(embedded.latenciesMs, 95),
     glass_embedded_vs_baseline_p50_ratio: percentile(embedded.latenciesMs, 50) / b50,
