@@ -20,6 +20,7 @@ await build({
   sourcemap: true,
   logLevel: 'warning',
 });
-// Paths the code resolves against its own module URL: the embedded engine's worker sits
-// beside the bundle (the overlay's dist is at the same depth as from server/src).
-cpSync(join(root, 'plugin/tts-embedded/worker.mjs'), join(out, 'worker.mjs'));
+// Paths the code resolves against its own module URL: the embedded engine's worker and the
+// module it imports sit beside the bundle (the overlay's dist is at the same depth as from
+// server/src).
+for (const file of ['worker.mjs', 'espeak-data.mjs']) cpSync(join(root, 'plugin/tts-embedded', file), join(out, file));

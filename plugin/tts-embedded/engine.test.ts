@@ -86,6 +86,13 @@ describe('embedded engine (eSpeak NG)', () => {
     expect(words).toEqual(expect.arrayContaining(expected));
   });
 
+  it('speaks a voice whose dictionary is read from the data package on demand', async () => {
+    const outputs = await collect(engine.synthesize({ id: 'u-ru', text: 'Привет, спасибо за подписку!', voice: 'ru' }));
+    expect(rms(samplesOf(audioOf(outputs)))).toBeGreaterThan(500);
+    expectWellTimed(outputs);
+    expect(wordsOf(outputs).map((w) => w.text)).toEqual(expect.arrayContaining(['Привет', 'спасибо']));
+  });
+
   it('reads mixed Chinese and English with a voice per script, cues in order', async () => {
     const outputs = await collect(engine.synthesize({ id: 'u2', text: '你好，欢迎来到直播间！Thanks for the follow.' }));
     expectWellTimed(outputs);

@@ -3,11 +3,15 @@
 // without a TypeScript loader (under tsx, vitest or node); message shapes: protocol.ts.
 import { parentPort, workerData } from 'node:worker_threads';
 import initEspeak from '@echogarden/espeak-ng-emscripten';
+import { onDemandDataPackage } from './espeak-data.mjs';
 
 /** @type {{ cancelBuffer: SharedArrayBuffer, rateWpm: number, pitch: number }} */
 const setup = workerData;
 const cancelledJob = new Int32Array(setup.cancelBuffer);
-const espeak = new (await initEspeak()).eSpeakNGWorker();
+const data = onDemandDataPackage();
+const espeakModule = await initEspeak(data.moduleArg);
+data.readFilesOnOpen(espeakModule.FS);
+const espeak = new espeakModule.eSpeakNGWorker();
 
 let currentProsody = '';
 /** Sets eSpeak's rate (wpm) and pitch (0-100) when they differ from the last job's. */

@@ -97,7 +97,7 @@ async function soak(relay: ChildRelay, durationMs: number): Promise<Record<strin
   };
 }
 
-/** Idle RSS with the cloud engine instead of the embedded one (whose wasm heap is ~50 MB by itself). */
+/** Idle RSS with the cloud engine instead of the embedded one (whose worker holds ~30 MB by itself). */
 async function idleRssCloudMb(): Promise<number> {
   const fake = await startFakeDashScope();
   const relay = await startChildRelay({
