@@ -61,6 +61,8 @@ export interface QueueHandoffOptions {
 
 export interface QueueHandoff {
   readonly ownerId: string;
+  /** For the panel: whether readouts are held for want of the lease, and how many were taken over. */
+  status(): { ownerId: string; fenced: boolean; takenOver: number };
   /** Stops renewing and gives the lease up at once, so another process takes the queue over now. */
   stop(): Promise<void>;
 }
@@ -107,6 +109,7 @@ export async function startQueueHandoff(options: QueueHandoffOptions): Promise<Q
   /** Changed ids waiting to be mirrored: id → whether it is still unfinished. */
   const dirty = new Map<string, boolean>();
   let resyncNeeded = true;
+  let takenOver = 0;
   const heard = new Set<string>();
   const isHeard = (id: string) => heard.has(id);
   let stopped = false;
@@ -189,6 +192,7 @@ export async function startQueueHandoff(options: QueueHandoffOptions): Promise<Q
         throw err;
       }
       log.warn({ from: dead, readouts: readouts.length }, 'took over the readouts of a relay process whose lease ran out');
+      takenOver += readouts.length;
       options.onAdopted?.(readouts.length);
     }
   };
@@ -268,6 +272,7 @@ export async function startQueueHandoff(options: QueueHandoffOptions): Promise<Q
 
   return {
     ownerId,
+    status: () => ({ ownerId, fenced, takenOver }),
     async stop() {
       stopped = true;
       clearInterval(timer);

@@ -112,6 +112,7 @@ export async function startRelay(config: Config, log: Logger, engineOverride?: T
     sources: () => [...sources.chat.map((s) => ({ name: s.name, ...s.status() })), { name: 'asr', ...sources.asr.status() }],
     obs: () => obs,
     obsConfigured: config.OBS_WEBSOCKET_URL !== undefined,
+    scaleOut: () => handoff?.status(),
     settings: { moderation, queuePolicy, voice, overlayStyle },
   });
 

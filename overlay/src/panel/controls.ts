@@ -103,6 +103,7 @@ function renderPauseState(): void {
   button.setAttribute('aria-pressed', String(paused));
   byId('paused-badge').hidden = !paused;
   byId('obs-held-badge').hidden = !health?.obs?.paused;
+  byId('redis-held-badge').hidden = !health?.scaleOut?.fenced;
   byId<HTMLButtonElement>('skip-current').disabled = currentItem(queue$.value) === undefined;
 }
 

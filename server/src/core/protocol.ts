@@ -148,6 +148,18 @@ export interface PanelHealth {
   sources: PanelSourceStatus[];
   /** null when OBS is not configured. */
   obs: PanelObsStatus | null;
+  /** null without RELAY_REDIS_URL. */
+  scaleOut: PanelScaleOutStatus | null;
+}
+
+/** This process in a scale-out (see README: Scale-out). */
+export interface PanelScaleOutStatus {
+  /** This process's queue owner id (kept in its data dir). */
+  ownerId: string;
+  /** Readouts held: this process could not renew its queue lease in Redis. */
+  fenced: boolean;
+  /** Readouts taken over from stopped processes since start. */
+  takenOver: number;
 }
 
 export interface PanelStats {

@@ -41,6 +41,7 @@ const panel: PanelPort = {
     engine: { name: 'embedded', healthy: true, chain: [], spokenBy: {}, failovers: {}, retries: 0, throttledWaits: { count: 0, totalMs: 0 }, pool: [] },
     sources: [],
     obs: null,
+    scaleOut: null,
   }),
   stats: () => ({ windowMs: 3_600_000, firstAudio: [], p50Ms: null, p95Ms: null, drops: {} }),
   statsChanged$: NEVER,

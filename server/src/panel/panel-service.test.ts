@@ -96,7 +96,11 @@ describe('panel service', () => {
       },
       sources: [{ name: 'asr', connected: false, messagesPerMin: 0 }],
       obs: null,
+      scaleOut: null,
     });
+    service.close();
+    const scaleOut = { ownerId: 'owner-1', fenced: true, takenOver: 3 };
+    expect(start({ scaleOut: () => scaleOut }).health().scaleOut).toEqual(scaleOut);
   });
 
   it('seeds the latency window from history and follows live changes', () => {

@@ -7,7 +7,7 @@
 import { filter, interval, merge, skip, Subscription, type Observable } from 'rxjs';
 import type { TtsEngine } from '../core/engine.ts';
 import { ValidationError } from '../core/errors.ts';
-import type { PanelObsStatus, PanelSettings, PanelSettingsSection, PanelSourceStatus } from '../core/protocol.ts';
+import type { PanelObsStatus, PanelScaleOutStatus, PanelSettings, PanelSettingsSection, PanelSourceStatus } from '../core/protocol.ts';
 import type { Utterance } from '../core/types.ts';
 import type { PanelPort } from '../gateway/panel-port.ts';
 import type { ModerationSettings } from '../moderation/settings.ts';
@@ -43,6 +43,8 @@ export interface PanelServiceDeps {
   /** The OBS integration once it runs; undefined when OBS is not configured. */
   obs(): ObsPort | undefined;
   obsConfigured: boolean;
+  /** The queue handoff with RELAY_REDIS_URL; undefined without. */
+  scaleOut?(): PanelScaleOutStatus | undefined;
   settings: { moderation: SettingsSection<ModerationSettings> } & Record<Exclude<PanelSettingsSection, 'moderation'>, SettingsSection>;
   nowMs?: () => number;
   /** Stats are re-sent this often even when nothing changes (the window slides). Default 30 s. */
@@ -86,6 +88,7 @@ export function createPanelService(deps: PanelServiceDeps): PanelService {
         },
         sources: deps.sources(),
         obs: deps.obs()?.status() ?? null,
+        scaleOut: deps.scaleOut?.() ?? null,
       };
     },
     stats: () => window.snapshot(),
