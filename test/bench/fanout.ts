@@ -3,7 +3,8 @@
  * - chunk delivery to 1,000 overlay sockets vs to a single one (caption POSTed → first
  *   audio:chunk received, p95 over sockets and captions; ratio against the single socket
  *   measured in the same run);
- * - relay RSS idle and under a caption burst (targets < 120 MB and < 200 MB);
+ * - relay RSS idle and under a caption burst (targets < 120 MB and < 200 MB), and its peak
+ *   while serving the 1,000 sockets;
  * - a 60 s soak with steady captions: RSS and first-audio latency at the start vs the end.
  */
 import { readFileSync } from 'node:fs';
@@ -112,38 +113,64 @@ async function idleRssCloudMb(): Promise<number> {
   }
 }
 
-export async function benchFanout(soakMs = 60_000): Promise<Record<string, number>> {
-  const cloudIdleRssMb = await idleRssCloudMb();
+/** A fresh relay (embedded engine) with one acking overlay, for `fn`; killed after. */
+async function withRelay<T>(fn: (relay: ChildRelay) => Promise<T>): Promise<T> {
   const relay = await startChildRelay({ env: { RELAY_DEDUPE_WINDOW_MS: '0', RELAY_LOG_LEVEL: 'warn' } });
   const acker = new AckOverlay();
   try {
     await acker.connect(relay.url, relay.overlayKey);
     await sleep(2000);
-    const idleRssMb = rssMb(relay.pid);
-    const single = await deliveryDelaysMs(relay, 1);
-    const many = await deliveryDelaysMs(relay, FANOUT_SOCKETS);
-    // Burst: 200 captions at once while 1 overlay acks.
-    let peakRssMb = 0;
-    const burst = Promise.all(Array.from({ length: 200 }, (_, i) => relay.post('/api/captions', { text: `Burst ${i}` })));
-    const watcher = setInterval(() => (peakRssMb = Math.max(peakRssMb, rssMb(relay.pid))), 50);
-    await burst;
-    await sleep(2000);
-    clearInterval(watcher);
-    await relay.post('/api/queue/clear', {});
-    const soakFigures = await soak(relay, soakMs);
-    return {
-      fanout_sockets: FANOUT_SOCKETS,
-      fanout_single_first_chunk_p95_ms: percentile(single, 95),
-      fanout_1000_first_chunk_p95_ms: percentile(many, 95),
-      fanout_1000_vs_single_p95_ratio: percentile(many, 95) / percentile(single, 95),
-      fanout_deliveries: many.length,
-      rss_idle_mb: Math.round(idleRssMb),
-      rss_idle_cloud_engine_mb: Math.round(cloudIdleRssMb),
-      rss_burst_peak_mb: Math.round(peakRssMb),
-      ...soakFigures,
-    };
+    return await fn(relay);
   } finally {
     acker.disconnect();
     await relay.kill('SIGTERM');
   }
+}
+
+/** Peak RSS of the relay while `work` runs and for 2 s after. */
+async function peakRssMbDuring(relay: ChildRelay, work: () => Promise<unknown>): Promise<{ peakMb: number }> {
+  let peakMb = rssMb(relay.pid);
+  const watcher = setInterval(() => (peakMb = Math.max(peakMb, rssMb(relay.pid))), 50);
+  try {
+    await work();
+    await sleep(2000);
+  } finally {
+    clearInterval(watcher);
+  }
+  return { peakMb };
+}
+
+/**
+ * Each figure on its own fresh relay process, so one scenario's heap (V8 keeps what the
+ * 1,000-socket backlog grew) does not inflate the next one's.
+ */
+export async function benchFanout(soakMs = 60_000): Promise<Record<string, number>> {
+  const cloudIdleRssMb = await idleRssCloudMb();
+  const footprint = await withRelay(async (relay) => {
+    const idleMb = rssMb(relay.pid);
+    // A raid on the API: 200 captions at once while the overlay acks.
+    const burst = await peakRssMbDuring(relay, () =>
+      Promise.all(Array.from({ length: 200 }, (_, i) => relay.post('/api/captions', { text: `Burst ${i}` }))),
+    );
+    return { idleMb, burstPeakMb: burst.peakMb };
+  });
+  const fanout = await withRelay(async (relay) => {
+    const single = await deliveryDelaysMs(relay, 1);
+    let many: number[] = [];
+    const { peakMb } = await peakRssMbDuring(relay, async () => (many = await deliveryDelaysMs(relay, FANOUT_SOCKETS)));
+    return { single, many, peakMb };
+  });
+  const soakFigures = await withRelay((relay) => soak(relay, soakMs));
+  return {
+    fanout_sockets: FANOUT_SOCKETS,
+    fanout_single_first_chunk_p95_ms: percentile(fanout.single, 95),
+    fanout_1000_first_chunk_p95_ms: percentile(fanout.many, 95),
+    fanout_1000_vs_single_p95_ratio: percentile(fanout.many, 95) / percentile(fanout.single, 95),
+    fanout_deliveries: fanout.many.length,
+    rss_fanout_1000_peak_mb: Math.round(fanout.peakMb),
+    rss_idle_mb: Math.round(footprint.idleMb),
+    rss_idle_cloud_engine_mb: Math.round(cloudIdleRssMb),
+    rss_burst_peak_mb: Math.round(footprint.burstPeakMb),
+    ...soakFigures,
+  };
 }
