@@ -15,7 +15,7 @@ const REPO_ROOT = resolve(dirname(fileURLToPath(import.meta.url)), '../..');
 /** The bundle `npm start` runs (built by vitest's global setup, as by `npm start`). */
 const MAIN = join(REPO_ROOT, 'server/dist/main.mjs');
 /** As `npm start` runs it (package.json): a small young generation keeps the relay's RSS down. */
-const NODE_FLAGS = ['--max-semi-space-size=2', '--enable-source-maps'];
+const NODE_FLAGS = ['--max-semi-space-size=2', '--v8-pool-size=1', '--enable-source-maps'];
 const LISTENING = /listening on (http:\/\/[^\s"]+)/;
 /** Output kept for failure messages (the tail). */
 const MAX_OUTPUT_CHARS = 64 * 1024;
