@@ -106,9 +106,10 @@ describe('overlay page (real Chromium)', () => {
     const end = await ended('u1');
 
     expect(ackOrder(['u1'])).toEqual(['playback:start:u1', 'playback:end:u1']);
-    // 1 s of audio between the acks (timer/frame granularity aside).
-    expect(end.receivedAtMs - start.receivedAtMs).toBeGreaterThanOrEqual(900);
-    expect(end.receivedAtMs - start.receivedAtMs).toBeLessThan(2000);
+    // 1 s of audio between the first sample (atMs, from the audio clock) and the end ack; a busy
+    // machine may only delay the ack, and the end is seen up to the output latency early.
+    expect(end.receivedAtMs - start.data.atMs!).toBeGreaterThanOrEqual(900);
+    expect(end.receivedAtMs - start.data.atMs!).toBeLessThan(3000);
     expect(Math.abs(start.data.atMs! - start.receivedAtMs)).toBeLessThan(500);
 
     const seen = await page.evaluate(() => (window as unknown as { __seenWords: string[] }).__seenWords);
