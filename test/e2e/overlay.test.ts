@@ -62,7 +62,9 @@ describe('overlay page (real Chromium)', () => {
     execFileSync(process.execPath, [join(REPO_ROOT, 'scripts/build-web.mjs')], { cwd: REPO_ROOT, stdio: 'inherit' });
     feed = await startOverlayFeed();
     browser = await launchChromium();
-    ({ page, console: consoleLog } = await openPage(browser, feed.overlayUrl()));
+    // A roomy start lead: these tests check exact audio-clock timelines, which an underrun on
+    // a starved machine would shift (the default lead's underruns are measured in the bench).
+    ({ page, console: consoleLog } = await openPage(browser, feed.overlayUrl({ leadMs: '150' })));
     await feed.waitForEvent((e) => e.type === 'overlay:hello');
     // Record the sequence of highlighted words as the DOM changes.
     await page.evaluate(() => {
