@@ -42,20 +42,19 @@ afterAll(async () => {
 
 describe('caption → overlay in Chromium', () => {
   it('plays the caption audibly, highlights its words in order and acks so the queue advances', async () => {
+    // Words are highlighted one after another while the audio plays: recorded in the page as
+    // the DOM changes (polling from here could miss a short last word on a busy machine).
+    await page.evaluate(() => {
+      const w = window as unknown as { __seenWords: string[] };
+      w.__seenWords = [];
+      new MutationObserver(() => {
+        const current = document.querySelector('[data-state="current"]')?.textContent ?? null;
+        if (current && w.__seenWords.at(-1) !== current) w.__seenWords.push(current);
+      }).observe(document.body, { subtree: true, childList: true, attributes: true, attributeFilter: ['data-state'] });
+    });
     const id = await postCaption('你好，欢迎来到直播间！Thanks for the follow.');
-
-    // Words are highlighted one after another while the audio plays.
-    const seen: string[] = [];
-    await expect
-      .poll(
-        async () => {
-          const current = await page.evaluate(() => document.querySelector('[data-state="current"]')?.textContent ?? null);
-          if (current && seen.at(-1) !== current) seen.push(current);
-          return (await stateOf(id))?.state;
-        },
-        { timeout: 15_000, interval: 20 },
-      )
-      .toBe('played');
+    await expect.poll(async () => (await stateOf(id))?.state, { timeout: 15_000, interval: 20 }).toBe('played');
+    const seen = await page.evaluate(() => (window as unknown as { __seenWords: string[] }).__seenWords);
     expect(seen.length).toBeGreaterThanOrEqual(3);
     expect(seen.join(' ')).toMatch(/follow/);
 
