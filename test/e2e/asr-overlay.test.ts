@@ -129,7 +129,7 @@ describe('ASR feed → overlay live subtitle line (Chromium)', () => {
   });
 
   it('logged no console errors', () => {
-    expect(consoleLog.errors).toEqual([]);
+    expect(consoleLog.errors.join('\n'), 'console errors').toBe('');
   });
 });
 

@@ -298,8 +298,8 @@ describe('overlay page (real Chromium)', () => {
   });
 
   it('logged no console errors', () => {
-    expect(consoleLog.errors).toEqual([]);
-    for (const c of extraConsoles) expect(c.errors).toEqual([]);
+    expect(consoleLog.errors.join('\n'), 'console errors').toBe('');
+    for (const c of extraConsoles) expect(c.errors.join('\n'), 'console errors').toBe('');
   });
 });
 
@@ -325,6 +325,6 @@ describe('overlay autoplay notice (default autoplay policy)', () => {
     await button.click();
     await page.waitForFunction(() => (window as unknown as { __overlayStats: Stats }).__overlayStats.audioState === 'running');
     await button.waitFor({ state: 'hidden' });
-    expect(c.errors).toEqual([]);
+    expect(c.errors.join('\n'), 'console errors').toBe('');
   });
 });

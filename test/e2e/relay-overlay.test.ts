@@ -90,6 +90,6 @@ describe('caption → overlay in Chromium', () => {
   });
 
   it('logged no console errors', () => {
-    expect(consoleLog.errors).toEqual([]);
+    expect(consoleLog.errors.join('\n'), 'console errors').toBe('');
   });
 });
