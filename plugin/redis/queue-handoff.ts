@@ -18,6 +18,7 @@
  */
 import type { Observable, Subscription } from 'rxjs';
 import type { Logger } from '../../server/src/core/logger.ts';
+import type { PanelScaleOutStatus } from '../../server/src/core/protocol.ts';
 import type { Utterance } from '../../server/src/core/types.ts';
 import type { PendingReadout } from '../../server/src/queue/rows.ts';
 import type { RedisClient } from './redis-clients.ts';
@@ -62,7 +63,7 @@ export interface QueueHandoffOptions {
 export interface QueueHandoff {
   readonly ownerId: string;
   /** For the panel: whether readouts are held for want of the lease, and how many were taken over. */
-  status(): { ownerId: string; fenced: boolean; takenOver: number };
+  status(): PanelScaleOutStatus;
   /** Stops renewing and gives the lease up at once, so another process takes the queue over now. */
   stop(): Promise<void>;
 }
@@ -128,10 +129,11 @@ export async function startQueueHandoff(options: QueueHandoffOptions): Promise<Q
   const resync = async () => {
     dirty.clear(); // everything is compared below
     const remote = await redis.hGetAll(key.mirror(ownerId));
-    const known = new Set(queue.pendingReadouts().map((r) => r.id));
+    const here = queue.pendingReadouts();
+    const known = new Set(here.map((r) => r.id));
     const notHere = Object.entries(remote).filter(([id]) => !known.has(id));
-    queue.adopt(notHere.flatMap(([id, json]) => parseOrLog(id, json)), isHeard); // finished ones here are ignored
-    const current = queue.pendingReadouts();
+    const added = queue.adopt(notHere.flatMap(([id, json]) => parseOrLog(id, json)), isHeard); // finished ones here are ignored
+    const current = added.length > 0 ? queue.pendingReadouts() : here;
     const currentIds = new Set(current.map((r) => r.id));
     const stale = Object.keys(remote).filter((id) => !currentIds.has(id));
     const missing = current.filter((r) => !(r.id in remote));
@@ -151,32 +153,28 @@ export async function startQueueHandoff(options: QueueHandoffOptions): Promise<Q
   };
 
   const flush = async () => {
-    const batch = [...dirty];
-    dirty.clear();
     const tx = redis.multi();
-    const added: string[] = [];
-    const removed: string[] = [];
-    for (const [id, unfinished] of batch) {
+    let writes = 0;
+    for (const [id, unfinished] of dirty) {
       const readout = unfinished && !mirrored.has(id) ? queue.pendingReadout(id) : undefined;
       if (readout) {
         tx.hSet(key.mirror(ownerId), id, JSON.stringify(readout));
-        added.push(id);
-      } else if (!unfinished && mirrored.has(id)) {
+        mirrored.add(id);
+        writes += 1;
+      } else if (!unfinished && mirrored.delete(id)) {
         tx.hDel(key.mirror(ownerId), id);
-        removed.push(id);
+        writes += 1;
       }
     }
-    if (added.length + removed.length === 0) return;
-    added.forEach((id) => mirrored.add(id));
-    removed.forEach((id) => mirrored.delete(id));
-    await tx.exec();
+    dirty.clear();
+    if (writes > 0) await tx.exec();
   };
 
   /** Takes over the readouts of every owner whose lease ran out. */
   const adoptOrphans = async () => {
     const owners = await redis.sMembers(key.owners);
     for (const dead of owners.filter((o) => o !== ownerId)) {
-      if ((await redis.exists(key.lease(dead))) === 1) continue;
+      // The script leaves an owner whose lease is alive alone.
       const flat = (await redis.eval(ADOPT_LUA, {
         keys: [key.lease(dead), key.mirror(dead), key.mirror(ownerId), key.takenOver(dead), key.owners],
         arguments: [dead],

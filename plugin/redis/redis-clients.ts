@@ -1,7 +1,7 @@
 /**
- * Redis connections for scale-out (the packages are imported on first use): one command client (shared quota) and the pub/sub pair
- * the Socket.IO adapter needs. Connection errors are logged, not thrown: node-redis
- * reconnects by itself with backoff.
+ * Redis connections for scale-out (the packages are imported on first use): one command
+ * client (shared quota and queue handoff) and the pub/sub pair the Socket.IO adapter needs.
+ * Connection errors are logged, not thrown: node-redis reconnects by itself with backoff.
  */
 import type { createAdapter } from '@socket.io/redis-adapter';
 import type { createClient } from 'redis';

@@ -218,12 +218,12 @@ export class DurableQueue {
    */
   dropUser(user: string, reason = 'banned', by?: { source: string; userId: string }): ModerationDrop {
     const match = { user, source: by?.source ?? null, userId: by?.userId ?? null };
-    return this.dropAll(guardStorage('drop user', () => this.sql.activeOfUser.all(match)).map((row) => row.id), reason);
+    return this.dropIds(guardStorage('drop user', () => this.sql.activeOfUser.all(match)).map((row) => row.id), reason);
   }
 
   /** A deleted chat message: drops the active readout(s) carrying its `messageId`. */
   dropMessage(messageId: string, reason = 'deleted'): ModerationDrop {
-    return this.dropAll(guardStorage('drop message', () => this.sql.activeOfMessage.all(messageId)).map((row) => row.id), reason);
+    return this.dropIds(guardStorage('drop message', () => this.sql.activeOfMessage.all(messageId)).map((row) => row.id), reason);
   }
 
   /** Skips every queued readout (reason 'cleared'); paid ones only with `includePaid`. In-flight ones are left alone. */
@@ -310,17 +310,12 @@ export class DurableQueue {
     return row ? this.emitRow(row) : undefined;
   }
 
-  /** Drops the given active readouts (a policy reason). */
-  dropIds(ids: readonly string[], reason: string): ModerationDrop {
-    return this.dropAll(ids, reason);
-  }
-
   /**
    * Readouts accepted by another relay process that stopped (scale-out), queued here with
    * their ids, priority, user and expiry; ids already here are left alone. Never refused for
-   * the bound: they were accepted once already. Queued in order of arrival. Those `heard` says an overlay finished playing
-   * (the old process died before recording it) are recorded as played instead. Returns the
-   * ones added.
+   * the bound: they were accepted once already. Queued in order of arrival. Those `heard`
+   * says an overlay finished playing (the old process died before recording it) are recorded
+   * as played instead. Returns the ones added.
    */
   adopt(readouts: readonly PendingReadout[], heard: (id: string) => boolean = () => false): Utterance[] {
     const byArrival = [...readouts].sort((x, y) => x.receivedAtMs - y.receivedAtMs); // a user's lane keeps its order
@@ -359,7 +354,8 @@ export class DurableQueue {
     return finished;
   }
 
-  private dropAll(ids: readonly string[], reason: string): ModerationDrop {
+  /** Drops the given active readouts (a policy reason); finished ones are left alone. */
+  dropIds(ids: readonly string[], reason: string): ModerationDrop {
     const finished = this.finish(ids, 'dropped', reason);
     const inFlightIds = finished.filter((f) => f.previous !== 'queued').map((f) => f.row.id);
     return { dropped: finished.length, inFlightIds };

@@ -78,7 +78,7 @@ export function toPendingReadout(row: UtteranceRow): PendingReadout {
 }
 
 /** The row a new queued readout is inserted as. */
-export function newRow(readout: CaptionEvent & { id: string; expiresAtMs: number | null }, updatedAtMs: number): NewRow {
+export function newRow(readout: PendingReadout, updatedAtMs: number): NewRow {
   return {
     id: readout.id,
     text: readout.text,
