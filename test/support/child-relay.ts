@@ -5,7 +5,7 @@
  */
 import { spawn, type ChildProcess } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
-import { mkdtempSync } from 'node:fs';
+import { mkdtempSync, readFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -14,8 +14,8 @@ import { configSchema } from '../../server/src/config.ts';
 const REPO_ROOT = resolve(dirname(fileURLToPath(import.meta.url)), '../..');
 /** The bundle `npm start` runs (built by vitest's global setup, as by `npm start`). */
 const MAIN = join(REPO_ROOT, 'server/dist/main.mjs');
-/** As `npm start` runs it (package.json): a small young generation keeps the relay's RSS down. */
-const NODE_FLAGS = ['--max-semi-space-size=2', '--v8-pool-size=1', '--enable-source-maps'];
+/** Node's flags exactly as `npm start` passes them (package.json's start script: `… node FLAGS server/dist/main.mjs`). */
+const NODE_FLAGS = nodeFlagsOfStartScript();
 const LISTENING = /listening on (http:\/\/[^\s"]+)/;
 /** Output kept for failure messages (the tail). */
 const MAX_OUTPUT_CHARS = 64 * 1024;
@@ -165,4 +165,11 @@ export async function startChildRelay(options: ChildRelayOptions = {}): Promise<
       throw new Error(`relay did not exit within ${timeoutMs} ms of ${signal}; output:\n${output}`);
     },
   };
+}
+
+function nodeFlagsOfStartScript(): string[] {
+  const { scripts } = JSON.parse(readFileSync(join(REPO_ROOT, 'package.json'), 'utf8')) as { scripts: { start: string } };
+  const match = /\bnode((?: --[^\s]+)*) server\/dist\/main\.mjs/.exec(scripts.start);
+  if (!match) throw new Error(`package.json's start script does not run server/dist/main.mjs with node: ${scripts.start}`);
+  return match[1]!.trim().split(/\s+/).filter(Boolean);
 }
