@@ -127,17 +127,17 @@ async function withRelay<T>(fn: (relay: ChildRelay) => Promise<T>): Promise<T> {
   }
 }
 
-/** Peak RSS of the relay while `work` runs and for 2 s after. */
-async function peakRssMbDuring(relay: ChildRelay, work: () => Promise<unknown>): Promise<{ peakMb: number }> {
+/** What `work` gives, and the relay's peak RSS while it runs and for 2 s after. */
+async function peakRssMbDuring<T>(relay: ChildRelay, work: () => Promise<T>): Promise<{ result: T; peakMb: number }> {
   let peakMb = rssMb(relay.pid);
   const watcher = setInterval(() => (peakMb = Math.max(peakMb, rssMb(relay.pid))), 50);
   try {
-    await work();
+    const result = await work();
     await sleep(2000);
+    return { result, peakMb };
   } finally {
     clearInterval(watcher);
   }
-  return { peakMb };
 }
 
 /**
@@ -156,8 +156,7 @@ export async function benchFanout(soakMs = 60_000): Promise<Record<string, numbe
   });
   const fanout = await withRelay(async (relay) => {
     const single = await deliveryDelaysMs(relay, 1);
-    let many: number[] = [];
-    const { peakMb } = await peakRssMbDuring(relay, async () => (many = await deliveryDelaysMs(relay, FANOUT_SOCKETS)));
+    const { result: many, peakMb } = await peakRssMbDuring(relay, () => deliveryDelaysMs(relay, FANOUT_SOCKETS));
     return { single, many, peakMb };
   });
   const soakFigures = await withRelay((relay) => soak(relay, soakMs));
