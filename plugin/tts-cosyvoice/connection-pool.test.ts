@@ -11,10 +11,13 @@ describe('cosyvoice warm connection pool', () => {
   let fake: FakeDashScope;
   let engine: CosyVoiceEngine;
   let metrics: InMemoryEngineMetrics;
+  // Deadlines and the quota are not under test here: generous values keep a busy machine from
+  // turning a slow first packet into a retry (a second run-task, on another connection).
   const start = async (pool: Partial<CosyVoicePoolOptions>, fakeOptions: FakeDashScopeOptions = {}) => {
-    fake = await startFakeDashScope(fakeOptions);
+    fake = await startFakeDashScope({ tasksPerS: 100, maxConcurrency: 10, ...fakeOptions });
     metrics = createInMemoryEngineMetrics();
-    engine = createCosyVoiceEngine(testEngineOptions(fake, { pool, metrics }));
+    const deadlines = { connectMs: 3000, taskStartedMs: 3000, firstAudioMs: 3000, stallMs: 3000 };
+    engine = createCosyVoiceEngine(testEngineOptions(fake, { pool, metrics, deadlines }));
   };
   const idle = () => engine.poolStats()[0]!.idle;
   const runTaskConnections = () => fake.stats.events.filter((e) => e.type === 'run-task').map((e) => e.connection);
