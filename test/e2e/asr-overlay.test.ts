@@ -11,7 +11,7 @@ import type { OverlayStats } from '../../overlay/src/overlay/main.ts';
 import { RecordingOverlay } from '../support/recording-overlay.ts';
 import { historyEntries, queueItems } from '../support/relay-queries.ts';
 import { startHarness, type Harness } from '../support/relay-harness.ts';
-import { launchChromium, openPage, saveScreenshot, type ConsoleLog } from './browser.ts';
+import { expectNoConsoleErrors, launchChromium, openPage, saveScreenshot, type ConsoleLog } from './browser.ts';
 
 let relay: Harness;
 let browser: Browser;
@@ -129,7 +129,7 @@ describe('ASR feed → overlay live subtitle line (Chromium)', () => {
   });
 
   it('logged no console errors', () => {
-    expect(consoleLog.errors.join('\n'), 'console errors').toBe('');
+    expectNoConsoleErrors(consoleLog);
   });
 });
 

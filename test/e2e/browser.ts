@@ -7,6 +7,7 @@ import { mkdirSync } from 'node:fs';
 import { dirname, isAbsolute, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { chromium, type Browser, type BrowserContext, type LaunchOptions, type Page } from 'playwright-core';
+import { expect } from 'vitest';
 
 export const CHROMIUM_PATH = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
 
@@ -38,6 +39,12 @@ export interface ConsoleLog {
   errors: string[];
   /** Everything logged (type: text), for diagnostics. */
   all: string[];
+}
+
+/** Fails, listing the messages themselves, when any of the pages logged an error. */
+export function expectNoConsoleErrors(...logs: readonly ConsoleLog[]): void {
+  const errors = logs.flatMap((log) => log.errors);
+  expect(errors, `console errors:\n${errors.join('\n')}`).toEqual([]);
 }
 
 /** Start recording console output and page errors of a page. */

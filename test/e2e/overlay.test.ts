@@ -10,7 +10,7 @@ import { join } from 'node:path';
 import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { sineUtterance, startOverlayFeed, type OverlayFeed } from '../fakes/overlay-feed.ts';
-import { launchChromium, openPage, REPO_ROOT, saveScreenshot, type ConsoleLog } from './browser.ts';
+import { expectNoConsoleErrors, launchChromium, openPage, REPO_ROOT, saveScreenshot, type ConsoleLog } from './browser.ts';
 
 interface Timeline {
   id: string;
@@ -298,8 +298,7 @@ describe('overlay page (real Chromium)', () => {
   });
 
   it('logged no console errors', () => {
-    expect(consoleLog.errors.join('\n'), 'console errors').toBe('');
-    for (const c of extraConsoles) expect(c.errors.join('\n'), 'console errors').toBe('');
+    expectNoConsoleErrors(consoleLog, ...extraConsoles);
   });
 });
 
@@ -325,6 +324,6 @@ describe('overlay autoplay notice (default autoplay policy)', () => {
     await button.click();
     await page.waitForFunction(() => (window as unknown as { __overlayStats: Stats }).__overlayStats.audioState === 'running');
     await button.waitFor({ state: 'hidden' });
-    expect(c.errors.join('\n'), 'console errors').toBe('');
+    expectNoConsoleErrors(c);
   });
 });

@@ -10,7 +10,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { privmsgLine } from '../fakes/twitch/fake-twitch-irc.ts';
 import { startChatFakes, TEST_TWITCH_CHANNEL, type ChatFakes } from '../support/chat-fakes.ts';
 import { startHarness, type Harness } from '../support/relay-harness.ts';
-import { launchChromium, saveScreenshot, type ConsoleLog } from './browser.ts';
+import { expectNoConsoleErrors, launchChromium, saveScreenshot, type ConsoleLog } from './browser.ts';
 import { LONG_TEXT, openOverlay, openPanel, overlayStats, postCaption, queueRow, rowState, showTab } from './panel/panel-kit.ts';
 
 let relay: Harness;
@@ -123,6 +123,6 @@ describe('panel with a live overlay', () => {
     expect(await panel.locator('#latency-chart canvas').count()).toBeGreaterThan(0);
     expect(await panel.textContent('#drops-body tr[data-reason="banned"] td.num')).toBe('2');
     await saveScreenshot(panel, 'panel-health');
-    expect(consoles.flatMap((c) => c.errors)).toEqual([]);
+    expectNoConsoleErrors(...consoles);
   });
 });

@@ -9,7 +9,7 @@ import { join } from 'node:path';
 import type { Browser, Frame, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startHarness, type Harness } from '../support/relay-harness.ts';
-import { launchChromium, openPage, saveScreenshot, type ConsoleLog } from './browser.ts';
+import { expectNoConsoleErrors, launchChromium, openPage, saveScreenshot, type ConsoleLog } from './browser.ts';
 import { openOverlay, openPanel, showTab } from './panel/panel-kit.ts';
 
 let dataDir: string;
@@ -124,7 +124,7 @@ describe('panel settings', () => {
     await field('overlayStyle', 'highlight').fill('');
     expect(await save('overlayStyle')).toBe('Saved');
     for (const page of [panel, ...overlays]) await page.context().close();
-    expect(consoles.flatMap((c) => c.errors)).toEqual([]);
+    expectNoConsoleErrors(...consoles);
 
     await relay.stop();
     for (const file of ['moderation.json', 'queue-policy.json', 'voice.json', 'overlay-style.json']) expect(existsSync(join(dataDir, file)), file).toBe(true);
@@ -144,6 +144,6 @@ describe('panel settings', () => {
     expect(await field('overlayStyle', 'color').inputValue()).toBe('#ff0000');
     expect(await field('overlayStyle', 'position').inputValue()).toBe('top');
     await saveScreenshot(panel, 'panel-settings-after-restart');
-    expect(consoles.flatMap((c) => c.errors)).toEqual([]);
+    expectNoConsoleErrors(...consoles);
   });
 });

@@ -8,7 +8,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { privmsgLine } from '../fakes/twitch/fake-twitch-irc.ts';
 import { startChatFakes, TEST_TWITCH_CHANNEL, type ChatFakes } from '../support/chat-fakes.ts';
 import { startHarness, type Harness } from '../support/relay-harness.ts';
-import { launchChromium, openPage, saveScreenshot } from './browser.ts';
+import { expectNoConsoleErrors, launchChromium, openPage, saveScreenshot } from './browser.ts';
 import { openPanel, PHONE, postCaption, queueRow, rowState, showTab } from './panel/panel-kit.ts';
 
 let relay: Harness;
@@ -74,7 +74,7 @@ describe('panel', () => {
     expect(await queueRow(page, hostile).locator('button.replay').isVisible()).toBe(true);
 
     expect(await page.evaluate(() => (window as unknown as { __pwned?: number }).__pwned)).toBeUndefined();
-    expect(log.errors.join('\n'), 'console errors').toBe('');
+    expectNoConsoleErrors(log);
     await saveScreenshot(page, 'panel-queue');
     await page.context().close();
   });
@@ -99,7 +99,7 @@ describe('panel', () => {
     await page.waitForSelector('#paused-badge:not([hidden])');
     await page.keyboard.press('p');
     await page.waitForSelector('#paused-badge', { state: 'hidden' });
-    expect(log.errors.join('\n'), 'console errors').toBe('');
+    expectNoConsoleErrors(log);
     await page.context().close();
   });
 
@@ -123,7 +123,7 @@ describe('panel', () => {
     expect((await labels()).tab).toBe('状态');
     await page.click('#lang');
     expect((await labels()).tab).toBe('Health');
-    expect(log.errors.join('\n'), 'console errors').toBe('');
+    expectNoConsoleErrors(log);
     await page.context().close();
   });
 
@@ -142,7 +142,7 @@ describe('panel', () => {
     await form.locator('input[name="ttlMs"]').fill('120000');
     await form.locator('button[type=submit]').click();
     await expect.poll(() => form.locator('.form-status').textContent()).toBe('Saved');
-    expect(log.errors.join('\n'), 'console errors').toBe('');
+    expectNoConsoleErrors(log);
     await page.context().close();
   });
 
@@ -158,7 +158,7 @@ describe('panel', () => {
       expect(scrollWidth, tab).toBeLessThanOrEqual(clientWidth);
       await saveScreenshot(page, `panel-phone-${tab}`);
     }
-    expect(log.errors.join('\n'), 'console errors').toBe('');
+    expectNoConsoleErrors(log);
     await page.context().close();
   });
 });

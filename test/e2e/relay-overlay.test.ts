@@ -6,7 +6,7 @@ import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { OverlayStats } from '../../overlay/src/overlay/main.ts';
 import { startHarness, type Harness } from '../support/relay-harness.ts';
-import { launchChromium, openPage, saveScreenshot, type ConsoleLog } from './browser.ts';
+import { expectNoConsoleErrors, launchChromium, openPage, saveScreenshot, type ConsoleLog } from './browser.ts';
 
 let relay: Harness;
 let browser: Browser;
@@ -90,6 +90,6 @@ describe('caption → overlay in Chromium', () => {
   });
 
   it('logged no console errors', () => {
-    expect(consoleLog.errors.join('\n'), 'console errors').toBe('');
+    expectNoConsoleErrors(consoleLog);
   });
 });

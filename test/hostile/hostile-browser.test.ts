@@ -9,7 +9,7 @@ import { io } from 'socket.io-client';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import WebSocket from 'ws';
 import { startHarness, type Harness } from '../support/relay-harness.ts';
-import { launchChromium, openPage, saveScreenshot } from '../e2e/browser.ts';
+import { expectNoConsoleErrors, launchChromium, openPage, saveScreenshot } from '../e2e/browser.ts';
 
 const HOSTILE: { text: string; user: string }[] = [
   { text: '<img src=x onerror="window.__pwned=1"> one', user: '<script>window.__pwned=2</script>' },
@@ -144,7 +144,7 @@ describe('hostile text in Chromium', () => {
       expect(state.added.filter((tag) => DANGEROUS.includes(tag)), name).toEqual([]);
       expect(await page.locator(MEDIA).count(), name).toBe(page === panel ? panelMediaBefore : 0);
     }
-    expect(overlayLog.errors).toEqual([]);
+    expectNoConsoleErrors(overlayLog);
     expect(panelErrors).toEqual([]);
     await panelCtx.close();
   }, 150_000);

@@ -8,7 +8,7 @@ import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { OverlayStats } from '../../overlay/src/overlay/main.ts';
 import { clearChatLine, clearMsgLine, privmsgLine } from '../fakes/twitch/fake-twitch-irc.ts';
-import { launchChromium, openPage, saveScreenshot, type ConsoleLog } from '../e2e/browser.ts';
+import { expectNoConsoleErrors, launchChromium, openPage, saveScreenshot, type ConsoleLog } from '../e2e/browser.ts';
 import { startChatFakes, TEST_TWITCH_CHANNEL as CHAN, until, type ChatFakes } from '../support/chat-fakes.ts';
 import { historyEntries, queueItems } from '../support/relay-queries.ts';
 import { startHarness, type Harness } from '../support/relay-harness.ts';
@@ -119,6 +119,6 @@ describe('chat moderation actions in a real overlay', () => {
   });
 
   it('logged no console errors', () => {
-    expect(consoleLog.errors).toEqual([]);
+    expectNoConsoleErrors(consoleLog);
   });
 });
