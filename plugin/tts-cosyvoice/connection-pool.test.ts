@@ -2,7 +2,7 @@ import { afterEach, describe, expect, it } from 'vitest';
 import { createInMemoryEngineMetrics, type InMemoryEngineMetrics } from '../../server/src/core/resilience/in-memory-engine-metrics.ts';
 import { captureSynthesis } from '../../test/fakes/dashscope/capture-synthesis.ts';
 import { type FakeDashScope, type FakeDashScopeOptions, startFakeDashScope } from '../../test/fakes/dashscope/fake-dashscope-server.ts';
-import { testEngineOptions, until } from '../../test/fakes/dashscope/test-engine-options.ts';
+import { everyPhaseWithin, QUOTA_NOT_UNDER_TEST, testEngineOptions, until } from '../../test/fakes/dashscope/test-engine-options.ts';
 import { type CosyVoiceEngine, type CosyVoicePoolOptions, createCosyVoiceEngine } from './index.ts';
 
 const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
@@ -11,13 +11,12 @@ describe('cosyvoice warm connection pool', () => {
   let fake: FakeDashScope;
   let engine: CosyVoiceEngine;
   let metrics: InMemoryEngineMetrics;
-  // Deadlines and the quota are not under test here: generous values keep a busy machine from
-  // turning a slow first packet into a retry (a second run-task, on another connection).
+  // Deadlines and the quota are not under test here: a retry after a slow first packet would be
+  // a second run-task, on another connection.
   const start = async (pool: Partial<CosyVoicePoolOptions>, fakeOptions: FakeDashScopeOptions = {}) => {
-    fake = await startFakeDashScope({ tasksPerS: 100, maxConcurrency: 10, ...fakeOptions });
+    fake = await startFakeDashScope({ ...QUOTA_NOT_UNDER_TEST, ...fakeOptions });
     metrics = createInMemoryEngineMetrics();
-    const deadlines = { connectMs: 3000, taskStartedMs: 3000, firstAudioMs: 3000, stallMs: 3000 };
-    engine = createCosyVoiceEngine(testEngineOptions(fake, { pool, metrics, deadlines }));
+    engine = createCosyVoiceEngine(testEngineOptions(fake, { pool, metrics, deadlines: everyPhaseWithin(3000) }));
   };
   const idle = () => engine.poolStats()[0]!.idle;
   const runTaskConnections = () => fake.stats.events.filter((e) => e.type === 'run-task').map((e) => e.connection);

@@ -9,7 +9,7 @@ import { createLocalUpstreamLimiter } from '../../server/src/core/resilience/ups
 import { captureSynthesis, pcmDifference } from '../../test/fakes/dashscope/capture-synthesis.ts';
 import { type FakeDashScope, type FakeDashScopeOptions, type FakeEvent, startFakeDashScope } from '../../test/fakes/dashscope/fake-dashscope-server.ts';
 import { referenceSynthesis } from '../../test/fakes/dashscope/reference-synthesis.ts';
-import { testEngineOptions, until } from '../../test/fakes/dashscope/test-engine-options.ts';
+import { everyPhaseWithin, QUOTA_NOT_UNDER_TEST, testEngineOptions, until } from '../../test/fakes/dashscope/test-engine-options.ts';
 import { type CosyVoiceEngine, type CosyVoiceEngineOptions, createCosyVoiceEngine } from './index.ts';
 
 const TEXT = '第一句话。第二句来了！Third one, here. 最后。';
@@ -21,7 +21,7 @@ describe('cosyvoice pre-started tasks', () => {
   const engines: CosyVoiceEngine[] = [];
   let metrics: InMemoryEngineMetrics;
   const startFake = async (options: FakeDashScopeOptions = {}) => {
-    fake = await startFakeDashScope({ tasksPerS: 1000, maxConcurrency: 100, ...options });
+    fake = await startFakeDashScope({ ...QUOTA_NOT_UNDER_TEST, ...options });
   };
   const engineOn = (overrides: Partial<CosyVoiceEngineOptions> = {}) => {
     metrics = createInMemoryEngineMetrics();
@@ -31,7 +31,7 @@ describe('cosyvoice pre-started tasks', () => {
         ...overrides,
         pool: { minIdle: 2, preStartedTasks: 1, ...overrides.pool },
         // Generous unless a test is about one: these tests are about paths, not deadlines (shared, loaded CPUs).
-        deadlines: { connectMs: 1000, taskStartedMs: 1000, firstAudioMs: 1000, stallMs: 1000, ...overrides.deadlines },
+        deadlines: { ...everyPhaseWithin(1000), ...overrides.deadlines },
       }),
     );
     engines.push(engine);

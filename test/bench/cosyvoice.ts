@@ -10,7 +10,7 @@ import type { CosyVoiceEngineOptions } from '../../plugin/tts-cosyvoice/options.
 import { unlimitedUpstreamLimiter } from '../../server/src/core/resilience/upstream-limiter.ts';
 import { captureSynthesis } from '../fakes/dashscope/capture-synthesis.ts';
 import { type FakeDashScope, startFakeDashScope } from '../fakes/dashscope/fake-dashscope-server.ts';
-import { until } from '../fakes/dashscope/test-engine-options.ts';
+import { everyPhaseWithin, until } from '../fakes/dashscope/test-engine-options.ts';
 import { percentile } from './stats.ts';
 
 const RTT_MS = 100;
@@ -26,7 +26,7 @@ function engineFor(fake: FakeDashScope, overrides: Partial<CosyVoiceEngineOption
   return createCosyVoiceEngine({
     apiKey: fake.apiKey,
     urls: [fake.url],
-    deadlines: { connectMs: 3000, taskStartedMs: 3000, firstAudioMs: 3000, stallMs: 3000 },
+    deadlines: everyPhaseWithin(3000),
     ...QUOTA,
     ...overrides,
   });
