@@ -1,7 +1,7 @@
 import { afterEach, describe, expect, it } from 'vitest';
 import { startFakeObs, type FakeObs, type FakeObsOptions } from '../../test/fakes/obs/fake-obs-server.ts';
 import { INPUT_KINDS_WITHOUT_BROWSER } from '../../test/fakes/obs/fake-obs-state.ts';
-import { readoutFeed, type ReadoutFeed } from '../../test/fakes/obs/readout-feed.ts';
+import { readoutFeed, type FakeReadoutFeed } from '../../test/fakes/obs/readout-feed.ts';
 import { recordingLogger, type LogEntry } from '../../test/fakes/obs/recording-logger.ts';
 import { createObsIntegration, type ObsIntegration, type ObsIntegrationOptions } from './obs-integration.ts';
 
@@ -15,7 +15,7 @@ const THREE_LINES = ['a', 'b', 'c'].map((c) => c.repeat(20)).join(' ');
 
 let fake: FakeObs;
 let obs: ObsIntegration;
-let feed: ReadoutFeed;
+let feed: FakeReadoutFeed;
 let logs: LogEntry[];
 
 async function start(fakeOptions: FakeObsOptions = {}, options: Partial<ObsIntegrationOptions> = {}): Promise<ObsIntegration> {
@@ -30,12 +30,11 @@ async function start(fakeOptions: FakeObsOptions = {}, options: Partial<ObsInteg
     ensureOnStart: false,
     pauseScenes: [],
     duckInputs: [],
-    overlayEvents$: feed.overlayEvents$,
-    playback$: feed.playback$,
     logger,
     ...FAST,
     ...options,
   });
+  obs.attach(feed);
   return obs;
 }
 

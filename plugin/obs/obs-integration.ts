@@ -21,10 +21,10 @@ import {
   type SchedulerLike,
 } from 'rxjs';
 import type { Logger } from '../../server/src/core/logger.ts';
-import type { OverlayEvent } from '../../server/src/core/protocol.ts';
+import type { CaptionSink, ReadoutFeed } from '../../server/src/core/sink.ts';
 import type { BackoffPolicy } from '../../server/src/core/resilience/backoff.ts';
 import { pacedCaptions } from './caption-pacer.ts';
-import { createCaptionSink } from './caption-sink.ts';
+import { createCaptionWriter } from './caption-writer.ts';
 import { createDucker } from './ducking.ts';
 import { connectToObs, type ObsLinkState } from './obs-connection.ts';
 import { ObsError, errorMessage } from './obs-errors.ts';
@@ -35,7 +35,7 @@ import {
   refreshBrowserSource,
   type EnsureOverlayResult,
 } from './overlay-input.ts';
-import { anyPlaying, readoutEvents, type PlaybackNotice } from './readout-events.ts';
+import { anyPlaying, readoutEvents } from './readout-events.ts';
 
 export const DEFAULT_OBS_SOURCE_NAME = 'cosy-relay overlay';
 export const DEFAULT_DUCK_DB = -12;
@@ -62,10 +62,6 @@ export interface ObsIntegrationOptions {
   duckDb?: number;
   /** Send CEA-608 live captions while streaming; default true. */
   captions?: boolean;
-  /** What the overlays receive: cue word timings, utterance end (duration) and cancel. */
-  overlayEvents$: Observable<OverlayEvent>;
-  /** Playback acks from the overlay: captions and ducking follow them. */
-  playback$: Observable<PlaybackNotice>;
   logger: Logger;
   /** Reconnect delays; default OBS_RECONNECT_BACKOFF (1 s doubling to 30 s). */
   backoff?: Partial<BackoffPolicy>;
@@ -93,7 +89,11 @@ export interface ObsStatus {
   paused: boolean;
 }
 
-export interface ObsIntegration {
+/**
+ * A sink of the relay's feed: captions follow the cue word timings and the playback acks,
+ * inputs are ducked while a readout plays.
+ */
+export interface ObsIntegration extends CaptionSink {
   readonly status$: Observable<ObsStatus>;
   status(): ObsStatus;
   /** True while the program scene is in pauseScenes: the relay holds its queue. */
@@ -141,7 +141,7 @@ export function createObsIntegration(options: ObsIntegrationOptions): ObsIntegra
     session: () => connection.current(),
     logger: log,
   });
-  const captionSink = createCaptionSink({
+  const captionWriter = createCaptionWriter({
     streamCaptions: options.captions ?? true,
     session: () => connection.current(),
     streaming: () => status$.value.streaming,
@@ -225,7 +225,6 @@ export function createObsIntegration(options: ObsIntegrationOptions): ObsIntegra
     else patch({ connected: false, streaming: false, currentScene: undefined, lastError: link.lastError });
   };
 
-  const readout$ = readoutEvents(options.overlayEvents$, options.playback$, { scheduler, ...READOUT_LIMITS }).pipe(share());
   const reportStreamError = (error: unknown): void => log.error({ error: errorMessage(error) }, 'obs integration input stream failed');
   const subscriptions = new Subscription();
   subscriptions.add(
@@ -238,23 +237,32 @@ export function createObsIntegration(options: ObsIntegrationOptions): ObsIntegra
       )
       .subscribe(),
   );
-  subscriptions.add(
-    anyPlaying(readout$).subscribe({
-      next: (now) => {
-        playing = now;
-        ducker.set(now);
-      },
-      error: reportStreamError,
-    }),
-  );
-  subscriptions.add(
-    pacedCaptions(readout$, { scheduler, maxWords: READOUT_LIMITS.maxWords, maxTracked: READOUT_LIMITS.maxTracked }).subscribe({
-      next: (update) => captionSink.show(update),
-      error: reportStreamError,
-    }),
-  );
+
+  const attach = (feed: ReadoutFeed): Subscription => {
+    const readout$ = readoutEvents(feed.events$, feed.playback$, { scheduler, ...READOUT_LIMITS }).pipe(share());
+    const attached = new Subscription();
+    attached.add(
+      anyPlaying(readout$).subscribe({
+        next: (now) => {
+          playing = now;
+          ducker.set(now);
+        },
+        error: reportStreamError,
+      }),
+    );
+    attached.add(
+      pacedCaptions(readout$, { scheduler, maxWords: READOUT_LIMITS.maxWords, maxTracked: READOUT_LIMITS.maxTracked }).subscribe({
+        next: (update) => captionWriter.show(update),
+        error: reportStreamError,
+      }),
+    );
+    subscriptions.add(attached);
+    return attached;
+  };
 
   return {
+    name: 'obs',
+    attach,
     status$: status$.asObservable(),
     status: () => status$.value,
     paused$: status$.pipe(

@@ -6,13 +6,9 @@
  */
 import { Observable, distinctUntilChanged, filter, map, scan, type SchedulerLike, type Subscription } from 'rxjs';
 import type { OverlayEvent } from '../../server/src/core/protocol.ts';
+import type { PlaybackNotice } from '../../server/src/core/sink.ts';
 import type { TimedWord } from '../../server/src/core/types.ts';
 
-/** A playback ack from an overlay: `start` when its first sample plays, `end` when done. */
-export interface PlaybackNotice {
-  id: string;
-  type: 'start' | 'end';
-}
 
 export type ReadoutEvent =
   | { type: 'words'; id: string; words: TimedWord[] }

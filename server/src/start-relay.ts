@@ -9,14 +9,15 @@ import type { Logger } from './core/logger.ts';
 import type { FallbackEngine } from './core/resilience/fallback-engine.ts';
 import { createConfiguredEngine, sharedCloudLimiter } from './engines.ts';
 import { startGateway, type Gateway } from './gateway/server.ts';
-import { connectSources } from './ingest.ts';
 import { createPromEngineMetrics } from './metrics/engine-metrics.ts';
 import { createMetrics } from './metrics/registry.ts';
 import { ModerationSettings } from './moderation/index.ts';
 import { recordEngineActivity } from './panel/engine-activity.ts';
 import { createPanelService } from './panel/panel-service.ts';
 import { DurableQueue } from './queue/durable-queue.ts';
-import { createRelay } from './relay.ts';
+import { createRelay } from './relay/relay.ts';
+import { createHistorySink } from './history/history-sink.ts';
+import type { CaptionSink } from './core/sink.ts';
 import { loadSecrets, type Secrets } from './secrets.ts';
 import { OverlayStyleSettings } from './settings/overlay-style-settings.ts';
 import { QueuePolicySettings } from './settings/queue-policy-settings.ts';
@@ -71,6 +72,7 @@ export async function startRelay(config: Config, log: Logger, engineOverride?: T
     maxInFlight: config.RELAY_MAX_IN_FLIGHT,
     dedupeWindowMs: config.RELAY_DEDUPE_WINDOW_MS,
     ackGraceMs: config.RELAY_ACK_GRACE_MS,
+    moderation$: moderation.value$,
     externalPause$: combineLatest([obsPause$, fenced$]).pipe(map(([obs, fenced]) => obs || fenced)),
     speech: () => voice.value,
   });
@@ -92,14 +94,7 @@ export async function startRelay(config: Config, log: Logger, engineOverride?: T
     }));
 
   const sources = createConfiguredSources(config, secrets.token, log);
-  const ingest: Subscription = connectSources({
-    events$: merge(sources.asr.events$, ...sources.chat.map((s) => s.events$)),
-    relay,
-    moderation$: moderation.value$,
-    policy: () => queue.currentPolicy,
-    drops: metrics.sourceDroppedTotal,
-    log: log.child({ part: 'ingest' }),
-  });
+  const ingest: Subscription = relay.connectSources(merge(sources.asr.events$, ...sources.chat.map((s) => s.events$)));
   for (const source of sources.chat) source.start();
 
   let obs: ObsIntegration | undefined;
@@ -143,12 +138,13 @@ export async function startRelay(config: Config, log: Logger, engineOverride?: T
       duckInputs: config.OBS_DUCK_INPUTS,
       duckDb: config.OBS_DUCK_DB,
       captions: config.OBS_CAPTIONS,
-      overlayEvents$: relay.overlayEvents$,
-      playback$: relay.playback$,
       logger: log.child({ part: 'obs' }),
     });
     obs.paused$.subscribe(obsPause$);
   }
+  // Every consumer of readouts, in delivery order: overlays first (the audience), then the rest.
+  const sinks: CaptionSink[] = [gateway.overlays, createHistorySink(queue, log.child({ part: 'history' })), ...(obs ? [obs] : [])];
+  const attachedSinks = sinks.map((sink) => sink.attach(relay.feed));
 
   return {
     gateway,
@@ -158,6 +154,7 @@ export async function startRelay(config: Config, log: Logger, engineOverride?: T
     moderation,
     async close() {
       ingest.unsubscribe();
+      for (const sink of attachedSinks) sink.unsubscribe();
       await Promise.all(sources.chat.map((s) => s.stop()));
       await sources.asr.close();
       await obs?.close();

@@ -5,9 +5,9 @@
  * - pipeline_memory_*: admission is an in-memory stand-in applying the same policy
  *   (normalizeText, the per-source bound via overflow.ts `admission`, the global bound,
  *   paid never dropped) — what the chain itself costs, target ≥ 100k events/s;
- * - pipeline_sqlite_*: the relay's real ingest (`connectSources`) into `relay.submitEvent`
- *   on a real data dir (durable queue, WAL, one fsynced commit per admitted caption);
- *   (pipeline_sqlite_submit_*: relay.submitEvent alone; *_tmpfs: the same where fsync is free);
+ * - pipeline_sqlite_*: the relay's real ingest (`relay.connectSources` → admission) on a real
+ *   data dir (durable queue, WAL, one commit without fsync per admitted caption);
+ *   (pipeline_sqlite_submit_*: DurableQueue.enqueue alone; *_tmpfs: the same on tmpfs);
  * - baseline_json_parse_per_s: JSON.parse of the same events as JSON lines, same run.
  *
  * Nothing is served in these runs, so the twitch bound (50 waiting) soon holds only paid and
@@ -24,12 +24,10 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { BehaviorSubject, EMPTY, Subject, type Observable } from 'rxjs';
-import { Counter, Registry } from 'prom-client';
 import type { TtsEngine } from '../../server/src/core/engine.ts';
 import { silentLogger } from '../../server/src/core/logger.ts';
 import type { SourceCaption, SourceEvent } from '../../server/src/core/source.ts';
 import type { CaptionEvent } from '../../server/src/core/types.ts';
-import { connectSources } from '../../server/src/ingest.ts';
 import { createMetrics } from '../../server/src/metrics/registry.ts';
 import { moderate } from '../../server/src/moderation/moderate.ts';
 import { ModerationSettings, type ModerationSettingsInput } from '../../server/src/moderation/settings.ts';
@@ -38,7 +36,7 @@ import { DurableQueue } from '../../server/src/queue/durable-queue.ts';
 import { admission } from '../../server/src/queue/overflow.ts';
 import { DEFAULT_QUEUE_POLICY, type QueuePolicy } from '../../server/src/queue/policy.ts';
 import { priorityFor } from '../../server/src/queue/priority.ts';
-import { createRelay } from '../../server/src/relay.ts';
+import { createRelay } from '../../server/src/relay/relay.ts';
 import { parseIrcLine } from '../../plugin/source-twitch/irc-message.ts';
 import { DEFAULT_TWITCH_TRIGGERS, toSourceEvent } from '../../plugin/source-twitch/twitch-events.ts';
 import { privmsgLine } from '../fakes/twitch/fake-twitch-irc.ts';
@@ -225,8 +223,8 @@ const idleEngine: TtsEngine = {
 };
 
 /**
- * The relay's own ingest into SQLite: `connectSources` (moderation, priority, submitEvent →
- * normalize → DurableQueue.enqueue, committed and fsynced) on a fresh data dir. No overlay is
+ * The relay's own ingest into SQLite: `relay.connectSources` (admission: moderation, priority,
+ * normalize → DurableQueue.enqueue, committed without fsync as for every source) on a fresh data dir. No overlay is
  * connected, so nothing is taken: admission only. Returns lines/s and how many were admitted.
  */
 function sqlitePipeline(lines: readonly string[], moderation: ModerationSettingsInput): { perS: number; admitted: number; enqueueUs: number } {
@@ -242,14 +240,14 @@ function sqlitePipeline(lines: readonly string[], moderation: ModerationSettings
     maxInFlight: 2,
     dedupeWindowMs: 10_000,
     ackGraceMs: 5_000,
+    moderation$: settingsOf(moderation),
   });
   let admitted = 0;
   const changes = queue.changes$.subscribe((u) => {
     if (u.state === 'queued') admitted += 1;
   });
   const events$ = new Subject<SourceEvent>();
-  const drops = new Counter({ name: 'bench_source_dropped_total', help: 'x', labelNames: ['source', 'reason'], registers: [new Registry()] });
-  const ingest = connectSources({ events$, relay, moderation$: settingsOf(moderation), policy: () => DEFAULT_QUEUE_POLICY, drops, log: silentLogger });
+  const ingest = relay.connectSources(events$);
   try {
     const started = performance.now();
     const now = Date.now();
@@ -268,32 +266,22 @@ function sqlitePipeline(lines: readonly string[], moderation: ModerationSettings
   }
 }
 
-/** relay.submitEvent alone on a real data dir: unpaid twitch captions, each admitted (drop-oldest past 50 waiting). */
+/** The admission's storage step alone on a real data dir (DurableQueue.enqueue unfsynced, as for sources): unpaid twitch captions, each admitted (drop-oldest past 50 waiting). */
 function sqliteSubmit(count: number, parentDir = tmpdir()): { perS: number; p50Us: number; p99Us: number } {
   const dir = mkdtempSync(join(parentDir, 'cosy-bench-submit-'));
   const queue = new DurableQueue({ path: join(dir, 'relay.db'), maxQueued: MAX_QUEUED, policy: DEFAULT_QUEUE_POLICY });
-  const relay = createRelay({
-    queue,
-    engine: idleEngine,
-    metrics: createMetrics(),
-    log: silentLogger,
-    maxTextChars: MAX_TEXT_CHARS,
-    maxInFlight: 2,
-    dedupeWindowMs: 10_000,
-    ackGraceMs: 5_000,
-  });
   try {
     const us: number[] = [];
     const started = performance.now();
     for (let i = 0; i < count; i++) {
       const t = performance.now();
-      relay.submitEvent({ text: `raid message number ${i}`, user: `raider${i % USERS}`, source: 'twitch', priority: 0, messageId: `s${i}`, receivedAtMs: Date.now() }, { fsync: false });
+      const event = { text: normalizeText(`raid message number ${i}`, MAX_TEXT_CHARS), user: `raider${i % USERS}`, source: 'twitch', priority: 0, messageId: `s${i}`, receivedAtMs: Date.now() };
+      queue.enqueue(event, { dedupeWindowMs: 10_000, fsync: false });
       us.push((performance.now() - t) * 1000);
     }
     const ms = performance.now() - started;
     return { perS: (count / ms) * 1000, p50Us: percentile(us, 50), p99Us: percentile(us, 99) };
   } finally {
-    relay.close();
     queue.close();
     rmSync(dir, { recursive: true, force: true });
   }

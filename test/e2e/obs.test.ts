@@ -7,7 +7,7 @@
 import { OBSWebSocket } from 'obs-websocket-js/json';
 import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { createObsIntegration, type ObsIntegration, type ObsIntegrationOptions } from '../../plugin/obs/index.ts';
-import { readoutFeed, type ReadoutFeed } from '../fakes/obs/readout-feed.ts';
+import { readoutFeed, type FakeReadoutFeed } from '../fakes/obs/readout-feed.ts';
 import { recordingLogger, type LogEntry } from '../fakes/obs/recording-logger.ts';
 import { startRealObs, type RealObs } from '../support/real-obs.ts';
 import { startRecordingProxy, type RecordingProxy } from './obs/ws-recording-proxy.ts';
@@ -21,7 +21,7 @@ let proxy: RecordingProxy;
 /** A plain obs-websocket-js client playing the person at the OBS window. */
 let operator: OBSWebSocket;
 let obs: ObsIntegration | undefined;
-let feed: ReadoutFeed;
+let feed: FakeReadoutFeed;
 let logs: LogEntry[];
 
 function integrate(options: Partial<ObsIntegrationOptions> = {}): ObsIntegration {
@@ -35,12 +35,11 @@ function integrate(options: Partial<ObsIntegrationOptions> = {}): ObsIntegration
     ensureOnStart: false,
     pauseScenes: [],
     duckInputs: [],
-    overlayEvents$: feed.overlayEvents$,
-    playback$: feed.playback$,
     logger,
     backoff: { baseDelayMs: 50, maxDelayMs: 200, jitterRatio: 0 },
     ...options,
   });
+  obs.attach(feed);
   return obs;
 }
 

@@ -21,3 +21,13 @@ export interface TtsEngine {
   healthy(): boolean;
   close(): Promise<void>;
 }
+
+/** What the relay always holds: a chain of one or more engines (fallback order). */
+export interface EngineChain extends TtsEngine {
+  readonly engines: readonly TtsEngine[];
+  /** The engine that spoke (or is speaking) readout `id`; undefined when unknown. */
+  spokenBy(id: string): string | undefined;
+  statuses(): { name: string; healthy: boolean; reason?: string }[];
+  stats(): { spokenBy: Record<string, number> };
+  healthReason(): string | undefined;
+}

@@ -42,7 +42,7 @@ const relay: RelayPort = {
   playbackStarted: () => {},
   playbackEnded: () => {},
   overlayConnectionsChanged: () => {},
-  overlayEvents$: EMPTY,
+  feed: { events$: EMPTY, playback$: EMPTY },
   queueChanged$: EMPTY,
   metricsText: async () => '',
   metricsContentType: 'text/plain',

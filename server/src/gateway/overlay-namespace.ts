@@ -1,6 +1,7 @@
 import type { Namespace, Server } from 'socket.io';
 import { of, Subject, Subscription, type Observable } from 'rxjs';
 import type { Logger } from '../core/logger.ts';
+import type { CaptionSink } from '../core/sink.ts';
 import type { OverlayClientToServer, OverlayServerToClient, OverlayStyleEvent, PanelOverlayStatus } from '../core/protocol.ts';
 import { secretMatches } from './auth.ts';
 import { InFlightLog } from './in-flight-log.ts';
@@ -18,7 +19,8 @@ function payload(e: unknown): Record<string, unknown> {
   return typeof e === 'object' && e !== null ? (e as Record<string, unknown>) : {};
 }
 
-export interface OverlayNamespace {
+/** The overlays as a sink: `attach` broadcasts the feed's events to every connected overlay. */
+export interface OverlayNamespace extends CaptionSink {
   connectedCount(): number;
   /** Each connected overlay: since when, its last ack, whether it is playing now. */
   statuses(): PanelOverlayStatus[];
@@ -95,16 +97,6 @@ export function attachOverlayNamespace(
 
   const subscription = new Subscription();
   subscription.add(
-    relay.overlayEvents$.subscribe((event) => {
-      inFlight.record(event);
-      if (event.type === 'utterance:cancel') {
-        roster.cancelled(event.data.id);
-        statusChanged$.next();
-      }
-      ns.emit(event.type, event.data as never);
-    }),
-  );
-  subscription.add(
     style$.subscribe((next) => {
       style = next;
       ns.emit('overlay:style', { style });
@@ -112,6 +104,19 @@ export function attachOverlayNamespace(
   );
 
   return {
+    name: 'overlays',
+    attach(feed) {
+      const broadcast = feed.events$.subscribe((event) => {
+        inFlight.record(event);
+        if (event.type === 'utterance:cancel') {
+          roster.cancelled(event.data.id);
+          statusChanged$.next();
+        }
+        ns.emit(event.type, event.data as never);
+      });
+      subscription.add(broadcast);
+      return broadcast;
+    },
     connectedCount: () => ns.sockets.size,
     statuses: () => roster.statuses(),
     statusChanged$: statusChanged$.asObservable(),

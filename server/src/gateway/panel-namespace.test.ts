@@ -28,7 +28,7 @@ const relay = {
   replay: (id: string) => {
     throw new NotFoundError(`no readout with id ${id}`);
   },
-  overlayEvents$: EMPTY,
+  feed: { events$: EMPTY, playback$: EMPTY },
   queueChanged$: EMPTY,
 } as unknown as RelayPort;
 

@@ -100,7 +100,7 @@ export function attachPanelNamespace(io: Server, opts: PanelNamespaceOptions): {
 
   const subscription = new Subscription();
   subscription.add(
-    merge(relay.queueChanged$, relay.overlayEvents$.pipe(filter((e) => e.type === 'utterance:end')))
+    merge(relay.queueChanged$, relay.feed.events$.pipe(filter((e) => e.type === 'utterance:end')))
       .pipe(auditTime(QUEUE_UPDATE_INTERVAL_MS))
       .subscribe(() => ns.local.emit('queue:update', relay.listQueue())),
   );

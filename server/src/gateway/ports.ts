@@ -1,7 +1,8 @@
 /** What the gateway needs from the rest of the relay, handed in by main.ts. */
 import type { Observable } from 'rxjs';
 import type { HistoryEntry } from '../core/history.ts';
-import type { OverlayEvent, PanelQueueItem } from '../core/protocol.ts';
+import type { PanelQueueItem } from '../core/protocol.ts';
+import type { ReadoutFeed } from '../core/sink.ts';
 
 export interface CaptionInput {
   text: string;
@@ -57,8 +58,8 @@ export interface RelayPort {
   playbackEnded(id: string): void;
   /** Overlays connected right now (the queue waits while there are none). */
   overlayConnectionsChanged(count: number): void;
-  /** Events for overlays, in order. */
-  overlayEvents$: Observable<OverlayEvent>;
+  /** What the sinks read: readout events in order, playback acks. */
+  feed: ReadoutFeed;
   /** Fires whenever the queue snapshot shown in the panel may have changed. */
   queueChanged$: Observable<unknown>;
   metricsText(): Promise<string>;

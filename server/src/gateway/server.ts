@@ -6,6 +6,7 @@ import { Counter, Registry } from 'prom-client';
 import { Server, type Namespace, type ServerOptions } from 'socket.io';
 import { sameOriginOrNone } from '../core/same-origin.ts';
 import type { Logger } from '../core/logger.ts';
+import type { CaptionSink } from '../core/sink.ts';
 import { TokenBucket } from '../core/resilience/token-bucket.ts';
 import { createApp } from './app.ts';
 import { attachOverlayNamespace } from './overlay-namespace.ts';
@@ -38,6 +39,8 @@ export interface Gateway {
   overlayUrl: string;
   panelUrl: string;
   overlaysConnected(): number;
+  /** The connected overlays, as a sink of the relay's feed. */
+  overlays: CaptionSink;
   close(): Promise<void>;
 }
 
@@ -233,6 +236,7 @@ export async function startGateway(opts: GatewayOptions): Promise<Gateway> {
     overlayUrl: `${url}${overlayPathFor(opts.overlayKey)}`,
     panelUrl: `${url}/panel#token=${encodeURIComponent(opts.token)}`,
     overlaysConnected: () => overlay.connectedCount(),
+    overlays: overlay,
     async close() {
       overlay.close();
       panel.close();

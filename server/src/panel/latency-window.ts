@@ -5,7 +5,7 @@
  */
 import type { PanelStats } from '../core/protocol.ts';
 import type { Utterance } from '../core/types.ts';
-import { reasonLabel } from '../relay.ts';
+import { reasonLabel } from '../relay/relay-metrics.ts';
 
 export const HOUR_MS = 3_600_000;
 

@@ -11,7 +11,7 @@ import type { PanelObsStatus, PanelScaleOutStatus, PanelSettings, PanelSettingsS
 import type { Utterance } from '../core/types.ts';
 import type { PanelPort } from '../gateway/panel-port.ts';
 import type { ModerationSettings } from '../moderation/settings.ts';
-import type { Relay } from '../relay.ts';
+import type { Relay } from '../relay/relay.ts';
 import { withoutUserDenied, withUserDenied } from './deny-list.ts';
 import type { EngineActivity } from './engine-activity.ts';
 import { searchHistory } from './history-search.ts';

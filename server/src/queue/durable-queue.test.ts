@@ -44,7 +44,8 @@ describe('DurableQueue', () => {
     expect(queue.markPlaying(utterance.id)).toMatchObject({ state: 'playing', firstAudioMs: 0 });
     expect(queue.get(utterance.id)?.state).toBe('playing');
     const words = [{ text: 'hi', startMs: 0, endMs: 180 }];
-    expect(queue.markPlayed(utterance.id, { durationMs: 200, words })).toBe(true);
+    queue.recordTimeline(utterance.id, { durationMs: 200, words });
+    expect(queue.markPlayed(utterance.id)).toBe(true);
     expect(queue.markPlayed(utterance.id)).toBe(false);
     expect(queue.get(utterance.id)?.state).toBe('played');
     expect(queue.countActive()).toBe(0);

@@ -186,20 +186,21 @@ export class DurableQueue {
   }
 
   /** synthesizing|playing → played, recording how it ended. False when not in flight. */
-  markPlayed(id: string, options: { reason?: string; durationMs?: number; words?: TimedWord[] } = {}): boolean {
+  markPlayed(id: string, options: { reason?: string } = {}): boolean {
     const nowMs = this.now();
-    const [row] = guardStorage('mark played', () =>
-      this.sql.markPlayed.all({
-        id,
-        reason: options.reason ?? null,
-        durationMs: options.durationMs ?? null,
-        wordsJson: options.words ? JSON.stringify(options.words) : null,
-        nowMs,
-      }),
-    );
+    const [row] = guardStorage('mark played', () => this.sql.markPlayed.all({ id, reason: options.reason ?? null, nowMs }));
     if (!row) return false;
     this.emitRow(row);
     return true;
+  }
+
+  /**
+   * Records a readout's audio duration and word timings (its history, the source of SRT/VTT).
+   * Not fsynced: a timeline lost to a power cut is re-recorded when the readout plays again.
+   */
+  recordTimeline(id: string, timeline: { durationMs: number; words: readonly TimedWord[] }): void {
+    const params = { id, durationMs: timeline.durationMs, wordsJson: JSON.stringify(timeline.words) };
+    guardStorage('record timeline', () => withoutFsync(this.db, () => this.sql.recordTimeline.run(params)));
   }
 
   /** Skips a queued, synthesizing or playing item. Returns its previous state, or undefined if none. */

@@ -73,13 +73,12 @@ export function prepareStatements(db: Database.Database) {
          first_audio_ms = MAX(0, MIN(@nowMs, @audibleAtMs) - received_at_ms)
        WHERE id = @id AND state = 'synthesizing' RETURNING *`,
     ),
-    markPlayed: db.prepare<
-      [{ id: string; reason: string | null; durationMs: number | null; wordsJson: string | null; nowMs: number }],
-      UtteranceRow
-    >(
-      `UPDATE utterances SET state = 'played', reason = @reason, duration_ms = @durationMs, words_json = @wordsJson,
-         played_at_ms = @nowMs, updated_at_ms = @nowMs
+    markPlayed: db.prepare<[{ id: string; reason: string | null; nowMs: number }], UtteranceRow>(
+      `UPDATE utterances SET state = 'played', reason = @reason, played_at_ms = @nowMs, updated_at_ms = @nowMs
        WHERE id = @id AND state IN ('synthesizing', 'playing') RETURNING *`,
+    ),
+    recordTimeline: db.prepare<[{ id: string; durationMs: number; wordsJson: string }]>(
+      `UPDATE utterances SET duration_ms = @durationMs, words_json = @wordsJson WHERE id = @id`,
     ),
     finish: db.prepare<[UtteranceState, string, number, string], UtteranceRow>(
       `UPDATE utterances SET state = ?, reason = ?, updated_at_ms = ? WHERE id = ? AND state IN ${ACTIVE} RETURNING *`,

@@ -1,14 +1,14 @@
 /**
- * Drives the OBS integration's inputs the way the relay does: cue word timings on the
- * overlay event stream, then playback acks from the overlay.
+ * Drives a sink (the OBS integration) the way the relay's feed does: cue word timings on the
+ * event stream, then playback acks from the overlay.
  */
 import { Subject } from 'rxjs';
-import type { PlaybackNotice } from '../../../plugin/obs/index.ts';
 import type { OverlayEvent } from '../../../server/src/core/protocol.ts';
+import type { PlaybackNotice, ReadoutFeed } from '../../../server/src/core/sink.ts';
 import type { TimedWord } from '../../../server/src/core/types.ts';
 
-export interface ReadoutFeed {
-  readonly overlayEvents$: Subject<OverlayEvent>;
+export interface FakeReadoutFeed extends ReadoutFeed {
+  readonly events$: Subject<OverlayEvent>;
   readonly playback$: Subject<PlaybackNotice>;
   /** Sends the words of `text` as one cue (a word every `stepMs`), utterance:end, and the playback start ack. */
   play(id: string, text: string, stepMs: number): TimedWord[];
@@ -16,20 +16,20 @@ export interface ReadoutFeed {
   cancel(id: string): void;
 }
 
-export function readoutFeed(): ReadoutFeed {
-  const overlayEvents$ = new Subject<OverlayEvent>();
+export function readoutFeed(): FakeReadoutFeed {
+  const events$ = new Subject<OverlayEvent>();
   const playback$ = new Subject<PlaybackNotice>();
   return {
-    overlayEvents$,
+    events$,
     playback$,
     play(id, text, stepMs) {
       const words = text.split(' ').map((w, i): TimedWord => ({ text: w, startMs: i * stepMs, endMs: (i + 1) * stepMs }));
-      overlayEvents$.next({ type: 'cue', data: { id, words } });
-      overlayEvents$.next({ type: 'utterance:end', data: { id, durationMs: words.length * stepMs } });
+      events$.next({ type: 'cue', data: { id, words } });
+      events$.next({ type: 'utterance:end', data: { id, durationMs: words.length * stepMs } });
       playback$.next({ id, type: 'start' });
       return words;
     },
     end: (id) => playback$.next({ id, type: 'end' }),
-    cancel: (id) => overlayEvents$.next({ type: 'utterance:cancel', data: { id, reason: 'skipped' } }),
+    cancel: (id) => events$.next({ type: 'utterance:cancel', data: { id, reason: 'skipped' } }),
   };
 }

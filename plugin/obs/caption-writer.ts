@@ -1,5 +1,5 @@
 /**
- * Puts paced caption lines into OBS: as CEA-608 live captions (SendStreamCaption) while the
+ * Writes paced caption lines into OBS: as CEA-608 live captions (SendStreamCaption) while the
  * stream runs, and into the fallback text source when there is one. When OBS answers
  * OutputNotRunning the sink stops sending captions until told the stream is back
  * (StreamStateChanged), instead of failing every line.
@@ -11,7 +11,7 @@ import { OBS_REQUEST_STATUS, isRequestStatus } from './obs-errors.ts';
 import type { ObsSession } from './obs-session.ts';
 import { quietFailures } from './quiet-failures.ts';
 
-export interface CaptionSinkOptions {
+export interface CaptionWriterOptions {
   /** Send CEA-608 live captions. */
   streamCaptions: boolean;
   session(): ObsSession | undefined;
@@ -23,11 +23,11 @@ export interface CaptionSinkOptions {
   logger: Logger;
 }
 
-export interface CaptionSink {
+export interface CaptionWriter {
   show(update: CaptionUpdate): void;
 }
 
-export function createCaptionSink(options: CaptionSinkOptions): CaptionSink {
+export function createCaptionWriter(options: CaptionWriterOptions): CaptionWriter {
   const failures = quietFailures(options.logger);
 
   async function sendStreamCaption(session: ObsSession, captionText: string): Promise<void> {

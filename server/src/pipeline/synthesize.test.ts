@@ -1,0 +1,86 @@
+import { Observable, of } from 'rxjs';
+import { TestScheduler } from 'rxjs/testing';
+import { describe, expect, it } from 'vitest';
+import type { SynthesisOutput, SynthesisRequest, Utterance } from '../core/types.ts';
+import { synthesisRequest, synthesize } from './synthesize.ts';
+
+const utterance = (fields: Partial<Utterance> = {}): Utterance => ({
+  id: 'u1',
+  text: 'hello',
+  user: 'ann',
+  source: 'http',
+  priority: 0,
+  receivedAtMs: 0,
+  state: 'synthesizing',
+  updatedAtMs: 0,
+  ...fields,
+});
+
+const audio = (n: number): SynthesisOutput => ({ kind: 'audio', pcm: new Uint8Array([n, 0]), sampleRateHz: 16_000 });
+
+describe('synthesisRequest', () => {
+  it("uses the readout's voice and language, else the default voice; rate and pitch from the defaults", () => {
+    expect(synthesisRequest(utterance({ voice: 'v1', lang: 'en' }), { voice: 'dflt', rate: 1.5, pitch: 0.8, volumePercent: 50 })).toEqual({
+      id: 'u1',
+      text: 'hello',
+      voice: 'v1',
+      lang: 'en',
+      rate: 1.5,
+      pitch: 0.8,
+    });
+    expect(synthesisRequest(utterance(), { voice: 'dflt' })).toEqual({ id: 'u1', text: 'hello', voice: 'dflt' });
+    expect(synthesisRequest(utterance(), {})).toEqual({ id: 'u1', text: 'hello' });
+  });
+});
+
+describe('synthesize', () => {
+  const scheduler = () => new TestScheduler((actual, expected) => expect(actual).toEqual(expected));
+
+  it("emits the engine's output for the readout and completes with it", () => {
+    const requests: SynthesisRequest[] = [];
+    scheduler().run(({ cold, expectObservable, expectSubscriptions }) => {
+      const engineOutput = cold('-a-b|', { a: audio(1), b: audio(2) });
+      const engine = {
+        synthesize: (r: SynthesisRequest) => {
+          requests.push(r);
+          return engineOutput;
+        },
+      };
+      expectObservable(of(utterance()).pipe(synthesize(engine, { voice: 'x' }))).toBe('-a-b|', { a: audio(1), b: audio(2) });
+      expectSubscriptions(engineOutput.subscriptions).toBe('^---!');
+    });
+    expect(requests).toEqual([{ id: 'u1', text: 'hello', voice: 'x' }]);
+  });
+
+  it('stops the synthesis at once when the readout is unsubscribed (skip, cancel)', () => {
+    scheduler().run(({ cold, expectObservable, expectSubscriptions }) => {
+      const engineOutput = cold('-a-b-c|', { a: audio(1), b: audio(2), c: audio(3) });
+      const engine = { synthesize: () => engineOutput };
+      expectObservable(of(utterance()).pipe(synthesize(engine, {})), '^--!').toBe('-a-', { a: audio(1) });
+      expectSubscriptions(engineOutput.subscriptions).toBe('^--!');
+    });
+  });
+
+  it("passes the engine's error on", () => {
+    scheduler().run(({ cold, expectObservable }) => {
+      const failure = new Error('upstream closed');
+      const engine = { synthesize: () => cold('-a#', { a: audio(1) }, failure) };
+      expectObservable(of(utterance()).pipe(synthesize(engine, {}))).toBe('-a#', { a: audio(1) }, failure);
+    });
+  });
+
+  it('does not start the engine before the readout is subscribed', () => {
+    let started = 0;
+    const engine = {
+      synthesize: () =>
+        new Observable<SynthesisOutput>((s) => {
+          started += 1;
+          s.complete();
+        }),
+    };
+    const readout$ = of(utterance()).pipe(synthesize(engine, {}));
+    expect(started).toBe(0);
+    readout$.subscribe();
+    expect(started).toBe(1);
+  });
+});

@@ -1,0 +1,45 @@
+/**
+ * Source events into the relay: captions go to admission (the viewer rules, then the queue);
+ * moderators' bans and deletions drop readouts (also mid-utterance); subtitle lines (ASR
+ * partials and finals) are shown in the overlay without being spoken.
+ */
+import { filter, Subscription, type Observable } from 'rxjs';
+import type { Logger } from '../core/logger.ts';
+import type { SourceCaption, SourceEvent } from '../core/source.ts';
+import type { Admission } from './admission.ts';
+import type { QueueCommands } from './queue-commands.ts';
+
+export interface SourceEventsOptions {
+  events$: Observable<SourceEvent>;
+  admission: Pick<Admission, 'fromSources'>;
+  commands: Pick<QueueCommands, 'dropUser' | 'dropMessage'>;
+  showLine(id: string, text: string, final: boolean): void;
+  log: Logger;
+}
+
+export function connectSourceEvents({ events$, admission, commands, showLine, log }: SourceEventsOptions): Subscription {
+  const onAction = (e: SourceEvent) => {
+    switch (e.type) {
+      case 'clear-user':
+        commands.dropUser(e.user, 'banned', e.userId ? { source: e.source, userId: e.userId } : undefined);
+        return;
+      case 'clear-message':
+        commands.dropMessage(e.messageId, 'deleted');
+        return;
+      case 'partial':
+        showLine(e.messageId, e.text, false);
+        return;
+      case 'caption': // an ASR final: shown (and also spoken in voice relay mode)
+        showLine(e.messageId, e.text, true);
+        return;
+    }
+  };
+  const subscription = new Subscription();
+  subscription.add(admission.fromSources(events$.pipe(filter((e): e is SourceCaption => e.type === 'caption' && e.kind !== 'asr-final'))));
+  subscription.add(
+    events$
+      .pipe(filter((e) => e.type !== 'caption' || e.source === 'asr'))
+      .subscribe({ next: onAction, error: (err: unknown) => log.error({ err }, 'source events stopped') }),
+  );
+  return subscription;
+}
