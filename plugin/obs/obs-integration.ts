@@ -22,7 +22,7 @@ import {
 } from 'rxjs';
 import type { Logger } from '../../server/src/core/logger.ts';
 import type { OverlayEvent } from '../../server/src/core/protocol.ts';
-import type { BackoffPolicy } from '../../server/src/core/resilience/backoff.ts';
+import type { BackoffPolicy } from '../../server/src/core/engine-kit/backoff.ts';
 import { pacedCaptions } from './caption-pacer.ts';
 import { createCaptionSink } from './caption-sink.ts';
 import { createDucker } from './ducking.ts';

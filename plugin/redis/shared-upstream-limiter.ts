@@ -6,8 +6,8 @@
  */
 import { randomUUID } from 'node:crypto';
 import type { createClient } from 'redis';
-import type { ReleaseUpstream, UpstreamLimiter } from '../../server/src/core/resilience/upstream-limiter.ts';
-import { SynthesisCancelledError, UpstreamQueueFullError } from '../../server/src/core/resilience/resilience-errors.ts';
+import type { ReleaseUpstream, UpstreamLimiter } from '../../server/src/core/engine-kit/upstream-limiter.ts';
+import { SynthesisCancelledError, UpstreamQueueFullError } from '../../server/src/core/engine-kit/resilience-errors.ts';
 
 type RedisClient = ReturnType<typeof createClient>;
 

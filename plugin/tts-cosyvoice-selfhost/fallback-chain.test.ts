@@ -1,6 +1,6 @@
 /** The fallback chain with real engines: the cloud engine stalls, the self-hosted one speaks. */
 import { afterEach, describe, expect, it } from 'vitest';
-import { createFallbackEngine, type FallbackEngine } from '../../server/src/core/resilience/fallback-engine.ts';
+import { createFallbackEngine, type FallbackEngine } from '../../server/src/core/engine-kit/fallback-engine.ts';
 import { captureSynthesis } from '../../test/fakes/dashscope/capture-synthesis.ts';
 import { type FakeDashScope, startFakeDashScope } from '../../test/fakes/dashscope/fake-dashscope-server.ts';
 import { testEngineOptions } from '../../test/fakes/dashscope/test-engine-options.ts';

@@ -1,10 +1,10 @@
 /** Options of the self-hosted CosyVoice engine, their defaults, and their validation. */
 import { ConfigError } from '../../server/src/core/errors.ts';
 import { type Logger, silentLogger } from '../../server/src/core/logger.ts';
-import { DEFAULT_CIRCUIT_BREAKER } from '../../server/src/core/resilience/circuit-breaker.ts';
-import { type EngineMetrics, noopEngineMetrics } from '../../server/src/core/resilience/engine-metrics.ts';
-import { DEFAULT_RETRY, type RetryPolicy } from '../../server/src/core/resilience/resilient-stream.ts';
-import { type UpstreamLimiter, unlimitedUpstreamLimiter } from '../../server/src/core/resilience/upstream-limiter.ts';
+import { DEFAULT_CIRCUIT_BREAKER } from '../../server/src/core/engine-kit/circuit-breaker.ts';
+import { type EngineMetrics, noopEngineMetrics } from '../../server/src/core/engine-kit/engine-metrics.ts';
+import { DEFAULT_RETRY, type RetryPolicy } from '../../server/src/core/engine-kit/resilient-stream.ts';
+import { type UpstreamLimiter, unlimitedUpstreamLimiter } from '../../server/src/core/engine-kit/upstream-limiter.ts';
 import type { SilenceOptions } from './voiced-spans.ts';
 
 export interface SelfhostDeadlines {

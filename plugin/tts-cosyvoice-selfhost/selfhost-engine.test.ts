@@ -1,6 +1,6 @@
 import { afterEach, describe, expect, it } from 'vitest';
-import { splitSentences } from '../../server/src/core/resilience/text-segmentation.ts';
-import { createInMemoryEngineMetrics, type InMemoryEngineMetrics } from '../../server/src/core/resilience/in-memory-engine-metrics.ts';
+import { splitSentences } from '../../server/src/core/engine-kit/text-segmentation.ts';
+import { createInMemoryEngineMetrics, type InMemoryEngineMetrics } from '../../server/src/core/engine-kit/in-memory-engine-metrics.ts';
 import { captureSynthesis, pcmDifference } from '../../test/fakes/dashscope/capture-synthesis.ts';
 import { referenceSynthesis } from '../../test/fakes/dashscope/reference-synthesis.ts';
 import { until } from '../../test/fakes/dashscope/test-engine-options.ts';

@@ -5,10 +5,10 @@
  */
 import type { Observable } from 'rxjs';
 import type { TtsEngine } from '../../server/src/core/engine.ts';
-import { EndpointSet } from '../../server/src/core/resilience/endpoint-set.ts';
-import { EngineHealth } from '../../server/src/core/resilience/engine-health.ts';
-import type { HealthReporting } from '../../server/src/core/resilience/health.ts';
-import { resilientSynthesis$, type ResilientEngineParts } from '../../server/src/core/resilience/resilient-synthesis.ts';
+import { EndpointSet } from '../../server/src/core/engine-kit/endpoint-set.ts';
+import { EngineHealth } from '../../server/src/core/engine-kit/engine-health.ts';
+import type { HealthReporting } from '../../server/src/core/engine-kit/health.ts';
+import { resilientSynthesis$, type ResilientEngineParts } from '../../server/src/core/engine-kit/resilient-synthesis.ts';
 import type { SynthesisOutput, SynthesisRequest } from '../../server/src/core/types.ts';
 import { type CosyVoiceSelfhostOptions, resolveSelfhostOptions } from './options.ts';
 import { selfhostAttempt$ } from './selfhost-attempt.ts';

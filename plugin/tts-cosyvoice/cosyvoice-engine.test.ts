@@ -1,5 +1,5 @@
 import { afterEach, describe, expect, it } from 'vitest';
-import { splitWords } from '../../server/src/core/resilience/text-segmentation.ts';
+import { splitWords } from '../../server/src/core/engine-kit/text-segmentation.ts';
 import { captureSynthesis, pcmDifference } from '../../test/fakes/dashscope/capture-synthesis.ts';
 import { type FakeDashScope, type FakeDashScopeOptions, startFakeDashScope } from '../../test/fakes/dashscope/fake-dashscope-server.ts';
 import { referenceSynthesis } from '../../test/fakes/dashscope/reference-synthesis.ts';
@@ -101,7 +101,7 @@ describe('cosyvoice engine (DashScope duplex WebSocket)', () => {
   });
 
   it('reports first-packet phases and pool sizes through EngineMetrics', async () => {
-    const { createInMemoryEngineMetrics } = await import('../../server/src/core/resilience/in-memory-engine-metrics.ts');
+    const { createInMemoryEngineMetrics } = await import('../../server/src/core/engine-kit/in-memory-engine-metrics.ts');
     const metrics = createInMemoryEngineMetrics();
     await start({}, { metrics });
     await captureSynthesis(engine, { id: 'u9', text: '你好。' });

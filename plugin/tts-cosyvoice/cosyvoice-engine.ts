@@ -8,12 +8,12 @@
 import type { Observable } from 'rxjs';
 import type { TtsEngine } from '../../server/src/core/engine.ts';
 import { EngineError } from '../../server/src/core/errors.ts';
-import { EndpointSet } from '../../server/src/core/resilience/endpoint-set.ts';
-import { EngineHealth } from '../../server/src/core/resilience/engine-health.ts';
-import type { HealthReporting } from '../../server/src/core/resilience/health.ts';
-import { failureKind } from '../../server/src/core/resilience/resilience-errors.ts';
-import { resilientSynthesis$, type ResilientEngineParts } from '../../server/src/core/resilience/resilient-synthesis.ts';
-import { createLocalUpstreamLimiter } from '../../server/src/core/resilience/upstream-limiter.ts';
+import { EndpointSet } from '../../server/src/core/engine-kit/endpoint-set.ts';
+import { EngineHealth } from '../../server/src/core/engine-kit/engine-health.ts';
+import type { HealthReporting } from '../../server/src/core/engine-kit/health.ts';
+import { failureKind } from '../../server/src/core/engine-kit/resilience-errors.ts';
+import { resilientSynthesis$, type ResilientEngineParts } from '../../server/src/core/engine-kit/resilient-synthesis.ts';
+import { createLocalUpstreamLimiter } from '../../server/src/core/engine-kit/upstream-limiter.ts';
 import type { SynthesisOutput, SynthesisRequest } from '../../server/src/core/types.ts';
 import { ConnectionPool, type PoolStats } from './connection-pool.ts';
 import { type CosyVoiceEngineOptions, resolveCosyVoiceOptions } from './options.ts';

@@ -3,8 +3,8 @@
  * refused upstream, and unsubscribing a running task closes it upstream at once.
  */
 import { afterEach, describe, expect, it } from 'vitest';
-import { createInMemoryEngineMetrics } from '../../server/src/core/resilience/in-memory-engine-metrics.ts';
-import { createLocalUpstreamLimiter, unlimitedUpstreamLimiter } from '../../server/src/core/resilience/upstream-limiter.ts';
+import { createInMemoryEngineMetrics } from '../../server/src/core/engine-kit/in-memory-engine-metrics.ts';
+import { createLocalUpstreamLimiter, unlimitedUpstreamLimiter } from '../../server/src/core/engine-kit/upstream-limiter.ts';
 import { captureSynthesis, pcmDifference } from '../../test/fakes/dashscope/capture-synthesis.ts';
 import { type FakeDashScope, startFakeDashScope } from '../../test/fakes/dashscope/fake-dashscope-server.ts';
 import { referenceSynthesis } from '../../test/fakes/dashscope/reference-synthesis.ts';

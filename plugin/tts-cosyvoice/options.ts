@@ -4,10 +4,10 @@
  */
 import { ConfigError } from '../../server/src/core/errors.ts';
 import { type Logger, silentLogger } from '../../server/src/core/logger.ts';
-import { DEFAULT_CIRCUIT_BREAKER } from '../../server/src/core/resilience/circuit-breaker.ts';
-import { type EngineMetrics, noopEngineMetrics } from '../../server/src/core/resilience/engine-metrics.ts';
-import { DEFAULT_RETRY, type RetryPolicy } from '../../server/src/core/resilience/resilient-stream.ts';
-import type { UpstreamLimiter } from '../../server/src/core/resilience/upstream-limiter.ts';
+import { DEFAULT_CIRCUIT_BREAKER } from '../../server/src/core/engine-kit/circuit-breaker.ts';
+import { type EngineMetrics, noopEngineMetrics } from '../../server/src/core/engine-kit/engine-metrics.ts';
+import { DEFAULT_RETRY, type RetryPolicy } from '../../server/src/core/engine-kit/resilient-stream.ts';
+import type { UpstreamLimiter } from '../../server/src/core/engine-kit/upstream-limiter.ts';
 import type { WordTimeBase } from './word-clock.ts';
 
 export const DASHSCOPE_SAMPLE_RATES_HZ = [8000, 16000, 22050, 24000, 44100, 48000] as const;

@@ -4,8 +4,8 @@
  * readouts that cannot use them, and fall back to the normal path at once when unusable.
  */
 import { afterEach, describe, expect, it } from 'vitest';
-import { createInMemoryEngineMetrics, type InMemoryEngineMetrics } from '../../server/src/core/resilience/in-memory-engine-metrics.ts';
-import { createLocalUpstreamLimiter } from '../../server/src/core/resilience/upstream-limiter.ts';
+import { createInMemoryEngineMetrics, type InMemoryEngineMetrics } from '../../server/src/core/engine-kit/in-memory-engine-metrics.ts';
+import { createLocalUpstreamLimiter } from '../../server/src/core/engine-kit/upstream-limiter.ts';
 import { captureSynthesis, pcmDifference } from '../../test/fakes/dashscope/capture-synthesis.ts';
 import { type FakeDashScope, type FakeDashScopeOptions, type FakeEvent, startFakeDashScope } from '../../test/fakes/dashscope/fake-dashscope-server.ts';
 import { referenceSynthesis } from '../../test/fakes/dashscope/reference-synthesis.ts';

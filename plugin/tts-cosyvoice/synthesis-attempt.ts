@@ -13,12 +13,12 @@
  */
 import { Observable } from 'rxjs';
 import { EngineError } from '../../server/src/core/errors.ts';
-import { PhaseDeadline } from '../../server/src/core/resilience/phase-deadline.ts';
-import type { DeadlineExceededError } from '../../server/src/core/resilience/resilience-errors.ts';
-import type { AttemptContext } from '../../server/src/core/resilience/resilient-stream.ts';
-import { splitSentences } from '../../server/src/core/resilience/text-segmentation.ts';
-import type { LocalUpstreamLimiter, UpstreamLimiter } from '../../server/src/core/resilience/upstream-limiter.ts';
-import type { UtteranceProgress } from '../../server/src/core/resilience/utterance-progress.ts';
+import { PhaseDeadline } from '../../server/src/core/engine-kit/phase-deadline.ts';
+import type { DeadlineExceededError } from '../../server/src/core/engine-kit/resilience-errors.ts';
+import type { AttemptContext } from '../../server/src/core/engine-kit/resilient-stream.ts';
+import { splitSentences } from '../../server/src/core/engine-kit/text-segmentation.ts';
+import type { LocalUpstreamLimiter, UpstreamLimiter } from '../../server/src/core/engine-kit/upstream-limiter.ts';
+import type { UtteranceProgress } from '../../server/src/core/engine-kit/utterance-progress.ts';
 import type { SynthesisOutput } from '../../server/src/core/types.ts';
 import type { ConnectionPool } from './connection-pool.ts';
 import type { ConnectionFrame, DashScopeConnection } from './dashscope-connection.ts';

@@ -4,7 +4,7 @@ import type { Config, EngineName } from './config.ts';
 import type { TtsEngine } from './core/engine.ts';
 import { ConfigError } from './core/errors.ts';
 import type { Logger } from './core/logger.ts';
-import { createFallbackEngine, type EngineMetrics, type UpstreamLimiter } from './core/resilience/index.ts';
+import { createFallbackEngine, type EngineMetrics, type UpstreamLimiter } from './core/engine-kit/index.ts';
 import { createCosyVoiceSelfhostEngine } from '../../plugin/tts-cosyvoice-selfhost/index.ts';
 import { createCosyVoiceEngine } from '../../plugin/tts-cosyvoice/index.ts';
 import { createEmbeddedEngine } from '../../plugin/tts-embedded/index.ts';

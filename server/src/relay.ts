@@ -15,8 +15,8 @@ import {
   type Subscription,
 } from 'rxjs';
 import type { TtsEngine } from './core/engine.ts';
-import type { FallbackEngine } from './core/resilience/fallback-engine.ts';
-import { healthReasonOf } from './core/resilience/health.ts';
+import type { FallbackEngine } from './core/engine-kit/fallback-engine.ts';
+import { healthReasonOf } from './core/engine-kit/health.ts';
 import { EngineError, RelayError, StorageError, ValidationError } from './core/errors.ts';
 import type { Logger } from './core/logger.ts';
 import type { OverlayEvent, PanelQueueItem } from './core/protocol.ts';

@@ -6,7 +6,7 @@ import { BehaviorSubject, combineLatest, map, merge, type Subscription } from 'r
 import type { Config } from './config.ts';
 import type { TtsEngine } from './core/engine.ts';
 import type { Logger } from './core/logger.ts';
-import type { FallbackEngine } from './core/resilience/fallback-engine.ts';
+import type { FallbackEngine } from './core/engine-kit/fallback-engine.ts';
 import { createConfiguredEngine, sharedCloudLimiter } from './engines.ts';
 import { startGateway, type Gateway } from './gateway/server.ts';
 import { connectSources } from './ingest.ts';

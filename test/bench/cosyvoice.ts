@@ -7,7 +7,7 @@
  */
 import { createCosyVoiceEngine } from '../../plugin/tts-cosyvoice/index.ts';
 import type { CosyVoiceEngineOptions } from '../../plugin/tts-cosyvoice/options.ts';
-import { unlimitedUpstreamLimiter } from '../../server/src/core/resilience/upstream-limiter.ts';
+import { unlimitedUpstreamLimiter } from '../../server/src/core/engine-kit/upstream-limiter.ts';
 import { captureSynthesis } from '../fakes/dashscope/capture-synthesis.ts';
 import { type FakeDashScope, startFakeDashScope } from '../fakes/dashscope/fake-dashscope-server.ts';
 import { everyPhaseWithin, until } from '../fakes/dashscope/test-engine-options.ts';

@@ -1,4 +1,4 @@
-/** Shared upstream-resilience machinery for TTS engines (plain TS + rxjs + node built-ins). */
+/** The engine kit: what every TTS engine is built from (deadlines, retries, circuit breakers, limits, health, metrics, PCM and text helpers, the fallback chain). Plain TS + rxjs + node built-ins. */
 export { type BackoffPolicy, backoffDelayMs, DEFAULT_BACKOFF } from './backoff.ts';
 export { cancelOnAbort } from './cancel-on-abort.ts';
 export { CircuitBreaker, type CircuitBreakerOptions, type CircuitState, DEFAULT_CIRCUIT_BREAKER } from './circuit-breaker.ts';
