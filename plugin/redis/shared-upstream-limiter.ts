@@ -105,6 +105,8 @@ export function createSharedUpstreamLimiter(options: SharedUpstreamLimiterOption
     get waiting() {
       return waiting;
     },
+    /** The leases are counted in Redis, across processes: a wait is taken to mean the slots are taken. */
+    concurrencyFull: () => true,
     async acquire(signal?: AbortSignal): Promise<ReleaseUpstream> {
       if (signal?.aborted) throw new SynthesisCancelledError();
       if (waiting >= maxWaiting) throw new UpstreamQueueFullError(maxWaiting);

@@ -21,7 +21,7 @@ describe('cosyvoice engine under upstream faults', () => {
   const start = async (count: number, overrides: Partial<CosyVoiceEngineOptions> = {}, fakeOptions: FakeDashScopeOptions = {}) => {
     fakes = await Promise.all(Array.from({ length: count }, () => startFakeDashScope({ tasksPerS: 100, ...fakeOptions })));
     metrics = createInMemoryEngineMetrics();
-    engine = createCosyVoiceEngine(testEngineOptions(fakes, { metrics, ...overrides }));
+    engine = await createCosyVoiceEngine(testEngineOptions(fakes, { metrics, ...overrides }));
   };
   const speak = (text = TEXT, voice?: string) => captureSynthesis(engine, { id: 'u', text, ...(voice ? { voice } : {}) });
   const expectReferenceAudio = (result: Awaited<ReturnType<typeof speak>>) => {

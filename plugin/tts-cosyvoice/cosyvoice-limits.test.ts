@@ -22,7 +22,7 @@ describe('cosyvoice global limits', () => {
   let engine: CosyVoiceEngine;
   const start = async (overrides: Partial<CosyVoiceEngineOptions> = {}) => {
     fake = await startFakeDashScope({ ...QUOTA, frameIntervalMs: 1 });
-    engine = createCosyVoiceEngine(
+    engine = await createCosyVoiceEngine(
       testEngineOptions(fake, { tasksPerS: SCALED_TASKS_PER_S, maxConcurrency: QUOTA.maxConcurrency, pool: { minIdle: 2 }, ...overrides }),
     );
     await until(() => engine.poolStats()[0]!.idle === 2, 1000, 'warm sockets');

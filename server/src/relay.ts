@@ -14,9 +14,7 @@ import {
   type Observable,
   type Subscription,
 } from 'rxjs';
-import type { TtsEngine } from './core/engine.ts';
-import type { FallbackEngine } from './core/engine-kit/fallback-engine.ts';
-import { healthReasonOf } from './core/engine-kit/health.ts';
+import type { EngineChain } from './core/engine.ts';
 import { EngineError, RelayError, StorageError, ValidationError } from './core/errors.ts';
 import type { Logger } from './core/logger.ts';
 import type { OverlayEvent, PanelQueueItem } from './core/protocol.ts';
@@ -33,7 +31,7 @@ import type { DurableQueue, ModerationDrop } from './queue/durable-queue.ts';
 
 export interface RelayOptions {
   queue: DurableQueue;
-  engine: TtsEngine;
+  engine: EngineChain;
   metrics: Metrics;
   log: Logger;
   maxTextChars: number;
@@ -176,7 +174,7 @@ export function createRelay(opts: RelayOptions): Relay {
         withGain(gainOf(speech.volumePercent ?? 100)),
         timeline(u, engine.sampleRateHz, (summary) => {
           summaries.set(u.id, summary);
-          const spokenBy = (engine as Partial<FallbackEngine>).lastSpokenBy?.(u.id) ?? engine.name;
+          const spokenBy = engine.spokenBy(u.id) ?? engine.name;
           spokenCounts[spokenBy] = (spokenCounts[spokenBy] ?? 0) + 1;
           if (summary.firstChunkMs !== undefined) metrics.engineFirstChunkMs.observe({ engine: spokenBy }, summary.firstChunkMs);
           log.info({ id: u.id, engine: spokenBy, firstChunkMs: summary.firstChunkMs, durationMs: summary.durationMs }, 'synthesis done');
@@ -297,9 +295,8 @@ export function createRelay(opts: RelayOptions): Relay {
 
   const health = (): HealthReport => {
     const healthy = engine.healthy();
-    const detail = healthReasonOf(engine);
-    const chain = engine as Partial<FallbackEngine>;
-    const chainStatuses = chain.engineStatuses?.();
+    const detail = engine.healthReason();
+    const chainStatuses = engine.engines.length > 1 ? engine.statuses() : undefined;
     return {
       status: healthy && (chainStatuses ?? []).every((e) => e.healthy) ? 'ok' : 'degraded',
       canSpeak: healthy,
@@ -307,7 +304,7 @@ export function createRelay(opts: RelayOptions): Relay {
         name: engine.name,
         healthy,
         ...(detail ? { detail } : {}),
-        ...(chainStatuses ? { chain: chainStatuses, spokenBy: chain.stats?.().spokenBy } : {}),
+        ...(chainStatuses ? { chain: chainStatuses, spokenBy: engine.stats().spokenBy } : {}),
       },
       queue: { active: queue.countActive(), overlays: overlays$.value },
     };

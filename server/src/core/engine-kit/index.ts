@@ -5,8 +5,7 @@ export { CircuitBreaker, type CircuitBreakerOptions, type CircuitState, DEFAULT_
 export { type Endpoint, EndpointSet } from './endpoint-set.ts';
 export { EngineHealth } from './engine-health.ts';
 export { type ConnectionPurpose, type EngineMetrics, type FirstPacketPhase, noopEngineMetrics } from './engine-metrics.ts';
-export { createFallbackEngine, type FallbackEngine, type FallbackEngineOptions, type FallbackStats } from './fallback-engine.ts';
-export { type HealthReporting, healthReasonOf } from './health.ts';
+export { chainOf, createEngineChain, type EngineChainOptions } from './engine-chain.ts';
 export { createInMemoryEngineMetrics, type InMemoryEngineMetrics } from './in-memory-engine-metrics.ts';
 export { PhaseDeadline } from './phase-deadline.ts';
 export {

@@ -13,7 +13,7 @@ describe('cosyvoice engine (DashScope duplex WebSocket)', () => {
   let engine: CosyVoiceEngine;
   const start = async (fakeOptions: FakeDashScopeOptions = {}, engineOverrides = {}) => {
     fake = await startFakeDashScope(fakeOptions);
-    engine = createCosyVoiceEngine(testEngineOptions(fake, engineOverrides));
+    engine = await createCosyVoiceEngine(testEngineOptions(fake, engineOverrides));
   };
   afterEach(async () => {
     await engine?.close();
@@ -112,10 +112,10 @@ describe('cosyvoice engine (DashScope duplex WebSocket)', () => {
     expect(metrics.connectionsOpened['cosyvoice:warm']).toBeGreaterThanOrEqual(1);
   });
 
-  it('validates options with messages that name the setting', () => {
-    expect(() => createCosyVoiceEngine({ apiKey: '', urls: ['wss://x'] })).toThrow(/COSYVOICE_API_KEY/);
-    expect(() => createCosyVoiceEngine({ apiKey: 'k', urls: ['http://x'] })).toThrow(/COSYVOICE_URL/);
-    expect(() => createCosyVoiceEngine({ apiKey: 'k', urls: ['wss://x'], sampleRateHz: 12_345 })).toThrow(/sample rate/);
-    expect(() => createCosyVoiceEngine({ apiKey: 'k', urls: ['wss://x'], rate: 3 })).toThrow(/rate/);
+  it('validates options with messages that name the setting', async () => {
+    await expect(createCosyVoiceEngine({ apiKey: '', urls: ['wss://x'] })).rejects.toThrow(/COSYVOICE_API_KEY/);
+    await expect(createCosyVoiceEngine({ apiKey: 'k', urls: ['http://x'] })).rejects.toThrow(/COSYVOICE_URL/);
+    await expect(createCosyVoiceEngine({ apiKey: 'k', urls: ['wss://x'], sampleRateHz: 12_345 })).rejects.toThrow(/sample rate/);
+    await expect(createCosyVoiceEngine({ apiKey: 'k', urls: ['wss://x'], rate: 3 })).rejects.toThrow(/rate/);
   });
 });

@@ -29,7 +29,7 @@ function concatSamples(chunks: Uint8Array[]): Int16Array {
   return samples;
 }
 
-export function selfhostAttempt$(
+export function attempt$(
   options: ResolvedSelfhostOptions,
   speaker: string,
   progress: UtteranceProgress,
