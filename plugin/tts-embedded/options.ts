@@ -28,14 +28,14 @@ export interface ResolvedEmbeddedOptions {
   metrics: EngineMetrics;
 }
 
-export const EMBEDDED_WORKER_URL = new URL('./worker.mjs', import.meta.url);
+const WORKER_URL = new URL('./worker.mjs', import.meta.url);
 
 export function resolveEmbeddedOptions(options: EmbeddedEngineOptions): ResolvedEmbeddedOptions {
   return {
     prosody: { rateWpm: options.rateWpm ?? 175, pitch: options.pitch ?? 50 },
     workers: options.workers ?? 1,
     maxQueued: options.maxQueued ?? 32,
-    workerUrl: options.workerUrl ?? EMBEDDED_WORKER_URL,
+    workerUrl: options.workerUrl ?? WORKER_URL,
     logger: options.logger ?? silentLogger,
     metrics: options.metrics ?? noopEngineMetrics,
   };

@@ -3,10 +3,18 @@ export { type BackoffPolicy, backoffDelayMs, DEFAULT_BACKOFF } from './backoff.t
 export { cancelOnAbort } from './cancel-on-abort.ts';
 export { CircuitBreaker, type CircuitBreakerOptions, type CircuitState, DEFAULT_CIRCUIT_BREAKER } from './circuit-breaker.ts';
 export { type Endpoint, EndpointSet } from './endpoint-set.ts';
+export { chainOf, createEngineChain, type EngineChainOptions } from './engine-chain.ts';
 export { EngineHealth } from './engine-health.ts';
 export { type ConnectionPurpose, type EngineMetrics, type FirstPacketPhase, noopEngineMetrics } from './engine-metrics.ts';
-export { chainOf, createEngineChain, type EngineChainOptions } from './engine-chain.ts';
 export { createInMemoryEngineMetrics, type InMemoryEngineMetrics } from './in-memory-engine-metrics.ts';
+export {
+  createNetworkEngine,
+  type NetworkEngine,
+  type NetworkEngineOptions,
+  type NetworkEngineParts,
+  resolveNetworkOptions,
+  type ResolvedNetworkOptions,
+} from './network-engine.ts';
 export { PhaseDeadline } from './phase-deadline.ts';
 export {
   CircuitOpenError,
