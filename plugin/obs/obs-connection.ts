@@ -6,7 +6,7 @@
 import { BehaviorSubject, type Observable } from 'rxjs';
 import { setTimeout as sleep } from 'node:timers/promises';
 import type { Logger } from '../../server/src/core/logger.ts';
-import { backoffDelayMs, type BackoffPolicy } from '../../server/src/core/resilience/backoff.ts';
+import { backoffDelayMs, type BackoffPolicy } from '../../server/src/core/engine-kit/backoff.ts';
 import { ObsAuthError, errorMessage } from './obs-errors.ts';
 import { openObsSession, type ObsSession, type ObsSessionOptions } from './obs-session.ts';
 

@@ -22,7 +22,7 @@ import {
 } from 'rxjs';
 import type { Logger } from '../../server/src/core/logger.ts';
 import type { CaptionSink, ReadoutFeed } from '../../server/src/core/sink.ts';
-import type { BackoffPolicy } from '../../server/src/core/resilience/backoff.ts';
+import type { BackoffPolicy } from '../../server/src/core/engine-kit/backoff.ts';
 import { pacedCaptions } from './caption-pacer.ts';
 import { createCaptionWriter } from './caption-writer.ts';
 import { createDucker } from './ducking.ts';

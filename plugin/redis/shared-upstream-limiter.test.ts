@@ -1,7 +1,7 @@
 import { createClient } from 'redis';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startRedisServer, type RedisServer } from '../../test/support/redis-server.ts';
-import { UpstreamQueueFullError } from '../../server/src/core/resilience/resilience-errors.ts';
+import { UpstreamQueueFullError } from '../../server/src/core/engine-kit/resilience-errors.ts';
 import { createSharedUpstreamLimiter } from './shared-upstream-limiter.ts';
 
 let server: RedisServer;

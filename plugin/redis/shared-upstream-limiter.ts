@@ -6,8 +6,8 @@
  */
 import { randomUUID } from 'node:crypto';
 import type { createClient } from 'redis';
-import type { ReleaseUpstream, UpstreamLimiter } from '../../server/src/core/resilience/upstream-limiter.ts';
-import { SynthesisCancelledError, UpstreamQueueFullError } from '../../server/src/core/resilience/resilience-errors.ts';
+import type { ReleaseUpstream, UpstreamLimiter } from '../../server/src/core/engine-kit/upstream-limiter.ts';
+import { SynthesisCancelledError, UpstreamQueueFullError } from '../../server/src/core/engine-kit/resilience-errors.ts';
 
 type RedisClient = ReturnType<typeof createClient>;
 
@@ -105,6 +105,8 @@ export function createSharedUpstreamLimiter(options: SharedUpstreamLimiterOption
     get waiting() {
       return waiting;
     },
+    /** The leases are counted in Redis, across processes: a wait is taken to mean the slots are taken. */
+    concurrencyFull: () => true,
     async acquire(signal?: AbortSignal): Promise<ReleaseUpstream> {
       if (signal?.aborted) throw new SynthesisCancelledError();
       if (waiting >= maxWaiting) throw new UpstreamQueueFullError(maxWaiting);

@@ -11,7 +11,7 @@ import type { Duplex } from 'node:stream';
 import { Subject, type Observable } from 'rxjs';
 import { WebSocketServer, type RawData, type WebSocket } from 'ws';
 import { AuthError, RelayError } from '../../server/src/core/errors.ts';
-import { TokenBucket } from '../../server/src/core/resilience/token-bucket.ts';
+import { TokenBucket } from '../../server/src/core/engine-kit/token-bucket.ts';
 import type { Logger } from '../../server/src/core/logger.ts';
 import { MinuteRate, type SourceEvent, type SourceStatus } from '../../server/src/core/source.ts';
 import { parseAsrLine, type AsrLine } from './asr-line.ts';

@@ -5,7 +5,7 @@
 import WebSocket from 'ws';
 import type { Logger } from '../../server/src/core/logger.ts';
 import { createReconnectingSource, type SourceConnection } from '../../server/src/core/reconnecting-source.ts';
-import type { BackoffPolicy } from '../../server/src/core/resilience/backoff.ts';
+import type { BackoffPolicy } from '../../server/src/core/engine-kit/backoff.ts';
 import { SourceError, type CaptionSource } from '../../server/src/core/source.ts';
 import { DEFAULT_BILIBILI_TRIGGERS, toSourceEvents, type BilibiliTriggers } from './bilibili-commands.ts';
 import { decodePackets, encodePacket, Operation, type Packet } from './packet.ts';

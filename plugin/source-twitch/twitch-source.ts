@@ -5,7 +5,7 @@
 import WebSocket from 'ws';
 import type { Logger } from '../../server/src/core/logger.ts';
 import { createReconnectingSource, type SourceConnection } from '../../server/src/core/reconnecting-source.ts';
-import type { BackoffPolicy } from '../../server/src/core/resilience/backoff.ts';
+import type { BackoffPolicy } from '../../server/src/core/engine-kit/backoff.ts';
 import { SourceError, type CaptionSource } from '../../server/src/core/source.ts';
 import { parseIrcLine, type IrcMessage } from './irc-message.ts';
 import { DEFAULT_TWITCH_TRIGGERS, toSourceEvent, type TwitchTriggers } from './twitch-events.ts';

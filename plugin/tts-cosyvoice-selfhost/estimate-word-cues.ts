@@ -4,7 +4,7 @@
  * three Latin letters), refined by silence detection: the speech is cut at its longest
  * pauses into as many phrases as the punctuation suggests, and words stay in their phrase.
  */
-import { isCjk, splitWords, type Word } from '../../server/src/core/resilience/text-segmentation.ts';
+import { isCjk, splitWords, type Word } from '../../server/src/core/engine-kit/text-segmentation.ts';
 import type { TimedWord } from '../../server/src/core/types.ts';
 import { type SilenceOptions, type Span, voicedSpans } from './voiced-spans.ts';
 

@@ -1,6 +1,7 @@
 /** The fallback chain with real engines: the cloud engine stalls, the self-hosted one speaks. */
 import { afterEach, describe, expect, it } from 'vitest';
-import { createFallbackEngine, type FallbackEngine } from '../../server/src/core/resilience/fallback-engine.ts';
+import type { EngineChain } from '../../server/src/core/engine.ts';
+import { createEngineChain } from '../../server/src/core/engine-kit/engine-chain.ts';
 import { captureSynthesis } from '../../test/fakes/dashscope/capture-synthesis.ts';
 import { type FakeDashScope, startFakeDashScope } from '../../test/fakes/dashscope/fake-dashscope-server.ts';
 import { testEngineOptions } from '../../test/fakes/dashscope/test-engine-options.ts';
@@ -11,11 +12,11 @@ import { createCosyVoiceSelfhostEngine } from './index.ts';
 describe('fallback chain cosyvoice > cosyvoice-selfhost', () => {
   let cloud: FakeDashScope;
   let selfhost: FakeSelfhost;
-  let chain: FallbackEngine;
+  let chain: EngineChain;
   const start = async () => {
     [cloud, selfhost] = await Promise.all([startFakeDashScope({ modelFirstPacketMs: 5000 }), startFakeSelfhost()]);
-    chain = createFallbackEngine(
-      [createCosyVoiceEngine(testEngineOptions(cloud, { sampleRateHz: 22_050 })), createCosyVoiceSelfhostEngine({ urls: [selfhost.url] })],
+    chain = createEngineChain(
+      [await createCosyVoiceEngine(testEngineOptions(cloud, { sampleRateHz: 22_050 })), await createCosyVoiceSelfhostEngine({ urls: [selfhost.url] })],
       { firstPacketBudgetMs: 150 },
     );
   };
@@ -31,7 +32,7 @@ describe('fallback chain cosyvoice > cosyvoice-selfhost', () => {
     expect(result.pcm.byteLength).toBeGreaterThan(0);
     expect(result.timings).toEqual(new Set(['estimated']));
     expect(result.firstAudioMs!).toBeLessThan(150 + 350);
-    expect(chain.lastSpokenBy('r1')).toBe('cosyvoice-selfhost');
+    expect(chain.spokenBy('r1')).toBe('cosyvoice-selfhost');
     expect(chain.stats()).toEqual({ spokenBy: { 'cosyvoice-selfhost': 1 }, failovers: { first_packet_budget: 1 } });
     expect(cloud.stats.clientClosedDuringTask).toBe(1);
   });
@@ -41,7 +42,7 @@ describe('fallback chain cosyvoice > cosyvoice-selfhost', () => {
     cloud.network.modelFirstPacketMs = 0;
     const result = await captureSynthesis(chain, { id: 'r2', text: '你好。' });
     expect(result.timings).toEqual(new Set(['engine']));
-    expect(chain.lastSpokenBy('r2')).toBe('cosyvoice');
+    expect(chain.spokenBy('r2')).toBe('cosyvoice');
     expect(selfhost.stats.requests).toBe(0);
   });
 });

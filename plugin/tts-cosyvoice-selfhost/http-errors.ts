@@ -1,6 +1,6 @@
 /** Failures of the self-hosted server as typed EngineErrors. */
 import { EngineError } from '../../server/src/core/errors.ts';
-import { UpstreamRejectedError, UpstreamThrottledError } from '../../server/src/core/resilience/resilience-errors.ts';
+import { UpstreamRejectedError, UpstreamThrottledError } from '../../server/src/core/engine-kit/resilience-errors.ts';
 
 /** A non-2xx answer. */
 export function httpStatusError(status: number, body: string, url: string): EngineError {

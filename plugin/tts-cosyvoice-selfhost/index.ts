@@ -1,2 +1,2 @@
-export { createCosyVoiceSelfhostEngine, type CosyVoiceSelfhostEngine } from './selfhost-engine.ts';
+export { createCosyVoiceSelfhostEngine } from './engine.ts';
 export { type CosyVoiceSelfhostOptions, DEFAULT_SELFHOST_DEADLINES, type SelfhostDeadlines } from './options.ts';

@@ -1,5 +1,5 @@
 import { afterEach, describe, expect, it } from 'vitest';
-import { createInMemoryEngineMetrics, type InMemoryEngineMetrics } from '../../server/src/core/resilience/in-memory-engine-metrics.ts';
+import { createInMemoryEngineMetrics, type InMemoryEngineMetrics } from '../../server/src/core/engine-kit/in-memory-engine-metrics.ts';
 import { captureSynthesis } from '../../test/fakes/dashscope/capture-synthesis.ts';
 import { type FakeDashScope, type FakeDashScopeOptions, startFakeDashScope } from '../../test/fakes/dashscope/fake-dashscope-server.ts';
 import { everyPhaseWithin, QUOTA_NOT_UNDER_TEST, testEngineOptions, until } from '../../test/fakes/dashscope/test-engine-options.ts';
@@ -16,7 +16,7 @@ describe('cosyvoice warm connection pool', () => {
   const start = async (pool: Partial<CosyVoicePoolOptions>, fakeOptions: FakeDashScopeOptions = {}) => {
     fake = await startFakeDashScope({ ...QUOTA_NOT_UNDER_TEST, ...fakeOptions });
     metrics = createInMemoryEngineMetrics();
-    engine = createCosyVoiceEngine(testEngineOptions(fake, { pool, metrics, deadlines: everyPhaseWithin(3000) }));
+    engine = await createCosyVoiceEngine(testEngineOptions(fake, { pool, metrics, deadlines: everyPhaseWithin(3000) }));
   };
   const idle = () => engine.poolStats()[0]!.idle;
   const runTaskConnections = () => fake.stats.events.filter((e) => e.type === 'run-task').map((e) => e.connection);
@@ -67,7 +67,7 @@ describe('cosyvoice warm connection pool', () => {
     fake = await startFakeDashScope();
     metrics = createInMemoryEngineMetrics();
     await fake.close();
-    engine = createCosyVoiceEngine(testEngineOptions(fake, { metrics, breaker: { failureThreshold: 2 } }));
+    engine = await createCosyVoiceEngine(testEngineOptions(fake, { metrics, breaker: { failureThreshold: 2 } }));
     await until(() => !engine.healthy(), 2000, 'the circuit to open');
     expect(engine.healthReason()).toMatch(/circuit is open/);
   });

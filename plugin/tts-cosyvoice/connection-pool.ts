@@ -7,8 +7,8 @@
  * pre-started task (see pre-started-tasks.ts); the others stay plain for other voices.
  */
 import type { Logger } from '../../server/src/core/logger.ts';
-import type { ConnectionPurpose, EngineMetrics } from '../../server/src/core/resilience/engine-metrics.ts';
-import { asEngineError } from '../../server/src/core/resilience/resilient-stream.ts';
+import type { ConnectionPurpose, EngineMetrics } from '../../server/src/core/engine-kit/engine-metrics.ts';
+import { asEngineError } from '../../server/src/core/engine-kit/resilient-stream.ts';
 import { DashScopeConnection } from './dashscope-connection.ts';
 import type { SynthesisParameters } from './dashscope-protocol.ts';
 import type { CosyVoicePoolOptions } from './options.ts';

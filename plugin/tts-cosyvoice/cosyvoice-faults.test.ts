@@ -4,7 +4,7 @@
  * request fails with a clear typed reason when nothing can speak.
  */
 import { afterEach, describe, expect, it } from 'vitest';
-import { createInMemoryEngineMetrics, type InMemoryEngineMetrics } from '../../server/src/core/resilience/in-memory-engine-metrics.ts';
+import { createInMemoryEngineMetrics, type InMemoryEngineMetrics } from '../../server/src/core/engine-kit/in-memory-engine-metrics.ts';
 import { captureSynthesis, pcmDifference } from '../../test/fakes/dashscope/capture-synthesis.ts';
 import { type FakeDashScope, type FakeDashScopeOptions, startFakeDashScope } from '../../test/fakes/dashscope/fake-dashscope-server.ts';
 import { referenceSynthesis } from '../../test/fakes/dashscope/reference-synthesis.ts';
@@ -21,7 +21,7 @@ describe('cosyvoice engine under upstream faults', () => {
   const start = async (count: number, overrides: Partial<CosyVoiceEngineOptions> = {}, fakeOptions: FakeDashScopeOptions = {}) => {
     fakes = await Promise.all(Array.from({ length: count }, () => startFakeDashScope({ tasksPerS: 100, ...fakeOptions })));
     metrics = createInMemoryEngineMetrics();
-    engine = createCosyVoiceEngine(testEngineOptions(fakes, { metrics, ...overrides }));
+    engine = await createCosyVoiceEngine(testEngineOptions(fakes, { metrics, ...overrides }));
   };
   const speak = (text = TEXT, voice?: string) => captureSynthesis(engine, { id: 'u', text, ...(voice ? { voice } : {}) });
   const expectReferenceAudio = (result: Awaited<ReturnType<typeof speak>>) => {

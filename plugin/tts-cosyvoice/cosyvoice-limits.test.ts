@@ -3,8 +3,8 @@
  * refused upstream, and unsubscribing a running task closes it upstream at once.
  */
 import { afterEach, describe, expect, it } from 'vitest';
-import { createInMemoryEngineMetrics } from '../../server/src/core/resilience/in-memory-engine-metrics.ts';
-import { createLocalUpstreamLimiter, unlimitedUpstreamLimiter } from '../../server/src/core/resilience/upstream-limiter.ts';
+import { createInMemoryEngineMetrics } from '../../server/src/core/engine-kit/in-memory-engine-metrics.ts';
+import { createLocalUpstreamLimiter, unlimitedUpstreamLimiter } from '../../server/src/core/engine-kit/upstream-limiter.ts';
 import { captureSynthesis, pcmDifference } from '../../test/fakes/dashscope/capture-synthesis.ts';
 import { type FakeDashScope, startFakeDashScope } from '../../test/fakes/dashscope/fake-dashscope-server.ts';
 import { referenceSynthesis } from '../../test/fakes/dashscope/reference-synthesis.ts';
@@ -22,7 +22,7 @@ describe('cosyvoice global limits', () => {
   let engine: CosyVoiceEngine;
   const start = async (overrides: Partial<CosyVoiceEngineOptions> = {}) => {
     fake = await startFakeDashScope({ ...QUOTA, frameIntervalMs: 1 });
-    engine = createCosyVoiceEngine(
+    engine = await createCosyVoiceEngine(
       testEngineOptions(fake, { tasksPerS: SCALED_TASKS_PER_S, maxConcurrency: QUOTA.maxConcurrency, pool: { minIdle: 2 }, ...overrides }),
     );
     await until(() => engine.poolStats()[0]!.idle === 2, 1000, 'warm sockets');

@@ -5,8 +5,8 @@
  */
 import { WebSocket } from 'ws';
 import { EngineError } from '../../server/src/core/errors.ts';
-import { Pcm16Aligner } from '../../server/src/core/resilience/pcm16-aligner.ts';
-import { DeadlineExceededError, SynthesisCancelledError } from '../../server/src/core/resilience/resilience-errors.ts';
+import { Pcm16Aligner } from '../../server/src/core/engine-kit/pcm16-aligner.ts';
+import { DeadlineExceededError, SynthesisCancelledError } from '../../server/src/core/engine-kit/resilience-errors.ts';
 import { handshakeError } from './dashscope-errors.ts';
 import { parseServerEvent, type ServerEvent } from './dashscope-protocol.ts';
 

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { UpstreamRejectedError, UpstreamThrottledError } from '../../server/src/core/resilience/resilience-errors.ts';
+import { UpstreamRejectedError, UpstreamThrottledError } from '../../server/src/core/engine-kit/resilience-errors.ts';
 import { handshakeError, taskFailedError } from './dashscope-errors.ts';
 
 const context = { model: 'cosyvoice-v2', voice: 'longxiaochun_v2', defaultVoice: 'longxiaochun_v2' };

@@ -4,7 +4,7 @@
  * (backed off), and server or network trouble (retried, failed over).
  */
 import { EngineError } from '../../server/src/core/errors.ts';
-import { UpstreamRejectedError, UpstreamThrottledError } from '../../server/src/core/resilience/resilience-errors.ts';
+import { UpstreamRejectedError, UpstreamThrottledError } from '../../server/src/core/engine-kit/resilience-errors.ts';
 
 export interface FailureContext {
   model: string;

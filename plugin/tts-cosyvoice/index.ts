@@ -1,5 +1,5 @@
 export type { PoolStats } from './connection-pool.ts';
-export { createCosyVoiceEngine, type CosyVoiceEngine } from './cosyvoice-engine.ts';
+export { createCosyVoiceEngine, type CosyVoiceEngine } from './engine.ts';
 export {
   type CosyVoiceDeadlines,
   type CosyVoiceEngineOptions,

@@ -3,11 +3,9 @@
  * is a ConfigError at start-up with a message naming the setting, not a failure per request).
  */
 import { ConfigError } from '../../server/src/core/errors.ts';
-import { type Logger, silentLogger } from '../../server/src/core/logger.ts';
-import { DEFAULT_CIRCUIT_BREAKER } from '../../server/src/core/resilience/circuit-breaker.ts';
-import { type EngineMetrics, noopEngineMetrics } from '../../server/src/core/resilience/engine-metrics.ts';
-import { DEFAULT_RETRY, type RetryPolicy } from '../../server/src/core/resilience/resilient-stream.ts';
-import type { UpstreamLimiter } from '../../server/src/core/resilience/upstream-limiter.ts';
+import { type NetworkEngineOptions, type ResolvedNetworkOptions, resolveNetworkOptions } from '../../server/src/core/engine-kit/network-engine.ts';
+import { createLocalUpstreamLimiter } from '../../server/src/core/engine-kit/upstream-limiter.ts';
+import type { SynthesisParameters } from './dashscope-protocol.ts';
 import type { WordTimeBase } from './word-clock.ts';
 
 export const DASHSCOPE_SAMPLE_RATES_HZ = [8000, 16000, 22050, 24000, 44100, 48000] as const;
@@ -52,10 +50,9 @@ export interface CosyVoicePoolOptions {
   serverIdleTimeoutMs: number;
 }
 
-export interface CosyVoiceEngineOptions {
+/** The shared network-engine fields (urls, deadlines, retry, breaker, limiter, name, logger, metrics, random) and CosyVoice's own. */
+export interface CosyVoiceEngineOptions extends NetworkEngineOptions<CosyVoiceDeadlines> {
   apiKey: string;
-  /** DashScope WebSocket URLs, tried in order (COSYVOICE_URL may be a comma list). */
-  urls: readonly string[];
   /** Optional X-DashScope-WorkSpace header. */
   workspace?: string;
   model?: string;
@@ -67,48 +64,29 @@ export interface CosyVoiceEngineOptions {
   rate?: number;
   /** 0.5–2. */
   pitch?: number;
-  /** The account's task submission quota per second; the relay uses 80% of it. */
+  /** The account's task submission quota per second; the relay uses 80% of it (unless `limiter` is given). */
   tasksPerS?: number;
   /** The account's concurrent task quota; the relay uses 80% of it (at least 1). */
   maxConcurrency?: number;
-  /** Shared limiter (e.g. Redis-backed); replaces the local one built from the quotas. */
-  limiter?: UpstreamLimiter;
   pool?: Partial<CosyVoicePoolOptions>;
-  deadlines?: Partial<CosyVoiceDeadlines>;
-  retry?: Partial<RetryPolicy>;
-  breaker?: Partial<{ failureThreshold: number; openMs: number }>;
   /** Whether word times count from the task's or the sentence's first sample; 'auto' detects it. */
   wordTimeBase?: WordTimeBase;
-  /** Engine name in logs and metrics (default "cosyvoice"). */
-  name?: string;
-  logger?: Logger;
-  metrics?: EngineMetrics;
-  /** Random source for backoff jitter (tests pass a fixed one). */
-  random?: () => number;
 }
 
-export interface ResolvedCosyVoiceOptions {
+/** `voice` is the default voice; a request's voice overrides it. */
+export interface ResolvedCosyVoiceOptions extends ResolvedNetworkOptions<CosyVoiceDeadlines>, SynthesisParameters {
   apiKey: string;
-  urls: readonly string[];
   workspace: string | undefined;
-  model: string;
-  voice: string;
-  sampleRateHz: number;
-  volume: number;
-  rate: number;
-  pitch: number;
   tasksPerS: number;
   maxConcurrency: number;
-  limiter: UpstreamLimiter | undefined;
   pool: CosyVoicePoolOptions;
-  deadlines: CosyVoiceDeadlines;
-  retry: RetryPolicy;
-  breaker: { failureThreshold: number; openMs: number };
   wordTimeBase: WordTimeBase;
-  name: string;
-  logger: Logger;
-  metrics: EngineMetrics;
-  random: () => number;
+}
+
+/** The run-task parameters for `voice` (default: the engine's default voice). */
+export function synthesisParameters(options: ResolvedCosyVoiceOptions, voice = options.voice): SynthesisParameters {
+  const { model, sampleRateHz, volume, rate, pitch } = options;
+  return { model, voice, sampleRateHz, volume, rate, pitch };
 }
 
 /**
@@ -135,9 +113,17 @@ const inRange = (value: number, min: number, max: number) => Number.isFinite(val
 
 export function resolveCosyVoiceOptions(options: CosyVoiceEngineOptions): ResolvedCosyVoiceOptions {
   const pool = { ...DEFAULT_POOL, ...options.pool };
+  const tasksPerS = options.tasksPerS ?? 3;
+  const maxConcurrency = options.maxConcurrency ?? 3;
+  check(tasksPerS > 0, 'COSYVOICE_TASKS_PER_S must be > 0');
+  check(Number.isInteger(maxConcurrency) && maxConcurrency >= 1, 'COSYVOICE_MAX_CONCURRENCY must be an integer >= 1');
   const resolved: ResolvedCosyVoiceOptions = {
+    ...resolveNetworkOptions(options, {
+      name: 'cosyvoice',
+      deadlines: DEFAULT_DEADLINES,
+      limiter: () => createLocalUpstreamLimiter({ tasksPerS, maxConcurrency }),
+    }),
     apiKey: options.apiKey?.trim() ?? '',
-    urls: options.urls.map((u) => u.trim()).filter(Boolean),
     workspace: options.workspace,
     model: options.model ?? 'cosyvoice-v2',
     voice: options.voice ?? 'longxiaochun_v2',
@@ -145,18 +131,10 @@ export function resolveCosyVoiceOptions(options: CosyVoiceEngineOptions): Resolv
     volume: options.volume ?? 50,
     rate: options.rate ?? 1,
     pitch: options.pitch ?? 1,
-    tasksPerS: options.tasksPerS ?? 3,
-    maxConcurrency: options.maxConcurrency ?? 3,
-    limiter: options.limiter,
+    tasksPerS,
+    maxConcurrency,
     pool: { ...pool, maxIdle: Math.max(pool.maxIdle, pool.minIdle) },
-    deadlines: { ...DEFAULT_DEADLINES, ...options.deadlines },
-    retry: { ...DEFAULT_RETRY, ...options.retry },
-    breaker: { ...DEFAULT_CIRCUIT_BREAKER, ...options.breaker },
     wordTimeBase: options.wordTimeBase ?? 'auto',
-    name: options.name ?? 'cosyvoice',
-    logger: options.logger ?? silentLogger,
-    metrics: options.metrics ?? noopEngineMetrics,
-    random: options.random ?? Math.random,
   };
   check(resolved.apiKey.length > 0, 'COSYVOICE_API_KEY is required for the cloud engine');
   check(resolved.urls.length > 0, 'COSYVOICE_URL must list at least one wss:// URL');
@@ -165,13 +143,9 @@ export function resolveCosyVoiceOptions(options: CosyVoiceEngineOptions): Resolv
   check(Number.isInteger(resolved.volume) && inRange(resolved.volume, 0, 100), 'volume must be an integer 0-100');
   check(inRange(resolved.rate, 0.5, 2), 'rate must be 0.5-2');
   check(inRange(resolved.pitch, 0.5, 2), 'pitch must be 0.5-2');
-  check(resolved.tasksPerS > 0, 'COSYVOICE_TASKS_PER_S must be > 0');
-  check(Number.isInteger(resolved.maxConcurrency) && resolved.maxConcurrency >= 1, 'COSYVOICE_MAX_CONCURRENCY must be an integer >= 1');
   check(Number.isInteger(pool.minIdle) && pool.minIdle >= 0, 'pool.minIdle must be an integer >= 0');
   check(pool.idleRenewMs > 0 && pool.pingIntervalMs > 0 && pool.pongTimeoutMs > 0, 'pool intervals must be > 0 ms');
   check(Number.isInteger(pool.preStartedTasks) && pool.preStartedTasks >= 0, 'pool.preStartedTasks must be an integer >= 0');
   check(pool.serverIdleTimeoutMs > pool.idleRenewMs, 'pool.idleRenewMs must be below pool.serverIdleTimeoutMs (the server closes idle tasks and sockets then)');
-  for (const [phase, ms] of Object.entries(resolved.deadlines)) check(ms > 0, `deadline ${phase} must be > 0 ms`);
-  check(resolved.retry.maxAttempts >= 1, 'retry.maxAttempts must be >= 1');
   return resolved;
 }

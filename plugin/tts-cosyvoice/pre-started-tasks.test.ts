@@ -4,8 +4,8 @@
  * readouts that cannot use them, and fall back to the normal path at once when unusable.
  */
 import { afterEach, describe, expect, it } from 'vitest';
-import { createInMemoryEngineMetrics, type InMemoryEngineMetrics } from '../../server/src/core/resilience/in-memory-engine-metrics.ts';
-import { createLocalUpstreamLimiter } from '../../server/src/core/resilience/upstream-limiter.ts';
+import { createInMemoryEngineMetrics, type InMemoryEngineMetrics } from '../../server/src/core/engine-kit/in-memory-engine-metrics.ts';
+import { createLocalUpstreamLimiter } from '../../server/src/core/engine-kit/upstream-limiter.ts';
 import { captureSynthesis, pcmDifference } from '../../test/fakes/dashscope/capture-synthesis.ts';
 import { type FakeDashScope, type FakeDashScopeOptions, type FakeEvent, startFakeDashScope } from '../../test/fakes/dashscope/fake-dashscope-server.ts';
 import { referenceSynthesis } from '../../test/fakes/dashscope/reference-synthesis.ts';
@@ -23,9 +23,9 @@ describe('cosyvoice pre-started tasks', () => {
   const startFake = async (options: FakeDashScopeOptions = {}) => {
     fake = await startFakeDashScope({ ...QUOTA_NOT_UNDER_TEST, ...options });
   };
-  const engineOn = (overrides: Partial<CosyVoiceEngineOptions> = {}) => {
+  const engineOn = async (overrides: Partial<CosyVoiceEngineOptions> = {}) => {
     metrics = createInMemoryEngineMetrics();
-    const engine = createCosyVoiceEngine(
+    const engine = await createCosyVoiceEngine(
       testEngineOptions(fake, {
         metrics,
         ...overrides,
@@ -60,13 +60,13 @@ describe('cosyvoice pre-started tasks', () => {
       await startFake({ rttMs, modelFirstPacketMs: modelMs });
 
       // The warm-connection path (no pre-started task), measured in the same run.
-      const warm = engineOn({ pool: { preStartedTasks: 0, minIdle: 1 } });
+      const warm = await engineOn({ pool: { preStartedTasks: 0, minIdle: 1 } });
       await until(() => stats(warm).idle === 1, 2000, 'a warm socket');
       const warmResult = await captureSynthesis(warm, { id: 'warm', text: TEXT });
       expectReferenceAudio(warmResult);
       await warm.close();
 
-      const engine = engineOn();
+      const engine = await engineOn();
       await ready(engine);
       expect(stats(engine)).toMatchObject({ idle: 2, preStarted: 1, preStarting: 0 });
       const runTasksBefore = fake.stats.runTasks;
@@ -101,7 +101,7 @@ describe('cosyvoice pre-started tasks', () => {
 
     it('a readout in another voice takes the normal path on a plain warm socket and leaves the pre-started task alone', async () => {
       await startFake();
-      const engine = engineOn();
+      const engine = await engineOn();
       await ready(engine);
       const preStartedId = events('run-task').at(-1)!.taskId!;
       const submittedAtMs = now();
@@ -118,7 +118,7 @@ describe('cosyvoice pre-started tasks', () => {
 
     it('back-to-back readouts: the next one takes the successor, still starting if need be', async () => {
       await startFake({ rttMs: 20 });
-      const engine = engineOn();
+      const engine = await engineOn();
       await ready(engine);
       const results = [];
       for (const id of ['a', 'b', 'c']) {
@@ -139,7 +139,7 @@ describe('cosyvoice pre-started tasks', () => {
     it('renews an unused task before the server idle timeout: make before break, never a timed-out task', async () => {
       // Scaled down from 23 s / 20 s, with room for a loaded machine: renewal at 400 ms, timeout at 1.5 s.
       await startFake({ idleTimeoutMs: 1500, rttMs: 20 });
-      const engine = engineOn({ pool: { idleRenewMs: 400, serverIdleTimeoutMs: 1500 } });
+      const engine = await engineOn({ pool: { idleRenewMs: 400, serverIdleTimeoutMs: 1500 } });
       await ready(engine);
       // Sampled every 10 ms: break before make would leave none ready for a connect and a run-task (80 ms) per renewal.
       let gaps = 0;
@@ -168,7 +168,7 @@ describe('cosyvoice pre-started tasks', () => {
 
     it('the fake holds the client to it: an unrenewed task times out and the server drops its socket', async () => {
       await startFake({ idleTimeoutMs: 150 });
-      const engine = engineOn({ pool: { idleRenewMs: 10_000 } });
+      const engine = await engineOn({ pool: { idleRenewMs: 10_000 } });
       await ready(engine);
       await until(() => (fake.stats.tasksFailed.RequestTimeOut ?? 0) >= 1, 1000, 'the server to time the task out');
       expect(events('server-close')).toHaveLength(1);
@@ -188,7 +188,7 @@ describe('cosyvoice pre-started tasks', () => {
 
     it('holds a burst of 5x the quota with a pre-started task: zero throttling upstream, nothing lost, in order', async () => {
       await startFake({ ...QUOTA, frameIntervalMs: 1 });
-      const engine = engineOn({ tasksPerS: SCALED_TASKS_PER_S, maxConcurrency: QUOTA.maxConcurrency });
+      const engine = await engineOn({ tasksPerS: SCALED_TASKS_PER_S, maxConcurrency: QUOTA.maxConcurrency });
       await ready(engine);
       const burst = Array.from({ length: 5 * QUOTA.tasksPerS }, (_, i) => ({ id: `b${i}`, text: `第${i}条。` }));
       const submittedAtMs = now();
@@ -211,7 +211,7 @@ describe('cosyvoice pre-started tasks', () => {
 
     it('nothing is pre-started while readouts wait for the quota: the idle task yields, and comes back after', async () => {
       await startFake({ ...QUOTA, frameIntervalMs: 1 });
-      const engine = engineOn({ tasksPerS: SCALED_TASKS_PER_S, maxConcurrency: QUOTA.maxConcurrency });
+      const engine = await engineOn({ tasksPerS: SCALED_TASKS_PER_S, maxConcurrency: QUOTA.maxConcurrency });
       await ready(engine);
       const preStartedId = events('run-task').at(-1)!.taskId!;
       const burst = Array.from({ length: 8 }, (_, i) => ({ id: `o${i}`, text: `第${i}条。`, voice: 'longwan_v2' }));
@@ -238,7 +238,7 @@ describe('cosyvoice pre-started tasks', () => {
     it('an idle pre-started task yields its slot to a readout that cannot use it (one concurrent task)', async () => {
       await startFake({ maxConcurrency: 1 });
       const limiter = createLocalUpstreamLimiter({ tasksPerS: 1000, maxConcurrency: 1, utilization: 1 });
-      const engine = engineOn({ limiter });
+      const engine = await engineOn({ limiter });
       await ready(engine);
       expect(limiter.active).toBe(1);
       const startedMs = performance.now();
@@ -259,7 +259,7 @@ describe('cosyvoice pre-started tasks', () => {
     it('unsubscribing a readout on a pre-started task closes it upstream at once and frees its slot', async () => {
       await startFake(QUOTA);
       const limiter = createLocalUpstreamLimiter({ tasksPerS: SCALED_TASKS_PER_S, maxConcurrency: QUOTA.maxConcurrency });
-      const engine = engineOn({ limiter });
+      const engine = await engineOn({ limiter });
       await ready(engine);
       const submittedAtMs = now();
       let chunks = 0;
@@ -282,7 +282,7 @@ describe('cosyvoice pre-started tasks', () => {
     it('a task that fails while the readout waits for its task-started: no failed attempt, no delay', async () => {
       await startFake();
       fake.injectTaskFault({ kind: 'task-failed', code: 'InternalError', message: 'An internal error has occured', afterMs: 150 });
-      const engine = engineOn();
+      const engine = await engineOn();
       await until(() => stats(engine).preStarting === 1, 1000, 'a task starting');
       const result = await captureSynthesis(engine, { id: 'a', text: TEXT });
       expectReferenceAudio(result);
@@ -295,7 +295,7 @@ describe('cosyvoice pre-started tasks', () => {
     it('a task stalled before task-started: the readout falls back at its deadline', async () => {
       await startFake();
       fake.injectTaskFault({ kind: 'stall-before-task-started', ms: Number.POSITIVE_INFINITY });
-      const engine = engineOn({ deadlines: { taskStartedMs: 300 } });
+      const engine = await engineOn({ deadlines: { taskStartedMs: 300 } });
       await until(() => stats(engine).preStarting === 1, 1000, 'a task starting');
       const result = await captureSynthesis(engine, { id: 'a', text: TEXT });
       expectReferenceAudio(result);
@@ -306,7 +306,7 @@ describe('cosyvoice pre-started tasks', () => {
 
     it('a task whose socket the server cut while idle: the readout is not hurt', async () => {
       await startFake();
-      const engine = engineOn();
+      const engine = await engineOn();
       await ready(engine);
       expect(fake.dropIdleConnections()).toBe(2);
       expectReferenceAudio(await captureSynthesis(engine, { id: 'a', text: TEXT }));
@@ -315,7 +315,7 @@ describe('cosyvoice pre-started tasks', () => {
 
     it('never hands out a task on a half-open socket: one that misses a pong is replaced', async () => {
       await startFake();
-      const engine = engineOn({ pool: { minIdle: 1, pingIntervalMs: 40, pongTimeoutMs: 40 } });
+      const engine = await engineOn({ pool: { minIdle: 1, pingIntervalMs: 40, pongTimeoutMs: 40 } });
       await until(() => stats(engine).preStarted === 1 && fake.stats.pingsAnswered > 0, 1000, 'a live pre-started task');
       expect(fake.blackholeIdleConnections()).toBe(1);
       await until(() => fake.stats.connectionsAccepted === 2 && stats(engine).preStarted === 1, 1000, 'a replacement');
@@ -330,7 +330,7 @@ describe('cosyvoice pre-started tasks', () => {
     it('a drop mid-stream on a pre-started task resumes without repeating audio', async () => {
       await startFake();
       fake.injectTaskFault({ kind: 'drop-after-audio-frames', frames: 4 });
-      const engine = engineOn();
+      const engine = await engineOn();
       await ready(engine);
       expectReferenceAudio(await captureSynthesis(engine, { id: 'a', text: TEXT }));
       expect(metrics.retries).toEqual({ 'cosyvoice:upstream_dropped': 1 });
@@ -338,7 +338,7 @@ describe('cosyvoice pre-started tasks', () => {
 
     it('a default voice the model refuses disables the engine before any request, without hammering the server', async () => {
       await startFake();
-      const engine = engineOn({ voice: 'longxiaochun' });
+      const engine = await engineOn({ voice: 'longxiaochun' });
       await until(() => !engine.healthy(), 1000, 'unhealthy');
       expect(engine.healthReason()).toMatch(/COSYVOICE_VOICE/);
       await sleep(300);

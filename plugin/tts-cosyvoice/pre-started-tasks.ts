@@ -37,9 +37,9 @@
  */
 import type { EngineError } from '../../server/src/core/errors.ts';
 import type { Logger } from '../../server/src/core/logger.ts';
-import type { ConnectionPurpose, EngineMetrics } from '../../server/src/core/resilience/engine-metrics.ts';
-import { DeadlineExceededError } from '../../server/src/core/resilience/resilience-errors.ts';
-import type { ReleaseUpstream, UpstreamLimiter } from '../../server/src/core/resilience/upstream-limiter.ts';
+import type { ConnectionPurpose, EngineMetrics } from '../../server/src/core/engine-kit/engine-metrics.ts';
+import { DeadlineExceededError } from '../../server/src/core/engine-kit/resilience-errors.ts';
+import type { ReleaseUpstream, UpstreamLimiter } from '../../server/src/core/engine-kit/upstream-limiter.ts';
 import type { ConnectionFrame, DashScopeConnection } from './dashscope-connection.ts';
 import { taskFailedError } from './dashscope-errors.ts';
 import { newTaskId, runTaskMessage, sameSynthesisParameters, type SynthesisParameters } from './dashscope-protocol.ts';

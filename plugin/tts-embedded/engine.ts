@@ -3,27 +3,15 @@ import { Observable } from 'rxjs';
 import { msToSamples, samplesToMs } from '../../server/src/core/clock.ts';
 import type { TtsEngine } from '../../server/src/core/engine.ts';
 import { EngineError } from '../../server/src/core/errors.ts';
-import { silentLogger, type Logger } from '../../server/src/core/logger.ts';
-import type { SpeechParam, SynthesisOutput, SynthesisRequest } from '../../server/src/core/types.ts';
+import { trackRequest } from '../../server/src/core/engine-kit/track-request.ts';
+import type { SynthesisOutput, SynthesisRequest } from '../../server/src/core/types.ts';
 import { wordsFromEvents } from './cues.ts';
 import { toPcmChunks } from './pcm.ts';
+import { type EmbeddedEngineOptions, resolveEmbeddedOptions } from './options.ts';
 import { WorkerPool } from './pool.ts';
 import type { Prosody } from './protocol.ts';
 import { planSegments, resolveVoice, voiceNames } from './voices.ts';
 
-export interface EmbeddedEngineOptions {
-  /** Speaking rate in words per minute (eSpeak default 175). */
-  rateWpm?: number;
-  /** Base pitch, 0-100 (eSpeak default 50). */
-  pitch?: number;
-  /** Worker threads, each synthesizing one request at a time (default 1). */
-  workers?: number;
-  /** Requests that may wait for a free worker before new ones are refused (default 32). */
-  maxQueued?: number;
-  logger?: Logger;
-}
-
-const WORKER_URL = new URL('./worker.mjs', import.meta.url);
 /** Longest AudioChunk, so the first audio leaves as soon as it exists. */
 const MAX_CHUNK_MS = 100;
 /** eSpeak NG's usable speaking rates and pitch range. */
@@ -42,39 +30,26 @@ export function prosodyFor(request: Pick<SynthesisRequest, 'rate' | 'pitch'>, ba
   };
 }
 
+const ENGINE_NAME = 'embedded';
+
 /** Starts the embedded engine; resolves once every worker has loaded the wasm. */
-export function createEmbeddedEngine(options: EmbeddedEngineOptions = {}): Promise<TtsEngine> {
-  return EmbeddedEngine.start(WORKER_URL, options);
-}
+export async function createEmbeddedEngine(engineOptions: EmbeddedEngineOptions = {}): Promise<TtsEngine> {
+  const { prosody: baseProsody, metrics, ...options } = resolveEmbeddedOptions(engineOptions);
+  const logger = options.logger.child({ engine: ENGINE_NAME });
+  const { pool, info } = await WorkerPool.start({ ...options, setup: baseProsody, logger });
+  const { sampleRateHz } = info;
+  const voiceSet = voiceNames(info.voices);
 
-export class EmbeddedEngine implements TtsEngine {
-  readonly name = 'embedded';
-  readonly speechParams: readonly SpeechParam[] = ['rate', 'pitch'];
+  /** The request's voice if eSpeak has it; other engines' voice names are ignored. */
+  const overrideVoice = (request: SynthesisRequest): string | undefined => {
+    if (!request.voice) return undefined;
+    const voice = resolveVoice(request.voice, voiceSet);
+    if (!voice) logger.debug({ id: request.id, voice: request.voice }, 'voice unknown to eSpeak, choosing by script');
+    return voice;
+  };
 
-  private constructor(
-    private readonly pool: WorkerPool,
-    private readonly voiceSet: ReadonlySet<string>,
-    readonly sampleRateHz: number,
-    private readonly baseProsody: Prosody,
-    private readonly logger: Logger,
-  ) {}
-
-  /** `workerUrl` is worker.mjs or a stand-in speaking the same protocol (tests). */
-  static async start(workerUrl: URL, options: EmbeddedEngineOptions = {}): Promise<EmbeddedEngine> {
-    const logger = (options.logger ?? silentLogger).child({ engine: 'embedded' });
-    const baseProsody: Prosody = { rateWpm: options.rateWpm ?? 175, pitch: options.pitch ?? 50 };
-    const { pool, info } = await WorkerPool.start({
-      workerUrl,
-      workers: options.workers ?? 1,
-      maxQueued: options.maxQueued ?? 32,
-      setup: baseProsody,
-      logger,
-    });
-    return new EmbeddedEngine(pool, voiceNames(info.voices), info.sampleRateHz, baseProsody, logger);
-  }
-
-  synthesize(request: SynthesisRequest, signal?: AbortSignal): Observable<SynthesisOutput> {
-    return new Observable<SynthesisOutput>((subscriber) => {
+  const synthesize = (request: SynthesisRequest, signal?: AbortSignal): Observable<SynthesisOutput> =>
+    new Observable<SynthesisOutput>((subscriber) => {
       const text = request.text.trim();
       if (!text) {
         subscriber.error(new EngineError('engine_input', 'text is empty', false));
@@ -84,30 +59,27 @@ export class EmbeddedEngine implements TtsEngine {
         subscriber.error(abortError(signal));
         return;
       }
-      const segments = planSegments(text, { voice: this.overrideVoice(request), lang: request.lang }, this.voiceSet);
-      const maxChunkSamples = msToSamples(MAX_CHUNK_MS, this.sampleRateHz);
+      const segments = planSegments(text, { voice: overrideVoice(request), lang: request.lang }, voiceSet);
+      const maxChunkSamples = msToSamples(MAX_CHUNK_MS, sampleRateHz);
       let emittedSamples = 0;
       let segmentStartSamples = 0;
-      const cancel = this.pool.submit(segments, prosodyFor(request, this.baseProsody), {
+      const cancel = pool.submit(segments, prosodyFor(request, baseProsody), {
         audio: (samples) => {
           for (const pcm of toPcmChunks(samples, maxChunkSamples)) {
             if (subscriber.closed) return;
-            subscriber.next({ kind: 'audio', pcm, sampleRateHz: this.sampleRateHz });
+            subscriber.next({ kind: 'audio', pcm, sampleRateHz });
           }
           emittedSamples += samples.length;
         },
         segment: (index, events) => {
-          const span = {
-            startMs: samplesToMs(segmentStartSamples, this.sampleRateHz),
-            endMs: samplesToMs(emittedSamples, this.sampleRateHz),
-          };
+          const span = { startMs: samplesToMs(segmentStartSamples, sampleRateHz), endMs: samplesToMs(emittedSamples, sampleRateHz) };
           segmentStartSamples = emittedSamples;
           const words = wordsFromEvents(segments[index]?.text ?? '', events, span);
           if (words.length > 0) subscriber.next({ kind: 'cue', words, timing: 'engine' });
         },
         done: () => subscriber.complete(),
         fail: (error) => {
-          this.logger.warn({ id: request.id, code: error.code }, 'embedded synthesis failed');
+          logger.warn({ id: request.id, code: error.code }, 'embedded synthesis failed');
           subscriber.error(error);
         },
       });
@@ -120,30 +92,18 @@ export class EmbeddedEngine implements TtsEngine {
         signal?.removeEventListener('abort', onAbort);
         cancel();
       };
-    });
-  }
+    }).pipe(trackRequest(ENGINE_NAME, metrics));
 
-  healthy(): boolean {
-    return this.pool.healthy();
-  }
-
-  voices(): readonly string[] {
-    return [...this.voiceSet].sort();
-  }
-
-  close(): Promise<void> {
-    return this.pool.close();
-  }
-
-  /** The request's voice if eSpeak has it; other engines' voice names are ignored. */
-  private overrideVoice(request: SynthesisRequest): string | undefined {
-    if (!request.voice) return undefined;
-    const voice = resolveVoice(request.voice, this.voiceSet);
-    if (!voice) {
-      this.logger.debug({ id: request.id, voice: request.voice }, 'voice unknown to eSpeak, choosing by script');
-    }
-    return voice;
-  }
+  return {
+    name: ENGINE_NAME,
+    sampleRateHz,
+    speechParams: ['rate', 'pitch'],
+    voices: () => [...voiceSet].sort(),
+    synthesize,
+    healthy: () => pool.healthy(),
+    healthReason: () => pool.healthReason(),
+    close: () => pool.close(),
+  };
 }
 
 function abortError(signal: AbortSignal): EngineError {

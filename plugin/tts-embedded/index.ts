@@ -1,1 +1,2 @@
-export { createEmbeddedEngine, type EmbeddedEngineOptions } from './engine.ts';
+export { createEmbeddedEngine } from './engine.ts';
+export type { EmbeddedEngineOptions } from './options.ts';

@@ -48,7 +48,14 @@ export class WorkerPool {
 
   /** At least one worker is up. */
   healthy(): boolean {
-    return !this.closed && this.slots.some((slot) => slot.up);
+    return this.healthReason() === undefined;
+  }
+
+  /** Why no request can run now; undefined while a worker is up. */
+  healthReason(): string | undefined {
+    if (this.closed) return 'embedded engine is closed';
+    if (!this.slots.some((slot) => slot.up)) return `no embedded TTS worker is running (${this.slots.length} restarting)`;
+    return undefined;
   }
 
   /** Queues a job; returns its cancel function (safe to call at any time, repeatedly). */

@@ -1,10 +1,10 @@
 /** Builds the configured TTS engine (TTS_ENGINE; a comma list is a fallback chain). */
 import { createHash } from 'node:crypto';
 import type { Config, EngineName } from './config.ts';
-import type { TtsEngine } from './core/engine.ts';
+import type { EngineChain, TtsEngine } from './core/engine.ts';
 import { ConfigError } from './core/errors.ts';
 import type { Logger } from './core/logger.ts';
-import { createFallbackEngine, type EngineMetrics, type UpstreamLimiter } from './core/resilience/index.ts';
+import { createEngineChain, type EngineMetrics, type UpstreamLimiter } from './core/engine-kit/index.ts';
 import { createCosyVoiceSelfhostEngine } from '../../plugin/tts-cosyvoice-selfhost/index.ts';
 import { createCosyVoiceEngine } from '../../plugin/tts-cosyvoice/index.ts';
 import { createEmbeddedEngine } from '../../plugin/tts-embedded/index.ts';
@@ -21,7 +21,7 @@ async function createEngine(name: EngineName, config: Config, log: Logger, { met
   const logger = log.child({ engine: name });
   switch (name) {
     case 'embedded':
-      return createEmbeddedEngine({ rateWpm: config.EMBEDDED_RATE_WPM, logger });
+      return createEmbeddedEngine({ rateWpm: config.EMBEDDED_RATE_WPM, logger, metrics });
     case 'cosyvoice':
       if (!config.COSYVOICE_API_KEY) {
         throw new ConfigError('TTS_ENGINE includes cosyvoice but COSYVOICE_API_KEY is not set (get a key in the DashScope / Model Studio console)');
@@ -52,7 +52,8 @@ async function createEngine(name: EngineName, config: Config, log: Logger, { met
   }
 }
 
-export async function createConfiguredEngine(config: Config, log: Logger, deps: EngineDeps): Promise<TtsEngine> {
+/** The configured engines as a chain in fallback order (a chain of one for a single engine). */
+export async function createConfiguredEngine(config: Config, log: Logger, deps: EngineDeps): Promise<EngineChain> {
   const engines: TtsEngine[] = [];
   try {
     for (const name of config.TTS_ENGINE) engines.push(await createEngine(name, config, log, deps));
@@ -60,8 +61,7 @@ export async function createConfiguredEngine(config: Config, log: Logger, deps: 
     await Promise.all(engines.map((e) => e.close()));
     throw err;
   }
-  if (engines.length === 1) return engines[0]!;
-  return createFallbackEngine(engines, {
+  return createEngineChain(engines, {
     firstPacketBudgetMs: config.TTS_FALLBACK_BUDGET_MS,
     logger: log.child({ engine: 'fallback' }),
     metrics: deps.metrics,

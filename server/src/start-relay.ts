@@ -6,7 +6,7 @@ import { BehaviorSubject, combineLatest, map, merge, type Subscription } from 'r
 import type { Config } from './config.ts';
 import type { TtsEngine } from './core/engine.ts';
 import type { Logger } from './core/logger.ts';
-import type { FallbackEngine } from './core/resilience/fallback-engine.ts';
+import { chainOf } from './core/engine-kit/engine-chain.ts';
 import { createConfiguredEngine, sharedCloudLimiter } from './engines.ts';
 import { startGateway, type Gateway } from './gateway/server.ts';
 import { createPromEngineMetrics } from './metrics/engine-metrics.ts';
@@ -53,12 +53,12 @@ export async function startRelay(config: Config, log: Logger, engineOverride?: T
   const metrics = createMetrics();
   const engineActivity = recordEngineActivity(createPromEngineMetrics(metrics.registry));
   const redis = config.RELAY_REDIS_URL ? await connectRedis(config.RELAY_REDIS_URL, log.child({ part: 'redis' })) : undefined;
-  const engine =
-    engineOverride ??
-    (await createConfiguredEngine(config, log, {
-      metrics: engineActivity.metrics,
-      cloudLimiter: redis && sharedCloudLimiter(redis.client, config),
-    }));
+  const engine = engineOverride
+    ? chainOf(engineOverride)
+    : await createConfiguredEngine(config, log, {
+        metrics: engineActivity.metrics,
+        cloudLimiter: redis && sharedCloudLimiter(redis.client, config),
+      });
   /** Readouts held back by OBS (a pause scene); false until OBS says otherwise. */
   const obsPause$ = new BehaviorSubject(false);
   /** Readouts held back while this process's queue lease may have run out (scale-out). */
@@ -102,7 +102,7 @@ export async function startRelay(config: Config, log: Logger, engineOverride?: T
     relay,
     queueChanges$: queue.changes$,
     isPaused: () => queue.isPaused(),
-    engines: (engine as Partial<FallbackEngine>).engines ?? [engine],
+    engines: engine.engines,
     engineActivity: engineActivity.snapshot,
     sources: () => [...sources.chat.map((s) => ({ name: s.name, ...s.status() })), { name: 'asr', ...sources.asr.status() }],
     obs: () => obs,

@@ -7,7 +7,7 @@
  */
 import { createCosyVoiceEngine } from '../../plugin/tts-cosyvoice/index.ts';
 import type { CosyVoiceEngineOptions } from '../../plugin/tts-cosyvoice/options.ts';
-import { unlimitedUpstreamLimiter } from '../../server/src/core/resilience/upstream-limiter.ts';
+import { unlimitedUpstreamLimiter } from '../../server/src/core/engine-kit/upstream-limiter.ts';
 import { captureSynthesis } from '../fakes/dashscope/capture-synthesis.ts';
 import { type FakeDashScope, startFakeDashScope } from '../fakes/dashscope/fake-dashscope-server.ts';
 import { everyPhaseWithin, until } from '../fakes/dashscope/test-engine-options.ts';
@@ -45,7 +45,7 @@ const POOL: Record<Path, CosyVoiceEngineOptions['pool']> = {
 
 async function firstPacketMs(path: Path): Promise<number> {
   const fake = await startFakeDashScope({ rttMs: RTT_MS, modelFirstPacketMs: MODEL_FIRST_PACKET_MS, tasksPerS: 100, maxConcurrency: 100 });
-  const engine = engineFor(fake, { tasksPerS: 100, maxConcurrency: 100, pool: POOL[path] });
+  const engine = await engineFor(fake, { tasksPerS: 100, maxConcurrency: 100, pool: POOL[path] });
   const readyFor: Record<Path, () => boolean> = {
     cold: () => true,
     warm: () => engine.poolStats()[0]!.idle >= 1,
@@ -68,7 +68,7 @@ async function firstPacketMs(path: Path): Promise<number> {
 
 async function burst(naive: boolean): Promise<{ throttleErrors: number; lost: number; drainMs: number }> {
   const fake = await startFakeDashScope({ rttMs: RTT_MS, modelFirstPacketMs: MODEL_FIRST_PACKET_MS, ...QUOTA });
-  const engine = engineFor(
+  const engine = await engineFor(
     fake,
     naive ? { limiter: unlimitedUpstreamLimiter, retry: { maxAttempts: 1 }, pool: { minIdle: 2, preStartedTasks: 0 } } : { pool: { minIdle: 2 } },
   );

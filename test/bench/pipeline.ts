@@ -23,8 +23,8 @@ import { existsSync, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { pathToFileURL } from 'node:url';
-import { BehaviorSubject, EMPTY, Subject, type Observable } from 'rxjs';
-import type { TtsEngine } from '../../server/src/core/engine.ts';
+import { BehaviorSubject, Subject, type Observable } from 'rxjs';
+import { chainOf } from '../../server/src/core/engine-kit/engine-chain.ts';
 import { silentLogger } from '../../server/src/core/logger.ts';
 import type { SourceCaption, SourceEvent } from '../../server/src/core/source.ts';
 import type { CaptionEvent } from '../../server/src/core/types.ts';
@@ -40,6 +40,7 @@ import { createRelay } from '../../server/src/relay/relay.ts';
 import { parseIrcLine } from '../../plugin/source-twitch/irc-message.ts';
 import { DEFAULT_TWITCH_TRIGGERS, toSourceEvent } from '../../plugin/source-twitch/twitch-events.ts';
 import { privmsgLine } from '../fakes/twitch/fake-twitch-irc.ts';
+import { fakeEngine } from '../support/fake-engine.ts';
 import { percentile } from './stats.ts';
 
 const LINES = 100_000;
@@ -214,13 +215,7 @@ function jsonParseBaseline(lines: readonly string[]): number {
   return (json.length / bestMs) * 1000;
 }
 
-const idleEngine: TtsEngine = {
-  name: 'bench-idle',
-  sampleRateHz: 24_000,
-  synthesize: () => EMPTY,
-  healthy: () => true,
-  close: async () => {},
-};
+const idleEngine = chainOf(fakeEngine({ name: 'bench-idle', sampleRateHz: 24_000 }));
 
 /**
  * The relay's own ingest into SQLite: `relay.connectSources` (admission: moderation, priority,

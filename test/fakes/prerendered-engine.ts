@@ -6,8 +6,9 @@
  */
 import { Observable } from 'rxjs';
 import type { TtsEngine } from '../../server/src/core/engine.ts';
-import type { SynthesisOutput } from '../../server/src/core/types.ts';
+import type { SynthesisOutput, SynthesisRequest } from '../../server/src/core/types.ts';
 import { createEmbeddedEngine } from '../../plugin/tts-embedded/index.ts';
+import { fakeEngine } from '../support/fake-engine.ts';
 
 export interface PrerenderedEngineOptions {
   texts: readonly string[];
@@ -31,12 +32,10 @@ export async function createPrerenderedEngine(options: PrerenderedEngineOptions)
     await embedded.close();
   }
   const sampleRateHz = embedded.sampleRateHz;
-  return {
+  return fakeEngine({
     name: options.name ?? 'prerendered',
     sampleRateHz,
-    healthy: () => true,
-    close: async () => {},
-    synthesize: (req) =>
+    synthesize: (req: SynthesisRequest) =>
       new Observable<SynthesisOutput>((sub) => {
         const outputs = rendered.get(req.text);
         if (!outputs) {
@@ -61,5 +60,5 @@ export async function createPrerenderedEngine(options: PrerenderedEngineOptions)
         else step();
         return () => clearTimeout(timer);
       }),
-  };
+  });
 }

@@ -12,22 +12,39 @@ export interface TtsEngine {
   readonly name: string;
   /** Sample rate of every AudioChunk this engine emits. */
   readonly sampleRateHz: number;
-  /** The request's speech parameters this engine applies; the others are ignored. Default none. */
-  readonly speechParams?: readonly SpeechParam[];
-  /** Voice names the engine knows, when it can list them (the panel's voice picker). */
-  voices?(): readonly string[];
+  /** The request's speech parameters this engine applies; the others are ignored ([] = none). */
+  readonly speechParams: readonly SpeechParam[];
+  /** Voice names the engine knows, for the panel's voice picker ([] = it cannot list them). */
+  voices(): readonly string[];
   synthesize(request: SynthesisRequest, signal?: AbortSignal): Observable<SynthesisOutput>;
   /** Whether the engine can speak right now (for /healthz). */
   healthy(): boolean;
+  /** Why the engine cannot speak, a sentence for the operator; undefined while healthy. */
+  healthReason(): string | undefined;
   close(): Promise<void>;
+}
+
+/** One engine of a chain as /healthz shows it. */
+export interface EngineStatus {
+  name: string;
+  healthy: boolean;
+  reason?: string;
 }
 
 /** What the relay always holds: a chain of one or more engines (fallback order). */
 export interface EngineChain extends TtsEngine {
+  /** The chain, in order (the panel's voice test speaks through one of them). */
   readonly engines: readonly TtsEngine[];
   /** The engine that spoke (or is speaking) readout `id`; undefined when unknown. */
   spokenBy(id: string): string | undefined;
-  statuses(): { name: string; healthy: boolean; reason?: string }[];
-  stats(): { spokenBy: Record<string, number> };
-  healthReason(): string | undefined;
+  /** Each engine of the chain, in order, with why it cannot speak when it cannot. */
+  statuses(): EngineStatus[];
+  stats(): EngineChainStats;
+}
+
+export interface EngineChainStats {
+  /** Requests spoken, by engine name. */
+  spokenBy: Record<string, number>;
+  /** Switches to a next engine, by reason (error code, `first_packet_budget`, `unhealthy`). */
+  failovers: Record<string, number>;
 }

@@ -6,7 +6,7 @@
 import { Subject } from 'rxjs';
 import { setTimeout as sleep } from 'node:timers/promises';
 import type { Logger } from './logger.ts';
-import { backoffDelayMs, type BackoffPolicy } from './resilience/backoff.ts';
+import { backoffDelayMs, type BackoffPolicy } from './engine-kit/backoff.ts';
 import { MinuteRate, SourceError, type CaptionSource, type SourceEvent } from './source.ts';
 import type { CaptionSourceName } from './types.ts';
 

@@ -4,7 +4,7 @@ import { z } from 'zod';
 import { RelayError } from '../core/errors.ts';
 import type { Logger } from '../core/logger.ts';
 import type { PanelAck, PanelClientToServer, PanelHealth, PanelOverlayStatus, PanelServerToClient } from '../core/protocol.ts';
-import { TokenBucket } from '../core/resilience/token-bucket.ts';
+import { TokenBucket } from '../core/engine-kit/token-bucket.ts';
 import { secretMatches } from './auth.ts';
 import { errorBody } from './errors.ts';
 import type { PanelPort } from './panel-port.ts';

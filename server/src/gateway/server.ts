@@ -7,7 +7,7 @@ import { Server, type Namespace, type ServerOptions } from 'socket.io';
 import { sameOriginOrNone } from '../core/same-origin.ts';
 import type { Logger } from '../core/logger.ts';
 import type { CaptionSink } from '../core/sink.ts';
-import { TokenBucket } from '../core/resilience/token-bucket.ts';
+import { TokenBucket } from '../core/engine-kit/token-bucket.ts';
 import { createApp } from './app.ts';
 import { attachOverlayNamespace } from './overlay-namespace.ts';
 import { attachPanelNamespace } from './panel-namespace.ts';

@@ -1,7 +1,7 @@
 /** The engines' EngineMetrics reported as Prometheus series on the relay's registry. */
 import { Counter, Gauge, Histogram, type Registry } from 'prom-client';
-import type { CircuitState } from '../core/resilience/circuit-breaker.ts';
-import type { EngineMetrics } from '../core/resilience/engine-metrics.ts';
+import type { CircuitState } from '../core/engine-kit/circuit-breaker.ts';
+import type { EngineMetrics } from '../core/engine-kit/engine-metrics.ts';
 
 const CIRCUIT_VALUE: Record<CircuitState, number> = { closed: 0, 'half-open': 1, open: 2 };
 

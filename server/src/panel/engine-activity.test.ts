@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { createInMemoryEngineMetrics } from '../core/resilience/in-memory-engine-metrics.ts';
+import { createInMemoryEngineMetrics } from '../core/engine-kit/in-memory-engine-metrics.ts';
 import { recordEngineActivity } from './engine-activity.ts';
 
 describe('recordEngineActivity', () => {

@@ -2,7 +2,7 @@
  * What the panel shows about the engines' upstream: failovers, retries, throttled waits and
  * pool sizes, recorded on the way to the relay's own EngineMetrics (Prometheus).
  */
-import type { EngineMetrics } from '../core/resilience/engine-metrics.ts';
+import type { EngineMetrics } from '../core/engine-kit/engine-metrics.ts';
 import type { PanelEngineStatus } from '../core/protocol.ts';
 
 export type EngineActivity = Pick<PanelEngineStatus, 'failovers' | 'retries' | 'throttledWaits' | 'pool'>;

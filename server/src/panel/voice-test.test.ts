@@ -2,24 +2,23 @@ import { NEVER, Observable, of } from 'rxjs';
 import { describe, expect, it } from 'vitest';
 import type { TtsEngine } from '../core/engine.ts';
 import type { SynthesisOutput, SynthesisRequest } from '../core/types.ts';
+import { fakeEngine } from '../../../test/support/fake-engine.ts';
 import { testVoice } from './voice-test.ts';
 
 const pcm = (...samples: number[]) => new Uint8Array(Int16Array.from(samples).buffer);
 
-function fakeEngine(name: string, output$: (r: SynthesisRequest) => Observable<SynthesisOutput>, speechParams?: TtsEngine['speechParams']): TtsEngine & { requests: SynthesisRequest[] } {
+function recordingEngine(name: string, output$: (r: SynthesisRequest) => Observable<SynthesisOutput>, speechParams: TtsEngine['speechParams'] = []) {
   const requests: SynthesisRequest[] = [];
-  return {
+  return fakeEngine({
     name,
     sampleRateHz: 1000,
     speechParams,
     requests,
-    synthesize: (r) => {
+    synthesize: (r: SynthesisRequest) => {
       requests.push(r);
       return output$(r);
     },
-    healthy: () => true,
-    close: async () => {},
-  };
+  });
 }
 
 const audio = (...samples: number[]): SynthesisOutput => ({ kind: 'audio', pcm: pcm(...samples), sampleRateHz: 1000 });
@@ -27,8 +26,8 @@ const never = new AbortController().signal;
 
 describe('testVoice', () => {
   it('speaks through the chosen engine with the voice, rate and pitch, applies the volume and says what it ignores', async () => {
-    const embedded = fakeEngine('embedded', () => of(audio(100, 200), audio(300)), ['rate', 'pitch']);
-    const cloud = fakeEngine('cosyvoice', () => of(audio(1000)));
+    const embedded = recordingEngine('embedded', () => of(audio(100, 200), audio(300)), ['rate', 'pitch']);
+    const cloud = recordingEngine('cosyvoice', () => of(audio(1000)));
     const result = await testVoice([cloud, embedded], { engine: 'embedded', text: ' hi ', voice: 'en-us', rate: 1.5, pitch: 0.8, volumePercent: 50 }, never);
     expect(embedded.requests).toMatchObject([{ text: 'hi', voice: 'en-us', rate: 1.5, pitch: 0.8 }]);
     expect(cloud.requests).toEqual([]);
@@ -39,22 +38,22 @@ describe('testVoice', () => {
   });
 
   it('cuts audio at the length limit', async () => {
-    const engine = fakeEngine('e', () => of(audio(1, 2, 3), audio(4, 5, 6), audio(7)));
+    const engine = recordingEngine('e', () => of(audio(1, 2, 3), audio(4, 5, 6), audio(7)));
     const result = await testVoice([engine], { engine: 'e', text: 'long' }, never, { maxAudioMs: 4, timeoutMs: 1000 });
     expect(result).toMatchObject({ durationMs: 4, truncated: true });
   });
 
   it('refuses bad requests and unknown engines with typed errors', async () => {
-    const engine = fakeEngine('e', () => of(audio(1)));
+    const engine = recordingEngine('e', () => of(audio(1)));
     await expect(testVoice([engine], { engine: 'e', text: '' }, never)).rejects.toMatchObject({ code: 'invalid_body' });
     await expect(testVoice([engine], { engine: 'e', text: 'x', rate: 5 }, never)).rejects.toMatchObject({ code: 'invalid_body', message: expect.stringContaining('rate') });
     await expect(testVoice([engine], { engine: 'nope', text: 'x' }, never)).rejects.toMatchObject({ code: 'not_found' });
   });
 
   it('times out, passes engine errors on, and stops when the caller aborts', async () => {
-    const stuck = fakeEngine('stuck', () => NEVER);
+    const stuck = recordingEngine('stuck', () => NEVER);
     await expect(testVoice([stuck], { engine: 'stuck', text: 'x' }, never, { maxAudioMs: 1000, timeoutMs: 20 })).rejects.toMatchObject({ code: 'voice_test_timeout' });
-    const failing = fakeEngine('failing', () => new Observable((s) => s.error(Object.assign(new Error('nope'), { code: 'engine_input' }))));
+    const failing = recordingEngine('failing', () => new Observable((s) => s.error(Object.assign(new Error('nope'), { code: 'engine_input' }))));
     await expect(testVoice([failing], { engine: 'failing', text: 'x' }, never)).rejects.toMatchObject({ code: 'engine_input' });
     const controller = new AbortController();
     const pending = testVoice([stuck], { engine: 'stuck', text: 'x' }, controller.signal);

@@ -6,7 +6,7 @@
  */
 import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
 import type { AddressInfo, Socket } from 'node:net';
-import { splitSentences } from '../../../server/src/core/resilience/text-segmentation.ts';
+import { splitSentences } from '../../../server/src/core/engine-kit/text-segmentation.ts';
 import { FaultQueue } from '../dashscope/faults.ts';
 import { synthesizeSentence } from '../dashscope/synthetic-voice.ts';
 

@@ -10,7 +10,7 @@
  * cleanly, only by closing its socket.
  */
 import { dashscopeCharCount } from '../../../plugin/tts-cosyvoice/text-limits.ts';
-import { splitSentences } from '../../../server/src/core/resilience/text-segmentation.ts';
+import { splitSentences } from '../../../server/src/core/engine-kit/text-segmentation.ts';
 import type { TaskFault } from './faults.ts';
 import { synthesizeSentence } from './synthetic-voice.ts';
 import type { RunTask } from './validate-client-message.ts';

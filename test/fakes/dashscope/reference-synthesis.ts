@@ -2,7 +2,7 @@
  * What a fault-free run of the fake servers yields for a text: the exact PCM and word
  * timings. Tests compare a run under faults against it (same audio, once, in order).
  */
-import { splitSentences } from '../../../server/src/core/resilience/text-segmentation.ts';
+import { splitSentences } from '../../../server/src/core/engine-kit/text-segmentation.ts';
 import type { TimedWord } from '../../../server/src/core/types.ts';
 import { synthesizeSentence, type VoiceSettings } from './synthetic-voice.ts';
 

@@ -4,7 +4,7 @@
  * are separated by short gaps and punctuation by longer pauses. The same text and settings
  * always give the same samples, so a resumed synthesis continues sample-exactly.
  */
-import { isCjk, splitWords } from '../../../server/src/core/resilience/text-segmentation.ts';
+import { isCjk, splitWords } from '../../../server/src/core/engine-kit/text-segmentation.ts';
 
 export interface VoiceSettings {
   sampleRateHz: number;

@@ -16,6 +16,11 @@ export interface UpstreamLimiter {
    * SynthesisCancelledError when `signal` aborts, UpstreamQueueFullError when the wait queue is full.
    */
   acquire(signal?: AbortSignal): Promise<ReleaseUpstream>;
+  /**
+   * Whether every concurrency slot is taken (so a waiter needs one released, e.g. an idle
+   * pre-started task's). A limiter that cannot tell says true: a wait is taken to mean it.
+   */
+  concurrencyFull(): boolean;
 }
 
 export interface LocalUpstreamLimiterOptions {
@@ -89,6 +94,7 @@ export function createLocalUpstreamLimiter(options: LocalUpstreamLimiterOptions)
     get waiting() {
       return queue.length;
     },
+    concurrencyFull: () => active >= concurrency,
     acquire(signal?: AbortSignal): Promise<ReleaseUpstream> {
       if (signal?.aborted) return Promise.reject(new SynthesisCancelledError());
       if (queue.length >= maxWaiting) return Promise.reject(new UpstreamQueueFullError(maxWaiting));
@@ -113,4 +119,5 @@ export function createLocalUpstreamLimiter(options: LocalUpstreamLimiterOptions)
 /** No limits (self-hosted servers without a quota, or a baseline in the bench). */
 export const unlimitedUpstreamLimiter: UpstreamLimiter = {
   acquire: (signal) => (signal?.aborted ? Promise.reject(new SynthesisCancelledError()) : Promise.resolve(() => {})),
+  concurrencyFull: () => false,
 };

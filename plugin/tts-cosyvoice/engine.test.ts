@@ -1,5 +1,5 @@
 import { afterEach, describe, expect, it } from 'vitest';
-import { splitWords } from '../../server/src/core/resilience/text-segmentation.ts';
+import { splitWords } from '../../server/src/core/engine-kit/text-segmentation.ts';
 import { captureSynthesis, pcmDifference } from '../../test/fakes/dashscope/capture-synthesis.ts';
 import { type FakeDashScope, type FakeDashScopeOptions, startFakeDashScope } from '../../test/fakes/dashscope/fake-dashscope-server.ts';
 import { referenceSynthesis } from '../../test/fakes/dashscope/reference-synthesis.ts';
@@ -13,7 +13,7 @@ describe('cosyvoice engine (DashScope duplex WebSocket)', () => {
   let engine: CosyVoiceEngine;
   const start = async (fakeOptions: FakeDashScopeOptions = {}, engineOverrides = {}) => {
     fake = await startFakeDashScope(fakeOptions);
-    engine = createCosyVoiceEngine(testEngineOptions(fake, engineOverrides));
+    engine = await createCosyVoiceEngine(testEngineOptions(fake, engineOverrides));
   };
   afterEach(async () => {
     await engine?.close();
@@ -101,7 +101,7 @@ describe('cosyvoice engine (DashScope duplex WebSocket)', () => {
   });
 
   it('reports first-packet phases and pool sizes through EngineMetrics', async () => {
-    const { createInMemoryEngineMetrics } = await import('../../server/src/core/resilience/in-memory-engine-metrics.ts');
+    const { createInMemoryEngineMetrics } = await import('../../server/src/core/engine-kit/in-memory-engine-metrics.ts');
     const metrics = createInMemoryEngineMetrics();
     await start({}, { metrics });
     await captureSynthesis(engine, { id: 'u9', text: '你好。' });
@@ -112,10 +112,10 @@ describe('cosyvoice engine (DashScope duplex WebSocket)', () => {
     expect(metrics.connectionsOpened['cosyvoice:warm']).toBeGreaterThanOrEqual(1);
   });
 
-  it('validates options with messages that name the setting', () => {
-    expect(() => createCosyVoiceEngine({ apiKey: '', urls: ['wss://x'] })).toThrow(/COSYVOICE_API_KEY/);
-    expect(() => createCosyVoiceEngine({ apiKey: 'k', urls: ['http://x'] })).toThrow(/COSYVOICE_URL/);
-    expect(() => createCosyVoiceEngine({ apiKey: 'k', urls: ['wss://x'], sampleRateHz: 12_345 })).toThrow(/sample rate/);
-    expect(() => createCosyVoiceEngine({ apiKey: 'k', urls: ['wss://x'], rate: 3 })).toThrow(/rate/);
+  it('validates options with messages that name the setting', async () => {
+    await expect(createCosyVoiceEngine({ apiKey: '', urls: ['wss://x'] })).rejects.toThrow(/COSYVOICE_API_KEY/);
+    await expect(createCosyVoiceEngine({ apiKey: 'k', urls: ['http://x'] })).rejects.toThrow(/COSYVOICE_URL/);
+    await expect(createCosyVoiceEngine({ apiKey: 'k', urls: ['wss://x'], sampleRateHz: 12_345 })).rejects.toThrow(/sample rate/);
+    await expect(createCosyVoiceEngine({ apiKey: 'k', urls: ['wss://x'], rate: 3 })).rejects.toThrow(/rate/);
   });
 });

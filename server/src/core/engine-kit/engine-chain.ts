@@ -1,27 +1,28 @@
 /**
- * A TtsEngine made of a chain of engines (TTS_ENGINE=cosyvoice,cosyvoice-selfhost,embedded).
- * Each request goes to the first healthy engine; when it cannot produce a first audio packet
- * within its budget, or fails before one, the next engine takes over. Once an engine has
- * spoken it keeps the request (switching voices mid-utterance would be worse than an error).
- * Audio from engines with another native rate is resampled to the chain's rate.
+ * The EngineChain the relay holds: one or more engines in fallback order
+ * (TTS_ENGINE=cosyvoice,cosyvoice-selfhost,embedded). Each request goes to the first healthy
+ * engine; when it cannot produce a first audio packet within its budget, or fails before one,
+ * the next engine takes over. Once an engine has spoken it keeps the request (switching voices
+ * mid-utterance would be worse than an error). Audio from engines with another native rate is
+ * resampled to the chain's rate. A chain of one is its engine: no budget, no health filter,
+ * the engine's own errors and health reason.
  */
 import { Observable, Subscription } from 'rxjs';
-import type { TtsEngine } from '../engine.ts';
+import type { EngineChain, EngineChainStats, TtsEngine } from '../engine.ts';
 import { ConfigError, EngineError } from '../errors.ts';
 import { type Logger, silentLogger } from '../logger.ts';
-import type { SynthesisOutput, SynthesisRequest } from '../types.ts';
+import type { SpeechParam, SynthesisOutput, SynthesisRequest } from '../types.ts';
 import { type EngineMetrics, noopEngineMetrics } from './engine-metrics.ts';
-import { type HealthReporting, healthReasonOf } from './health.ts';
 import { LinearResampler } from './pcm-resampler.ts';
 import { SynthesisCancelledError } from './resilience-errors.ts';
 import { errorCode } from './resilient-stream.ts';
 
-export interface FallbackEngineOptions {
-  /** Time each engine but the last gets to produce its first audio packet (one value, or one per engine). */
-  firstPacketBudgetMs: number | readonly number[];
+export interface EngineChainOptions {
+  /** Time each engine but the last gets to produce its first audio packet (one value, or one per engine); required for two or more engines. */
+  firstPacketBudgetMs?: number | readonly number[];
   /** Called once per request with the engine that spoke and the ones passed over. */
   onSpokenBy?: (event: { requestId: string; engine: string; passedOver: string[] }) => void;
-  /** How many request ids `lastSpokenBy` remembers (default 1000). */
+  /** How many request ids `spokenBy` remembers (default 1000). */
   spokenByHistory?: number;
   /** Defaults to the engines' names joined with '>'. */
   name?: string;
@@ -29,42 +30,28 @@ export interface FallbackEngineOptions {
   metrics?: EngineMetrics;
 }
 
-export interface FallbackStats {
-  /** Requests spoken, by engine name. */
-  spokenBy: Record<string, number>;
-  /** Switches to a next engine, by reason (error code, `first_packet_budget`, `unhealthy`). */
-  failovers: Record<string, number>;
+/** A chain of one: what a caller holding one bare engine (tests, an engine override) gives the relay. */
+export function chainOf(engine: TtsEngine, options: Omit<EngineChainOptions, 'firstPacketBudgetMs'> = {}): EngineChain {
+  return createEngineChain([engine], options);
 }
 
-export interface FallbackEngine extends TtsEngine, HealthReporting {
-  /** The chain, in order (the panel's voice test speaks through one of them). */
-  readonly engines: readonly TtsEngine[];
-  /** Name of the engine that spoke request `requestId` (recent requests only). */
-  lastSpokenBy(requestId: string): string | undefined;
-  stats(): FallbackStats;
-  /** Each engine of the chain, in order, with why it cannot speak when it cannot. */
-  engineStatuses(): EngineStatus[];
+function unique<T>(values: Iterable<T>): T[] {
+  return [...new Set(values)];
 }
 
-export interface EngineStatus {
-  name: string;
-  healthy: boolean;
-  reason?: string;
-}
-
-export function createFallbackEngine(engines: readonly TtsEngine[], options: FallbackEngineOptions): FallbackEngine {
+export function createEngineChain(engines: readonly TtsEngine[], options: EngineChainOptions = {}): EngineChain {
   const first = engines[0];
-  if (!first) throw new ConfigError('a fallback chain needs at least one engine');
+  if (!first) throw new ConfigError('an engine chain needs at least one engine');
+  const budget = options.firstPacketBudgetMs;
+  if (engines.length > 1 && budget === undefined) throw new ConfigError('an engine chain of two or more engines needs a first-packet budget');
   const logger = options.logger ?? silentLogger;
   const metrics = options.metrics ?? noopEngineMetrics;
   const historySize = options.spokenByHistory ?? 1000;
   const sampleRateHz = first.sampleRateHz;
   const spokenByRequest = new Map<string, string>();
-  const stats: FallbackStats = { spokenBy: {}, failovers: {} };
-  const budgetMs = (index: number): number => {
-    const budget = options.firstPacketBudgetMs;
-    return typeof budget === 'number' ? budget : (budget[index] ?? budget[budget.length - 1] ?? 0);
-  };
+  const stats: EngineChainStats = { spokenBy: {}, failovers: {} };
+  const budgetMs = (index: number): number =>
+    typeof budget === 'number' ? budget : (budget?.[index] ?? budget?.[budget.length - 1] ?? 0);
 
   const recordSpoken = (requestId: string, engine: string, passedOver: string[]) => {
     spokenByRequest.delete(requestId);
@@ -81,14 +68,16 @@ export function createFallbackEngine(engines: readonly TtsEngine[], options: Fal
   };
 
   const healthReason = (): string | undefined => {
+    if (engines.length === 1) return first.healthReason();
     if (engines.some((e) => e.healthy())) return undefined;
-    return engines.map((e) => `${e.name}: ${healthReasonOf(e)}`).join('; ');
+    return engines.map((e) => `${e.name}: ${e.healthReason() ?? 'unhealthy'}`).join('; ');
   };
 
   const synthesize = (request: SynthesisRequest, signal?: AbortSignal): Observable<SynthesisOutput> =>
     new Observable<SynthesisOutput>((subscriber) => {
-      const candidates = engines.filter((e) => e.healthy());
-      const passedOver = engines.filter((e) => !e.healthy()).map((e) => e.name);
+      // A chain of one always asks its engine, which answers for itself (its own refusal).
+      const candidates = engines.length === 1 ? [first] : engines.filter((e) => e.healthy());
+      const passedOver = engines.filter((e) => !candidates.includes(e)).map((e) => e.name);
       if (candidates.length === 0) {
         subscriber.error(new EngineError('no_engine', `no TTS engine can speak: ${healthReason()}`, false));
         return undefined;
@@ -128,6 +117,8 @@ export function createFallbackEngine(engines: readonly TtsEngine[], options: Fal
               const value: SynthesisOutput =
                 output.kind === 'audio' && resampler ? { kind: 'audio', pcm: resampler.push(output.pcm), sampleRateHz } : output;
               if (committed) return subscriber.next(value);
+              // Nothing can take over from the last engine: hold nothing back.
+              if (isLast && value.kind !== 'audio') return subscriber.next(value);
               pending.push(value);
               if (value.kind === 'audio') {
                 clearTimeout(budgetTimer);
@@ -155,14 +146,16 @@ export function createFallbackEngine(engines: readonly TtsEngine[], options: Fal
     name: options.name ?? engines.map((e) => e.name).join('>'),
     engines: [...engines],
     sampleRateHz,
+    speechParams: unique<SpeechParam>(engines.flatMap((e) => e.speechParams)),
+    voices: () => unique(engines.flatMap((e) => e.voices())),
     synthesize,
     healthy: () => engines.some((e) => e.healthy()),
     healthReason,
-    lastSpokenBy: (requestId) => spokenByRequest.get(requestId),
+    spokenBy: (requestId) => spokenByRequest.get(requestId),
     stats: () => structuredClone(stats),
-    engineStatuses: () =>
+    statuses: () =>
       engines.map((e) => {
-        const reason = healthReasonOf(e);
+        const reason = e.healthy() ? undefined : (e.healthReason() ?? `${e.name} is unhealthy`);
         return { name: e.name, healthy: reason === undefined, ...(reason ? { reason } : {}) };
       }),
     close: async () => {

@@ -8,11 +8,11 @@
 import { Observable } from 'rxjs';
 import { BYTES_PER_SAMPLE } from '../../server/src/core/clock.ts';
 import { EngineError } from '../../server/src/core/errors.ts';
-import { Pcm16Aligner } from '../../server/src/core/resilience/pcm16-aligner.ts';
-import { PhaseDeadline } from '../../server/src/core/resilience/phase-deadline.ts';
-import type { AttemptContext } from '../../server/src/core/resilience/resilient-stream.ts';
-import { splitSentences } from '../../server/src/core/resilience/text-segmentation.ts';
-import type { UtteranceProgress } from '../../server/src/core/resilience/utterance-progress.ts';
+import { Pcm16Aligner } from '../../server/src/core/engine-kit/pcm16-aligner.ts';
+import { PhaseDeadline } from '../../server/src/core/engine-kit/phase-deadline.ts';
+import type { AttemptContext } from '../../server/src/core/engine-kit/resilient-stream.ts';
+import { splitSentences } from '../../server/src/core/engine-kit/text-segmentation.ts';
+import type { UtteranceProgress } from '../../server/src/core/engine-kit/utterance-progress.ts';
 import type { SynthesisOutput } from '../../server/src/core/types.ts';
 import { estimateWordCues } from './estimate-word-cues.ts';
 import { httpStatusError, networkError } from './http-errors.ts';
@@ -29,7 +29,7 @@ function concatSamples(chunks: Uint8Array[]): Int16Array {
   return samples;
 }
 
-export function selfhostAttempt$(
+export function attempt$(
   options: ResolvedSelfhostOptions,
   speaker: string,
   progress: UtteranceProgress,

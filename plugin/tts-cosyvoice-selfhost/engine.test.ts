@@ -1,22 +1,23 @@
 import { afterEach, describe, expect, it } from 'vitest';
-import { splitSentences } from '../../server/src/core/resilience/text-segmentation.ts';
-import { createInMemoryEngineMetrics, type InMemoryEngineMetrics } from '../../server/src/core/resilience/in-memory-engine-metrics.ts';
+import { splitSentences } from '../../server/src/core/engine-kit/text-segmentation.ts';
+import { createInMemoryEngineMetrics, type InMemoryEngineMetrics } from '../../server/src/core/engine-kit/in-memory-engine-metrics.ts';
 import { captureSynthesis, pcmDifference } from '../../test/fakes/dashscope/capture-synthesis.ts';
 import { referenceSynthesis } from '../../test/fakes/dashscope/reference-synthesis.ts';
 import { until } from '../../test/fakes/dashscope/test-engine-options.ts';
 import { type FakeSelfhost, type FakeSelfhostOptions, startFakeSelfhost } from '../../test/fakes/cosyvoice-selfhost/fake-selfhost-server.ts';
-import { type CosyVoiceSelfhostEngine, type CosyVoiceSelfhostOptions, createCosyVoiceSelfhostEngine } from './index.ts';
+import type { TtsEngine } from '../../server/src/core/engine.ts';
+import { type CosyVoiceSelfhostOptions, createCosyVoiceSelfhostEngine } from './index.ts';
 
 const TEXT = '你好，世界。今天天气怎么样？Fine, thanks.';
 
 describe('cosyvoice self-hosted engine', () => {
   let fakes: FakeSelfhost[] = [];
-  let engine: CosyVoiceSelfhostEngine;
+  let engine: TtsEngine;
   let metrics: InMemoryEngineMetrics;
   const start = async (count = 1, overrides: Partial<CosyVoiceSelfhostOptions> = {}, fakeOptions: FakeSelfhostOptions = {}) => {
     fakes = await Promise.all(Array.from({ length: count }, () => startFakeSelfhost(fakeOptions)));
     metrics = createInMemoryEngineMetrics();
-    engine = createCosyVoiceSelfhostEngine({
+    engine = await createCosyVoiceSelfhostEngine({
       urls: fakes.map((f) => f.url),
       metrics,
       random: () => 0.5,
@@ -90,7 +91,7 @@ describe('cosyvoice self-hosted engine', () => {
 
   it('a URL that is not a CosyVoice server disables the engine with a reason', async () => {
     await start(1);
-    engine = createCosyVoiceSelfhostEngine({ urls: [`${fakes[0]!.url}/wrong`] });
+    engine = await createCosyVoiceSelfhostEngine({ urls: [`${fakes[0]!.url}/wrong`] });
     expect((await speak()).error).toMatchObject({ code: 'endpoint_not_found', retryable: false });
     expect(engine.healthy()).toBe(false);
     expect(engine.healthReason()).toMatch(/COSYVOICE_SELFHOST_URL/);

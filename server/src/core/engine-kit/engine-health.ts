@@ -2,13 +2,13 @@
  * The health of one upstream engine for /healthz: closed, disabled by a fatal refusal (bad
  * key, unknown default voice), or every endpoint's circuit open; with a reason for each.
  */
+import type { TtsEngine } from '../engine.ts';
 import { EngineError } from '../errors.ts';
 import type { Logger } from '../logger.ts';
 import type { EndpointSet } from './endpoint-set.ts';
-import type { HealthReporting } from './health.ts';
 import { UpstreamRejectedError } from './resilience-errors.ts';
 
-export class EngineHealth implements HealthReporting {
+export class EngineHealth implements Pick<TtsEngine, 'healthy' | 'healthReason'> {
   private disabledBy: UpstreamRejectedError | undefined;
   private closed = false;
 

@@ -1,13 +1,12 @@
 /**
- * What every upstream engine records per request: the total time to the first audio
- * packet, and failures that change its health (a rejected key disables it).
+ * What every engine records per request: the total time to the first audio packet, and its
+ * failure (an upstream engine's health notes it: a rejected key disables it).
  */
 import { defer, type MonoTypeOperatorFunction, tap } from 'rxjs';
 import type { SynthesisOutput } from '../types.ts';
-import type { EngineHealth } from './engine-health.ts';
 import type { EngineMetrics } from './engine-metrics.ts';
 
-export function trackRequest(engine: string, metrics: EngineMetrics, health: EngineHealth): MonoTypeOperatorFunction<SynthesisOutput> {
+export function trackRequest(engine: string, metrics: EngineMetrics, onError?: (error: unknown) => void): MonoTypeOperatorFunction<SynthesisOutput> {
   return (source) =>
     defer(() => {
       const startedMs = Date.now();
@@ -19,7 +18,7 @@ export function trackRequest(engine: string, metrics: EngineMetrics, health: Eng
             waitingForAudio = false;
             metrics.observeFirstPacketMs(engine, 'total', Date.now() - startedMs);
           },
-          error: (error: unknown) => health.note(error),
+          error: (error: unknown) => onError?.(error),
         }),
       );
     });

@@ -13,25 +13,23 @@
  */
 import { Observable } from 'rxjs';
 import { EngineError } from '../../server/src/core/errors.ts';
-import { PhaseDeadline } from '../../server/src/core/resilience/phase-deadline.ts';
-import type { DeadlineExceededError } from '../../server/src/core/resilience/resilience-errors.ts';
-import type { AttemptContext } from '../../server/src/core/resilience/resilient-stream.ts';
-import { splitSentences } from '../../server/src/core/resilience/text-segmentation.ts';
-import type { LocalUpstreamLimiter, UpstreamLimiter } from '../../server/src/core/resilience/upstream-limiter.ts';
-import type { UtteranceProgress } from '../../server/src/core/resilience/utterance-progress.ts';
+import { PhaseDeadline } from '../../server/src/core/engine-kit/phase-deadline.ts';
+import type { DeadlineExceededError } from '../../server/src/core/engine-kit/resilience-errors.ts';
+import type { AttemptContext } from '../../server/src/core/engine-kit/resilient-stream.ts';
+import { splitSentences } from '../../server/src/core/engine-kit/text-segmentation.ts';
+import type { UtteranceProgress } from '../../server/src/core/engine-kit/utterance-progress.ts';
 import type { SynthesisOutput } from '../../server/src/core/types.ts';
 import type { ConnectionPool } from './connection-pool.ts';
 import type { ConnectionFrame, DashScopeConnection } from './dashscope-connection.ts';
 import { taskFailedError } from './dashscope-errors.ts';
-import { continueTaskMessage, finishTaskMessage, newTaskId, runTaskMessage, type ServerEvent, type SynthesisParameters } from './dashscope-protocol.ts';
-import type { ResolvedCosyVoiceOptions } from './options.ts';
+import { continueTaskMessage, finishTaskMessage, newTaskId, runTaskMessage, type ServerEvent } from './dashscope-protocol.ts';
+import { type ResolvedCosyVoiceOptions, synthesisParameters } from './options.ts';
 import type { PreStartedTask, QuotaDemand } from './pre-started-tasks.ts';
 import { dashscopeCharCount, MAX_CHARS_PER_CONTINUE_TASK } from './text-limits.ts';
 import { WordClock } from './word-clock.ts';
 
 export interface AttemptDependencies {
   options: ResolvedCosyVoiceOptions;
-  limiter: UpstreamLimiter;
   poolFor: (url: string) => ConnectionPool;
   /** Our readouts waiting at the limiter (nothing is pre-started while any do). */
   demand: QuotaDemand;
@@ -42,23 +40,14 @@ export interface AttemptDependencies {
 /** How often a readout waiting at the limiter checks whether an idle pre-started task holds the slot it needs. */
 const YIELD_CHECK_MS = 10;
 
-/**
- * Whether the limiter's concurrency is used up (so an idle pre-started task's slot would help).
- * The local limiter says; for another (e.g. the shared Redis one) a wait is taken to mean it.
- */
-function concurrencyFull(limiter: UpstreamLimiter): boolean {
-  const local = limiter as Partial<LocalUpstreamLimiter>;
-  return typeof local.active === 'number' && typeof local.concurrency === 'number' ? local.active >= local.concurrency : true;
-}
-
-export function synthesisAttempt$(
+export function attempt$(
   deps: AttemptDependencies,
   voice: string,
   progress: UtteranceProgress,
   { endpoint }: AttemptContext,
 ): Observable<SynthesisOutput> {
-  const { options, limiter } = deps;
-  const { metrics, name: engine, deadlines } = options;
+  const { options } = deps;
+  const { metrics, name: engine, deadlines, limiter } = options;
   return new Observable<SynthesisOutput>((subscriber) => {
     progress.beginAttempt();
     // DashScope refuses empty text ("text is null").
@@ -66,14 +55,7 @@ export function synthesisAttempt$(
     if (!sentences.some((s) => s.trim())) return subscriber.complete();
 
     const pool = deps.poolFor(endpoint.url);
-    const parameters: SynthesisParameters = {
-      model: options.model,
-      voice,
-      sampleRateHz: options.sampleRateHz,
-      volume: options.volume,
-      rate: options.rate,
-      pitch: options.pitch,
-    };
+    const parameters = synthesisParameters(options, voice);
     let taskId = '';
     const abort = new AbortController();
     const deadline = new PhaseDeadline(endpoint.url, (error) => onDeadline(error));
@@ -179,7 +161,7 @@ export function synthesisAttempt$(
     const runNormal = async () => {
       taskId = newTaskId();
       const stopWaiting = deps.demand.begin();
-      const yieldCheck = setInterval(() => concurrencyFull(limiter) && deps.yieldPreStarted(), YIELD_CHECK_MS);
+      const yieldCheck = setInterval(() => limiter.concurrencyFull() && deps.yieldPreStarted(), YIELD_CHECK_MS);
       let granted: () => void;
       try {
         granted = await limiter.acquire(abort.signal);
