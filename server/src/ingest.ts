@@ -1,7 +1,7 @@
 /**
  * Chat and ASR sources into the relay: captions pass the moderation chain and the queue
  * policy's priority classes; bans and deleted messages drop readouts (also mid-utterance);
- * ASR partials and unvoiced finals become overlay subtitle lines.
+ * subtitle events become the overlay's live subtitle line.
  */
 import { Subscription, filter, type Observable } from 'rxjs';
 import { RelayError } from './core/errors.ts';
@@ -25,7 +25,7 @@ export interface IngestOptions {
 }
 
 export function connectSources({ events$, relay, moderation$, policy, drops, log }: IngestOptions): Subscription {
-  const captions$ = events$.pipe(filter((e): e is SourceCaption => e.type === 'caption' && e.kind !== 'asr-final'));
+  const captions$ = events$.pipe(filter((e): e is SourceCaption => e.type === 'caption'));
   const spoken$ = captions$.pipe(
     moderate<SourceCaption>({
       settings$: moderation$,
@@ -65,17 +65,14 @@ export function connectSources({ events$, relay, moderation$, policy, drops, log
       case 'clear-message':
         relay.dropMessage(e.messageId, 'deleted');
         return;
-      case 'partial':
-        relay.showLine(e.messageId, e.text, false);
-        return;
-      case 'caption': // an ASR final: shown (and also spoken in voice relay mode)
-        relay.showLine(e.messageId, e.text, true);
+      case 'subtitle':
+        relay.showLine(e.messageId, e.text, e.final);
         return;
     }
   };
   const onError = (err: unknown) => log.error({ err }, 'source ingest stopped');
   const subscription = new Subscription();
   subscription.add(spoken$.subscribe({ next: submit, error: onError }));
-  subscription.add(events$.pipe(filter((e) => e.type !== 'caption' || e.source === 'asr')).subscribe({ next: onAction, error: onError }));
+  subscription.add(events$.pipe(filter((e) => e.type !== 'caption')).subscribe({ next: onAction, error: onError }));
   return subscription;
 }

@@ -7,6 +7,7 @@ import type { Config } from './config.ts';
 import type { TtsEngine } from './core/engine.ts';
 import type { Logger } from './core/logger.ts';
 import type { FallbackEngine } from './core/resilience/fallback-engine.ts';
+import { upgradeRoutes } from './core/source.ts';
 import { createConfiguredEngine, sharedCloudLimiter } from './engines.ts';
 import { startGateway, type Gateway } from './gateway/server.ts';
 import { connectSources } from './ingest.ts';
@@ -23,7 +24,6 @@ import { QueuePolicySettings } from './settings/queue-policy-settings.ts';
 import { SettingsStore } from './settings/settings-store.ts';
 import { VoiceSettings } from './settings/voice-settings.ts';
 import { createConfiguredSources } from './sources.ts';
-import { ASR_INGEST_PATH } from '../../plugin/source-asr/index.ts';
 import { createObsIntegration, type ObsIntegration } from '../../plugin/obs/index.ts';
 import { connectRedis, loadOwnerId, startQueueHandoff } from '../../plugin/redis/index.ts';
 
@@ -93,14 +93,14 @@ export async function startRelay(config: Config, log: Logger, engineOverride?: T
 
   const sources = createConfiguredSources(config, secrets.token, log);
   const ingest: Subscription = connectSources({
-    events$: merge(sources.asr.events$, ...sources.chat.map((s) => s.events$)),
+    events$: merge(...sources.map((s) => s.events$)),
     relay,
     moderation$: moderation.value$,
     policy: () => queue.currentPolicy,
     drops: metrics.sourceDroppedTotal,
     log: log.child({ part: 'ingest' }),
   });
-  for (const source of sources.chat) source.start();
+  for (const source of sources) source.start();
 
   let obs: ObsIntegration | undefined;
   const panel = createPanelService({
@@ -109,7 +109,7 @@ export async function startRelay(config: Config, log: Logger, engineOverride?: T
     isPaused: () => queue.isPaused(),
     engines: (engine as Partial<FallbackEngine>).engines ?? [engine],
     engineActivity: engineActivity.snapshot,
-    sources: () => [...sources.chat.map((s) => ({ name: s.name, ...s.status() })), { name: 'asr', ...sources.asr.status() }],
+    sources: () => sources.map((s) => ({ name: s.name, ...s.status() })),
     obs: () => obs,
     obsConfigured: config.OBS_WEBSOCKET_URL !== undefined,
     scaleOut: () => handoff?.status(),
@@ -127,7 +127,7 @@ export async function startRelay(config: Config, log: Logger, engineOverride?: T
     port: config.RELAY_PORT,
     maxInFlight: config.RELAY_MAX_IN_FLIGHT,
     log: log.child({ part: 'gateway' }),
-    upgrades: { [ASR_INGEST_PATH]: (req, socket, head) => sources.asr.handleUpgrade(req, socket, head) },
+    upgrades: upgradeRoutes(sources),
     adapter: redis?.adapter,
   });
 
@@ -158,8 +158,7 @@ export async function startRelay(config: Config, log: Logger, engineOverride?: T
     moderation,
     async close() {
       ingest.unsubscribe();
-      await Promise.all(sources.chat.map((s) => s.stop()));
-      await sources.asr.close();
+      await Promise.all(sources.map((s) => s.stop()));
       await obs?.close();
       await gateway.close();
       panel.close();
