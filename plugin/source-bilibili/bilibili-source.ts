@@ -2,7 +2,12 @@
  * Bilibili live danmaku over WebSocket: auth packet, heartbeat every 30 s (answered with
  * popularity), zlib/brotli command bodies, reconnect with backoff.
  */
-import { createWebSocketSource, type SocketSourceOptions, type WebSocketLink, type WebSocketSession } from '../../server/src/core/websocket-source.ts';
+import {
+  createWebSocketSource,
+  type SocketSourceOptions,
+  type WebSocketLink,
+  type WebSocketSession,
+} from '../../server/src/core/websocket-source.ts';
 import { SourceError, type CaptionSource } from '../../server/src/core/source.ts';
 import { DEFAULT_BILIBILI_TRIGGERS, toSourceEvents, type BilibiliTriggers } from './bilibili-commands.ts';
 import { decodePackets, encodePacket, Operation, type Packet } from './packet.ts';

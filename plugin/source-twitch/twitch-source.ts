@@ -2,7 +2,12 @@
  * Twitch chat over IRC-on-WebSocket: CAP REQ tags+commands, anonymous (justinfan) or OAuth
  * login, JOIN, PING/PONG both ways, RECONNECT, reconnect with backoff.
  */
-import { createWebSocketSource, type SocketSourceOptions, type WebSocketLink, type WebSocketSession } from '../../server/src/core/websocket-source.ts';
+import {
+  createWebSocketSource,
+  type SocketSourceOptions,
+  type WebSocketLink,
+  type WebSocketSession,
+} from '../../server/src/core/websocket-source.ts';
 import { SourceError, type CaptionSource } from '../../server/src/core/source.ts';
 import { parseIrcLine, type IrcMessage } from './irc-message.ts';
 import { DEFAULT_TWITCH_TRIGGERS, toSourceEvent, type TwitchTriggers } from './twitch-events.ts';
