@@ -1,1 +1,1 @@
-export { ASR_INGEST_PATH, createAsrIngest, type AsrIngest, type AsrIngestOptions } from './asr-ingest.ts';
+export { ASR_INGEST_PATH, createAsrSource, type AsrSourceOptions } from './asr-source.ts';

@@ -1,122 +1,99 @@
 import { firstValueFrom, filter, take, toArray } from 'rxjs';
-import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { silentLogger } from '../../server/src/core/logger.ts';
-import type { CaptionSource } from '../../server/src/core/source.ts';
+import { describe, expect, it } from 'vitest';
 import { privmsgLine, startFakeTwitchIrc, type FakeTwitchIrc } from '../../test/fakes/twitch/fake-twitch-irc.ts';
+import { until } from '../../test/support/chat-fakes.ts';
+import { sourceAgainstFake } from '../../test/support/source-against-fake.ts';
 import { createTwitchSource, type TwitchSourceOptions } from './twitch-source.ts';
 
-const FAST_BACKOFF = { baseDelayMs: 10, maxDelayMs: 50, jitterRatio: 0 };
 const isJoin = (line: string): boolean => line === 'JOIN #chan';
 
-let fake: FakeTwitchIrc;
-let source: CaptionSource;
-
-function start(options: Partial<TwitchSourceOptions> = {}): CaptionSource {
-  source = createTwitchSource({ channel: '#Chan', url: fake.url, backoff: FAST_BACKOFF, logger: silentLogger, ...options });
-  source.start();
-  return source;
-}
-
-async function until(check: () => boolean, timeoutMs = 3_000): Promise<void> {
-  const deadline = Date.now() + timeoutMs;
-  while (!check()) {
-    if (Date.now() > deadline) throw new Error('condition not met in time');
-    await new Promise((r) => setTimeout(r, 5));
-  }
-}
-
-beforeEach(async () => {
-  fake = await startFakeTwitchIrc();
-});
-
-afterEach(async () => {
-  await source?.stop();
-  await fake.close();
-});
+const t = sourceAgainstFake<FakeTwitchIrc, TwitchSourceOptions>(startFakeTwitchIrc, (options) =>
+  createTwitchSource({ channel: '#Chan', ...options }),
+);
 
 describe('twitch source against a fake IRC server', () => {
   it('logs in anonymously, requests tags+commands, joins, and emits chat captions', async () => {
-    start({ triggers: { allMessages: true } });
-    await fake.waitForLine(isJoin);
-    expect(fake.received[0]).toBe('CAP REQ :twitch.tv/tags twitch.tv/commands');
-    expect(fake.received[1]).toMatch(/^NICK justinfan\d+$/u);
-    expect(fake.received.some((l) => l.startsWith('PASS'))).toBe(false);
-    await until(() => source.status().connected);
+    t.start({ triggers: { allMessages: true } });
+    await t.fake.waitForLine(isJoin);
+    expect(t.fake.received[0]).toBe('CAP REQ :twitch.tv/tags twitch.tv/commands');
+    expect(t.fake.received[1]).toMatch(/^NICK justinfan\d+$/u);
+    expect(t.fake.received.some((l) => l.startsWith('PASS'))).toBe(false);
+    await until(() => t.source.status().connected);
 
-    const caption = firstValueFrom(source.events$);
-    fake.send(privmsgLine('chan', { login: 'bob' }, 'hello world'));
+    const caption = firstValueFrom(t.source.events$);
+    t.fake.send(privmsgLine('chan', { login: 'bob' }, 'hello world'));
     await expect(caption).resolves.toMatchObject({ type: 'caption', text: 'hello world', user: 'bob' });
-    expect(source.status().messagesPerMin).toBe(1);
+    expect(t.source.status().messagesPerMin).toBe(1);
   });
 
   it('logs in with an OAuth token when configured', async () => {
-    start({ auth: { username: 'MyBot', oauthToken: 'oauth:secret' } });
-    await fake.waitForLine(isJoin);
-    expect(fake.received).toContain('PASS oauth:secret');
-    expect(fake.received).toContain('NICK mybot');
+    t.start({ auth: { username: 'MyBot', oauthToken: 'oauth:secret' } });
+    await t.fake.waitForLine(isJoin);
+    expect(t.fake.received).toContain('PASS oauth:secret');
+    expect(t.fake.received).toContain('NICK mybot');
   });
 
   it('answers PING with PONG', async () => {
-    start();
-    await fake.waitForLine(isJoin);
-    fake.ping();
-    await expect(fake.waitForLine((l) => l.startsWith('PONG'))).resolves.toBe('PONG :tmi.twitch.tv');
+    t.start();
+    await t.fake.waitForLine(isJoin);
+    t.fake.ping();
+    await expect(t.fake.waitForLine((l) => l.startsWith('PONG'))).resolves.toBe('PONG :tmi.twitch.tv');
   });
 
   it('sends its own keepalive PING', async () => {
-    start({ pingIntervalMs: 30 });
-    await expect(fake.waitForLine((l) => l.startsWith('PING'))).resolves.toBe('PING :cosy-relay');
+    t.start({ pingIntervalMs: 30 });
+    await expect(t.fake.waitForLine((l) => l.startsWith('PING'))).resolves.toBe('PING :cosy-relay');
   });
 
   it('reconnects and rejoins after the server drops the connection', async () => {
-    start({ triggers: { allMessages: true } });
-    await fake.waitForLine(isJoin);
-    await until(() => source.status().connected);
-    const mark = fake.received.length;
-    fake.dropConnections();
-    await fake.waitForLine(isJoin, mark);
-    expect(fake.connectionCount()).toBe(2);
-    await until(() => source.status().connected);
+    t.start({ triggers: { allMessages: true } });
+    await t.fake.waitForLine(isJoin);
+    await until(() => t.source.status().connected);
+    const mark = t.fake.received.length;
+    t.fake.dropConnections();
+    await t.fake.waitForLine(isJoin, mark);
+    expect(t.fake.connectionCount()).toBe(2);
+    await until(() => t.source.status().connected);
 
-    const caption = firstValueFrom(source.events$);
-    fake.send(privmsgLine('chan', { login: 'bob' }, 'after the drop'));
+    const caption = firstValueFrom(t.source.events$);
+    t.fake.send(privmsgLine('chan', { login: 'bob' }, 'after the drop'));
     await expect(caption).resolves.toMatchObject({ text: 'after the drop' });
   });
 
   it('reconnects when the server sends RECONNECT', async () => {
-    start();
-    await fake.waitForLine(isJoin);
-    const mark = fake.received.length;
-    fake.requestReconnect();
-    await fake.waitForLine(isJoin, mark);
-    expect(fake.connectionCount()).toBe(2);
+    t.start();
+    await t.fake.waitForLine(isJoin);
+    const mark = t.fake.received.length;
+    t.fake.requestReconnect();
+    await t.fake.waitForLine(isJoin, mark);
+    expect(t.fake.connectionCount()).toBe(2);
   });
 
   it('keeps retrying while the server is down and connects once it is back', async () => {
-    const port = Number(new URL(fake.url).port);
-    await fake.close();
-    start();
-    await until(() => source.status().lastError !== undefined);
-    expect(source.status().connected).toBe(false);
-    fake = await startFakeTwitchIrc({ port });
-    await fake.waitForLine(isJoin);
-    await until(() => source.status().connected);
-    expect(source.status().lastError).toMatch(/ECONNREFUSED/u);
+    const port = Number(new URL(t.fake.url).port);
+    await t.fake.close();
+    t.start();
+    await until(() => t.source.status().lastError !== undefined);
+    expect(t.source.status().connected).toBe(false);
+    t.fake = await startFakeTwitchIrc({ port });
+    await t.fake.waitForLine(isJoin);
+    await until(() => t.source.status().connected);
+    expect(t.source.status().lastError).toMatch(/ECONNREFUSED/u);
   });
 
   it('reports a refused login as lastError and keeps retrying', async () => {
-    await fake.close();
-    fake = await startFakeTwitchIrc({ rejectLogin: true });
-    start({ auth: { username: 'bot', oauthToken: 'bad' } });
-    await until(() => fake.connectionCount() >= 2);
-    expect(source.status()).toMatchObject({ connected: false, lastError: expect.stringContaining('refused the login') });
+    await t.fake.close();
+    t.fake = await startFakeTwitchIrc({ rejectLogin: true });
+    t.start({ auth: { username: 'bot', oauthToken: 'bad' } });
+    await until(() => t.fake.connectionCount() >= 2);
+    expect(t.source.status()).toMatchObject({ connected: false, lastError: expect.stringContaining('refused the login') });
   });
 
   it('emits moderation actions', async () => {
-    start();
-    await fake.waitForLine(isJoin);
-    const actions = firstValueFrom(source.events$.pipe(filter((e) => e.type !== 'caption'), take(2), toArray()));
-    fake.send(
+    t.start();
+    await t.fake.waitForLine(isJoin);
+    const actions = firstValueFrom(t.source.events$.pipe(filter((e) => e.type !== 'caption'), take(2), toArray()));
+    t.fake.send(
       '@ban-duration=60;room-id=1;target-user-id=7;tmi-sent-ts=1 :tmi.twitch.tv CLEARCHAT #chan :troll',
       '@login=troll;room-id=;target-msg-id=m-9;tmi-sent-ts=1 :tmi.twitch.tv CLEARMSG #chan :spam',
     );
@@ -127,11 +104,11 @@ describe('twitch source against a fake IRC server', () => {
   });
 
   it('stops cleanly and stays stopped', async () => {
-    start();
-    await fake.waitForLine(isJoin);
-    await source.stop();
-    expect(source.status().connected).toBe(false);
+    t.start();
+    await t.fake.waitForLine(isJoin);
+    await t.source.stop();
+    expect(t.source.status().connected).toBe(false);
     await new Promise((r) => setTimeout(r, 60));
-    expect(fake.connectionCount()).toBe(1);
+    expect(t.fake.connectionCount()).toBe(1);
   });
 });

@@ -1,20 +1,15 @@
-/** Builds the configured caption sources; each is off until its settings are given. */
+/** Builds the configured caption sources: chat sources once their settings are given, and ASR always. */
 import type { Config } from './config.ts';
 import type { Logger } from './core/logger.ts';
 import type { CaptionSource } from './core/source.ts';
-import { createAsrIngest, type AsrIngest } from '../../plugin/source-asr/index.ts';
+import { createAsrSource } from '../../plugin/source-asr/index.ts';
 import { createBilibiliSource } from '../../plugin/source-bilibili/index.ts';
 import { createTwitchSource } from '../../plugin/source-twitch/index.ts';
 
-export interface ConfiguredSources {
-  chat: CaptionSource[];
-  asr: AsrIngest;
-}
-
-export function createConfiguredSources(config: Config, token: string, log: Logger): ConfiguredSources {
-  const chat: CaptionSource[] = [];
+export function createConfiguredSources(config: Config, token: string, log: Logger): CaptionSource[] {
+  const sources: CaptionSource[] = [];
   if (config.TWITCH_CHANNEL) {
-    chat.push(
+    sources.push(
       createTwitchSource({
         channel: config.TWITCH_CHANNEL,
         url: config.TWITCH_IRC_URL,
@@ -34,7 +29,7 @@ export function createConfiguredSources(config: Config, token: string, log: Logg
     );
   }
   if (config.BILIBILI_ROOM_ID) {
-    chat.push(
+    sources.push(
       createBilibiliSource({
         roomId: config.BILIBILI_ROOM_ID,
         url: config.BILIBILI_URL,
@@ -48,6 +43,6 @@ export function createConfiguredSources(config: Config, token: string, log: Logg
       }),
     );
   }
-  const asr = createAsrIngest({ token, voiceFinals: config.ASR_VOICE_FINALS, logger: log.child({ source: 'asr' }) });
-  return { chat, asr };
+  sources.push(createAsrSource({ token, voiceFinals: config.ASR_VOICE_FINALS, logger: log.child({ source: 'asr' }) }));
+  return sources;
 }

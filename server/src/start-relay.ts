@@ -7,6 +7,7 @@ import type { Config } from './config.ts';
 import type { TtsEngine } from './core/engine.ts';
 import type { Logger } from './core/logger.ts';
 import { chainOf } from './core/engine-kit/engine-chain.ts';
+import { upgradeRoutes } from './core/source.ts';
 import { createConfiguredEngine, sharedCloudLimiter } from './engines.ts';
 import { startGateway, type Gateway } from './gateway/server.ts';
 import { createPromEngineMetrics } from './metrics/engine-metrics.ts';
@@ -24,7 +25,6 @@ import { QueuePolicySettings } from './settings/queue-policy-settings.ts';
 import { SettingsStore } from './settings/settings-store.ts';
 import { VoiceSettings } from './settings/voice-settings.ts';
 import { createConfiguredSources } from './sources.ts';
-import { ASR_INGEST_PATH } from '../../plugin/source-asr/index.ts';
 import { createObsIntegration, type ObsIntegration } from '../../plugin/obs/index.ts';
 import { connectRedis, loadOwnerId, startQueueHandoff } from '../../plugin/redis/index.ts';
 
@@ -94,8 +94,8 @@ export async function startRelay(config: Config, log: Logger, engineOverride?: T
     }));
 
   const sources = createConfiguredSources(config, secrets.token, log);
-  const ingest: Subscription = relay.connectSources(merge(sources.asr.events$, ...sources.chat.map((s) => s.events$)));
-  for (const source of sources.chat) source.start();
+  const ingest: Subscription = relay.connectSources(merge(...sources.map((s) => s.events$)));
+  for (const source of sources) source.start();
 
   let obs: ObsIntegration | undefined;
   const panel = createPanelService({
@@ -104,7 +104,7 @@ export async function startRelay(config: Config, log: Logger, engineOverride?: T
     isPaused: () => queue.isPaused(),
     engines: engine.engines,
     engineActivity: engineActivity.snapshot,
-    sources: () => [...sources.chat.map((s) => ({ name: s.name, ...s.status() })), { name: 'asr', ...sources.asr.status() }],
+    sources: () => sources.map((s) => ({ name: s.name, ...s.status() })),
     obs: () => obs,
     obsConfigured: config.OBS_WEBSOCKET_URL !== undefined,
     scaleOut: () => handoff?.status(),
@@ -122,7 +122,7 @@ export async function startRelay(config: Config, log: Logger, engineOverride?: T
     port: config.RELAY_PORT,
     maxInFlight: config.RELAY_MAX_IN_FLIGHT,
     log: log.child({ part: 'gateway' }),
-    upgrades: { [ASR_INGEST_PATH]: (req, socket, head) => sources.asr.handleUpgrade(req, socket, head) },
+    upgrades: upgradeRoutes(sources),
     adapter: redis?.adapter,
   });
 
@@ -155,8 +155,7 @@ export async function startRelay(config: Config, log: Logger, engineOverride?: T
     async close() {
       ingest.unsubscribe();
       for (const sink of attachedSinks) sink.unsubscribe();
-      await Promise.all(sources.chat.map((s) => s.stop()));
-      await sources.asr.close();
+      await Promise.all(sources.map((s) => s.stop()));
       await obs?.close();
       await gateway.close();
       panel.close();

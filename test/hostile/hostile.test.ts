@@ -13,7 +13,7 @@ import WebSocket from 'ws';
 import { SourceError } from '../../server/src/core/source.ts';
 import type { HistoryEntry } from '../../server/src/core/history.ts';
 import { SOCKET_FLOOD_REJECTS_PER_S } from '../../server/src/gateway/server.ts';
-import { FLOOD_LINES_PER_S_BEFORE_CLOSE } from '../../plugin/source-asr/asr-ingest.ts';
+import { FLOOD_LINES_PER_S_BEFORE_CLOSE } from '../../plugin/source-asr/asr-source.ts';
 import { toSourceEvents, DEFAULT_BILIBILI_TRIGGERS } from '../../plugin/source-bilibili/bilibili-commands.ts';
 import { decodePackets, MAX_INFLATED_BYTES_PER_FRAME } from '../../plugin/source-bilibili/packet.ts';
 import { parseIrcLine } from '../../plugin/source-twitch/irc-message.ts';

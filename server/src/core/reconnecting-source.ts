@@ -1,7 +1,8 @@
 /**
  * Keeps one socket-based source connected: exponential backoff with jitter between
  * attempts (reset once a connection is usable), an idle watchdog, and the CaptionSource
- * status bookkeeping. A plugin supplies only `connect` (one connection's lifetime).
+ * status bookkeeping, around a `connect` that runs one connection's lifetime.
+ * createWebSocketSource (websocket-source.ts) supplies that `connect` for WebSocket chat sources.
  */
 import { Subject } from 'rxjs';
 import { setTimeout as sleep } from 'node:timers/promises';

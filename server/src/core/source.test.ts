@@ -1,5 +1,6 @@
-import { describe, expect, it } from 'vitest';
-import { MinuteRate, triggeredChatText } from './source.ts';
+import { EMPTY } from 'rxjs';
+import { describe, expect, it, vi } from 'vitest';
+import { MinuteRate, triggeredChatText, upgradeRoutes, type CaptionSource } from './source.ts';
 
 describe('triggeredChatText', () => {
   const command = { commandPrefix: '!tts', allMessages: false };
@@ -39,5 +40,25 @@ describe('MinuteRate', () => {
     expect(rate.perMinute()).toBe(0);
     rate.record();
     expect(rate.perMinute()).toBe(1);
+  });
+});
+
+describe('upgradeRoutes', () => {
+  const source = (name: string, path?: string): CaptionSource => ({
+    name,
+    events$: EMPTY,
+    status: () => ({ connected: false, messagesPerMin: 0 }),
+    start: () => undefined,
+    stop: async () => undefined,
+    ...(path === undefined ? {} : { upgrade: { path, handleUpgrade: vi.fn() } }),
+  });
+
+  it('routes each upgrade path to its source and leaves sources without one out', () => {
+    const asr = source('asr', '/ingest/asr');
+    const routes = upgradeRoutes([source('twitch'), asr]);
+    expect(Object.keys(routes)).toEqual(['/ingest/asr']);
+    const head = Buffer.alloc(0);
+    routes['/ingest/asr']!({} as never, {} as never, head);
+    expect(asr.upgrade!.handleUpgrade).toHaveBeenCalledWith({}, {}, head);
   });
 });

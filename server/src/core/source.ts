@@ -2,6 +2,8 @@
  * The contract between chat/ASR source plugins (plugin/source-*) and the relay: what a
  * source emits, how its health is read, and how it is started and stopped.
  */
+import type { IncomingMessage } from 'node:http';
+import type { Duplex } from 'node:stream';
 import type { Observable } from 'rxjs';
 import { RelayError } from './errors.ts';
 import type { CaptionSourceName } from './types.ts';
@@ -11,11 +13,8 @@ export const CHAT_ROLES = ['broadcaster', 'moderator', 'vip', 'subscriber', 'vie
 /** What the chatter is in the channel. Every chatter is at least a 'viewer'. */
 export type ChatRole = (typeof CHAT_ROLES)[number];
 
-/**
- * Why the caption exists. 'asr-final' is a finished ASR sentence shown as a subtitle only
- * (not voiced); a voiced ASR final is a plain 'chat' caption.
- */
-export type CaptionKind = 'chat' | 'bits' | 'reward' | 'sub' | 'gift' | 'superchat' | 'asr-final';
+/** Why the caption exists (a voiced ASR final is a plain 'chat' caption). */
+export type CaptionKind = 'chat' | 'bits' | 'reward' | 'sub' | 'gift' | 'superchat';
 
 /** Money or platform currency attached to a caption (bits: Twitch cheers; CNY: Bilibili). */
 export interface PaidAmount {
@@ -62,19 +61,21 @@ export interface ClearMessageAction {
 }
 
 /**
- * An unfinished ASR hypothesis: replace the overlay subtitle line in place, never voice it.
- * Partials of one sentence share `messageId` with the caption that finalizes it.
+ * A line for the overlay's live subtitle, never voiced by itself: each unfinished version
+ * replaces the line in place, the `final` one ends it. The versions of one line share
+ * `messageId` (a caption voicing the same sentence has it too).
  */
-export interface PartialTranscript {
-  type: 'partial';
+export interface SubtitleLine {
+  type: 'subtitle';
   source: CaptionSourceName;
   messageId: string;
   text: string;
+  final: boolean;
   lang?: string;
   receivedAtMs: number;
 }
 
-export type SourceEvent = SourceCaption | ClearUserAction | ClearMessageAction | PartialTranscript;
+export type SourceEvent = SourceCaption | ClearUserAction | ClearMessageAction | SubtitleLine;
 
 export interface SourceStatus {
   connected: boolean;
@@ -84,9 +85,18 @@ export interface SourceStatus {
   lastError?: string;
 }
 
+/** A source that is connected to from outside: it takes HTTP upgrades on its own path. */
+export interface UpgradeHandler {
+  /** The exact URL path it serves, e.g. '/ingest/asr'. */
+  readonly path: string;
+  /** Takes an upgrade request for `path`: accepts it, or answers it with an HTTP error. */
+  handleUpgrade(req: IncomingMessage, socket: Duplex, head: Buffer): void;
+}
+
 /**
- * A live source. `events$` is hot and stays open across stop()/start(); start() connects
- * (and keeps reconnecting with backoff), stop() disconnects and resolves once closed.
+ * A live source. `events$` is hot and stays open across stop()/start(). start() connects
+ * (and keeps reconnecting with backoff) or, for a source with `upgrade`, begins accepting
+ * connections; stop() disconnects them and resolves once closed.
  */
 export interface CaptionSource {
   readonly name: CaptionSourceName;
@@ -94,6 +104,16 @@ export interface CaptionSource {
   status(): SourceStatus;
   start(): void;
   stop(): Promise<void>;
+  readonly upgrade?: UpgradeHandler;
+}
+
+/** The upgrade handlers of `sources`, by path (what the gateway routes WebSocket upgrades by). */
+export function upgradeRoutes(sources: readonly CaptionSource[]): Record<string, UpgradeHandler['handleUpgrade']> {
+  const routes: Record<string, UpgradeHandler['handleUpgrade']> = {};
+  for (const { upgrade } of sources) {
+    if (upgrade) routes[upgrade.path] = (req, socket, head) => upgrade.handleUpgrade(req, socket, head);
+  }
+  return routes;
 }
 
 /** A source connection failed in a way a retry may fix (auth refused, protocol error). */

@@ -18,7 +18,7 @@ export interface SourceEventsOptions {
 }
 
 export function connectSourceEvents({ events$, admission, commands, showLine, log }: SourceEventsOptions): Subscription {
-  const onAction = (e: SourceEvent) => {
+  const onAction = (e: Exclude<SourceEvent, SourceCaption>) => {
     switch (e.type) {
       case 'clear-user':
         commands.dropUser(e.user, 'banned', e.userId ? { source: e.source, userId: e.userId } : undefined);
@@ -26,19 +26,16 @@ export function connectSourceEvents({ events$, admission, commands, showLine, lo
       case 'clear-message':
         commands.dropMessage(e.messageId, 'deleted');
         return;
-      case 'partial':
-        showLine(e.messageId, e.text, false);
-        return;
-      case 'caption': // an ASR final: shown (and also spoken in voice relay mode)
-        showLine(e.messageId, e.text, true);
+      case 'subtitle':
+        showLine(e.messageId, e.text, e.final);
         return;
     }
   };
   const subscription = new Subscription();
-  subscription.add(admission.fromSources(events$.pipe(filter((e): e is SourceCaption => e.type === 'caption' && e.kind !== 'asr-final'))));
+  subscription.add(admission.fromSources(events$.pipe(filter((e): e is SourceCaption => e.type === 'caption'))));
   subscription.add(
     events$
-      .pipe(filter((e) => e.type !== 'caption' || e.source === 'asr'))
+      .pipe(filter((e): e is Exclude<SourceEvent, SourceCaption> => e.type !== 'caption'))
       .subscribe({ next: onAction, error: (err: unknown) => log.error({ err }, 'source events stopped') }),
   );
   return subscription;

@@ -4,17 +4,22 @@ import { firstValueFrom, take, toArray } from 'rxjs';
 import WebSocket from 'ws';
 import { afterEach, describe, expect, it } from 'vitest';
 import { silentLogger, type Logger } from '../../server/src/core/logger.ts';
-import { createAsrIngest, FLOOD_LINES_PER_S_BEFORE_CLOSE, type AsrIngest, type AsrIngestOptions } from './asr-ingest.ts';
+import type { CaptionSource, SubtitleLine } from '../../server/src/core/source.ts';
+import { ASR_INGEST_PATH, createAsrSource, FLOOD_LINES_PER_S_BEFORE_CLOSE, type AsrSourceOptions } from './asr-source.ts';
 
 let server: Server;
-let ingest: AsrIngest;
+let ingest: CaptionSource;
 const clients: WebSocket[] = [];
 
-async function startIngest(options: Partial<AsrIngestOptions> = {}): Promise<string> {
-  ingest = createAsrIngest({ token: 's3cret', logger: silentLogger, ...options });
+/** Serves the source's upgrades the way the gateway does: by exact path, anything else refused. */
+async function startIngest(options: Partial<AsrSourceOptions> = {}): Promise<string> {
+  ingest = createAsrSource({ token: 's3cret', logger: silentLogger, ...options });
+  ingest.start();
   server = createServer((_req, res) => res.writeHead(404).end());
   server.on('upgrade', (req, socket, head) => {
-    if (!ingest.handleUpgrade(req, socket, head)) socket.destroy();
+    const { upgrade } = ingest;
+    if (upgrade && new URL(req.url ?? '/', 'http://test.invalid').pathname === upgrade.path) upgrade.handleUpgrade(req, socket, head);
+    else socket.destroy();
   });
   server.listen(0, '127.0.0.1');
   await once(server, 'listening');
@@ -35,7 +40,7 @@ function nextReply(ws: WebSocket): Promise<unknown> {
 
 afterEach(async () => {
   for (const ws of clients.splice(0)) ws.terminate();
-  await ingest?.close();
+  await ingest?.stop();
   await new Promise((r) => server?.close(r));
 });
 
@@ -57,42 +62,59 @@ describe('ASR ingest', () => {
     expect(ingest.status().connected).toBe(true);
   });
 
-  it('leaves other upgrade paths to the caller', async () => {
-    const base = await startIngest();
-    const ws = new WebSocket(`${base}/socket.io/?token=s3cret`);
-    await expect(once(ws, 'error')).resolves.toBeDefined();
+  it('takes upgrades on /ingest/asr only', () => {
+    const source = createAsrSource({ token: 's3cret', logger: silentLogger });
+    expect(source.upgrade?.path).toBe(ASR_INGEST_PATH);
+    expect(ASR_INGEST_PATH).toBe('/ingest/asr');
   });
 
-  it('turns partials into partial events and finals into subtitle-only captions', async () => {
+  it('stop closes the connected feeds and refuses new ones with 503 until start', async () => {
+    const base = await startIngest();
+    const feed = await connect(`${base}/ingest/asr?token=s3cret`);
+    const closed = once(feed, 'close');
+    await ingest.stop();
+    await closed;
+    expect(ingest.status().connected).toBe(false);
+    const refused = new WebSocket(`${base}/ingest/asr?token=s3cret`);
+    const [, res] = (await once(refused, 'unexpected-response')) as [unknown, { statusCode: number }];
+    expect(res.statusCode).toBe(503);
+    ingest.start();
+    await connect(`${base}/ingest/asr?token=s3cret`);
+  });
+
+  it('turns partials and finals into subtitle lines, one messageId per sentence, and voices nothing', async () => {
     const base = await startIngest();
     const ws = await connect(`${base}/ingest/asr?token=s3cret`);
     const events = firstValueFrom(ingest.events$.pipe(take(4), toArray()));
     ws.send('{"text":"大家","final":false,"lang":"zh"}\n{"text":"大家好","final":false,"lang":"zh"}');
     ws.send('{"text":"大家好。","final":true,"lang":"zh"}');
     ws.send('{"text":"next","final":false}');
-    const [p1, p2, final, p3] = await events;
-    expect(p1).toMatchObject({ type: 'partial', source: 'asr', text: '大家', lang: 'zh' });
-    expect(p2).toMatchObject({ type: 'partial', text: '大家好', messageId: (p1 as { messageId: string }).messageId });
-    expect(final).toMatchObject({
-      type: 'caption',
-      kind: 'asr-final',
-      text: '大家好。',
-      user: 'streamer',
-      roles: ['broadcaster', 'viewer'],
-      source: 'asr',
-      lang: 'zh',
-      messageId: (p1 as { messageId: string }).messageId,
-    });
-    expect(p3).toMatchObject({ type: 'partial', text: 'next' });
-    expect((p3 as { messageId: string }).messageId).not.toBe((p1 as { messageId: string }).messageId);
+    const [p1, p2, final, p3] = (await events) as SubtitleLine[];
+    expect(p1).toMatchObject({ type: 'subtitle', source: 'asr', text: '大家', final: false, lang: 'zh' });
+    expect(p2).toMatchObject({ type: 'subtitle', text: '大家好', final: false, messageId: p1!.messageId });
+    expect(final).toMatchObject({ type: 'subtitle', source: 'asr', text: '大家好。', final: true, lang: 'zh', messageId: p1!.messageId });
+    expect(p3).toMatchObject({ type: 'subtitle', text: 'next', final: false });
+    expect(p3!.messageId).not.toBe(p1!.messageId);
+    expect(ingest.status().messagesPerMin).toBe(4);
   });
 
-  it('voices finals as chat captions when voiceFinals is on', async () => {
+  it('also voices finals as chat captions when voiceFinals is on', async () => {
     const base = await startIngest({ voiceFinals: true, user: 'Host' });
     const ws = await connect(`${base}/ingest/asr?token=s3cret`);
-    const event = firstValueFrom(ingest.events$);
+    const events = firstValueFrom(ingest.events$.pipe(take(2), toArray()));
     ws.send('{"text":"hello","final":true}');
-    await expect(event).resolves.toMatchObject({ type: 'caption', kind: 'chat', text: 'hello', user: 'Host' });
+    const [line, caption] = await events;
+    expect(line).toMatchObject({ type: 'subtitle', text: 'hello', final: true });
+    expect(caption).toMatchObject({
+      type: 'caption',
+      kind: 'chat',
+      text: 'hello',
+      user: 'Host',
+      roles: ['broadcaster', 'viewer'],
+      source: 'asr',
+      messageId: (line as SubtitleLine).messageId,
+    });
+    expect(ingest.status().messagesPerMin).toBe(1);
   });
 
   it('answers malformed lines with an error, logs, and keeps the connection and the ingest alive', async () => {
@@ -172,6 +194,6 @@ describe('ASR ingest', () => {
     const ws = await connect(`${base}/ingest/asr?token=s3cret`);
     const event = firstValueFrom(ingest.events$);
     ws.send(JSON.stringify({ text: '\u202Eevil\u0000 \r\n line', final: false }));
-    await expect(event).resolves.toMatchObject({ type: 'partial', text: 'evil line' });
+    await expect(event).resolves.toMatchObject({ type: 'subtitle', text: 'evil line' });
   });
 });

@@ -1,30 +1,31 @@
 /**
- * WebSocket ingest for an external ASR feed: `WS /ingest/asr?token=…` (or
- * `Authorization: Bearer …`), JSON lines `{text, final, lang?}`. Partials become
- * `partial` events (the overlay updates its subtitle line in place, no TTS); finals become
- * captions: kind 'asr-final' (subtitle only) unless `voiceFinals`, then kind 'chat'.
- * Bad lines are answered on the socket with `{error: {code, message}}` and logged.
+ * The ASR source: external feeds connect to `WS /ingest/asr?token=…` (or
+ * `Authorization: Bearer …`) and send JSON lines `{text, final, lang?}`. Every partial and
+ * final becomes a `subtitle` event (the overlay's live line, no TTS); with `voiceFinals` a
+ * final is also a 'chat' caption. Bad lines are answered on the socket with
+ * `{error: {code, message}}` and logged.
  */
 import { createHash, randomUUID, timingSafeEqual } from 'node:crypto';
 import { STATUS_CODES, type IncomingMessage } from 'node:http';
 import type { Duplex } from 'node:stream';
-import { Subject, type Observable } from 'rxjs';
+import { once } from 'node:events';
+import { Subject } from 'rxjs';
 import { WebSocketServer, type RawData, type WebSocket } from 'ws';
 import { AuthError, RelayError } from '../../server/src/core/errors.ts';
 import { TokenBucket } from '../../server/src/core/engine-kit/token-bucket.ts';
 import type { Logger } from '../../server/src/core/logger.ts';
-import { MinuteRate, type SourceEvent, type SourceStatus } from '../../server/src/core/source.ts';
+import { MinuteRate, type CaptionSource, type ChatRole, type SourceEvent } from '../../server/src/core/source.ts';
 import { parseAsrLine, type AsrLine } from './asr-line.ts';
 import { sameOriginOrNone } from '../../server/src/core/same-origin.ts';
 
 export const ASR_INGEST_PATH = '/ingest/asr';
 
-export interface AsrIngestOptions {
+export interface AsrSourceOptions {
   token: string;
   logger: Logger;
   /** Longest accepted line; default 4096 bytes. A frame may hold up to 16 lines. */
   maxLineBytes?: number;
-  /** Voice finished sentences (kind 'chat') instead of showing them only (kind 'asr-final'). Default false. */
+  /** Also voice finished sentences (as 'chat' captions), not only show them. Default false. */
   voiceFinals?: boolean;
   /** Per-connection budget: sustained lines per second (default 20) and burst (default 40). */
   linesPerSecond?: number;
@@ -32,19 +33,6 @@ export interface AsrIngestOptions {
   /** Who the captions are attributed to; default 'streamer'. */
   user?: string;
   nowMs?: () => number;
-}
-
-export interface AsrIngest {
-  /** Partials and final captions of every connected feed. Completes on close(). */
-  readonly events$: Observable<SourceEvent>;
-  /**
-   * Takes an HTTP upgrade for ASR_INGEST_PATH (answering 401 to a bad token) and returns
-   * true; returns false, touching nothing, for any other path.
-   */
-  handleUpgrade(req: IncomingMessage, socket: Duplex, head: Buffer): boolean;
-  /** connected = at least one feed is connected. */
-  status(): SourceStatus;
-  close(): Promise<void>;
 }
 
 const digest = (value: string): Buffer => createHash('sha256').update(value).digest();
@@ -67,7 +55,11 @@ function refuse(socket: Duplex, error: RelayError): void {
   );
 }
 
-export function createAsrIngest(options: AsrIngestOptions): AsrIngest {
+/**
+ * Takes upgrades on ASR_INGEST_PATH while started (401 for a bad token, 503 while stopped);
+ * status().connected = at least one feed is connected.
+ */
+export function createAsrSource(options: AsrSourceOptions): CaptionSource {
   const maxLineBytes = options.maxLineBytes ?? 4096;
   const nowMs = options.nowMs ?? Date.now;
   const user = options.user ?? 'streamer';
@@ -77,11 +69,7 @@ export function createAsrIngest(options: AsrIngestOptions): AsrIngest {
   const rate = new MinuteRate(nowMs);
   const wss = new WebSocketServer({ noServer: true, maxPayload: maxLineBytes * 16 });
   let lastError: string | undefined;
-
-  const emit = (event: SourceEvent): void => {
-    rate.record();
-    events$.next(event);
-  };
+  let accepting = false;
 
   const reject = (ws: WebSocket, connection: string, error: RelayError): void => {
     lastError = `${error.code}: ${error.message}`;
@@ -131,23 +119,16 @@ export function createAsrIngest(options: AsrIngestOptions): AsrIngest {
       const messageId = `asr-${connection}-${segment}`;
       const lang = parsed.lang === undefined ? {} : { lang: parsed.lang };
       const receivedAtMs = nowMs();
-      if (!parsed.final) {
-        emit({ type: 'partial', source: 'asr', messageId, text, ...lang, receivedAtMs });
-        return;
+      if (parsed.final) {
+        segment += 1;
+        if (text === '') return;
       }
-      segment += 1;
-      if (text === '') return;
-      emit({
-        type: 'caption',
-        kind: options.voiceFinals ? 'chat' : 'asr-final',
-        text,
-        user,
-        roles: ['broadcaster', 'viewer'],
-        messageId,
-        source: 'asr',
-        ...lang,
-        receivedAtMs,
-      });
+      rate.record();
+      events$.next({ type: 'subtitle', source: 'asr', messageId, text, final: parsed.final, ...lang, receivedAtMs });
+      if (parsed.final && options.voiceFinals) {
+        const roles: ChatRole[] = ['broadcaster', 'viewer'];
+        events$.next({ type: 'caption', kind: 'chat', text, user, roles, messageId, source: 'asr', ...lang, receivedAtMs });
+      }
     };
 
     ws.on('message', (data: RawData, isBinary: boolean) => {
@@ -167,38 +148,42 @@ export function createAsrIngest(options: AsrIngestOptions): AsrIngest {
   });
 
   return {
+    name: 'asr',
     events$: events$.asObservable(),
-    handleUpgrade(req, socket, head) {
-      let url: URL;
-      try {
-        url = new URL(req.url ?? '/', 'http://relay.invalid');
-      } catch {
-        return false;
-      }
-      if (url.pathname !== ASR_INGEST_PATH) return false;
-      if (!sameOriginOrNone(req)) {
-        log.warn({ remote: req.socket.remoteAddress }, 'asr: refused an upgrade from a page of another origin');
-        refuse(socket, new RelayError('forbidden_origin', 'cross-origin pages may not open an ASR feed', 403));
-        return true;
-      }
-      const token = presentedToken(req, url);
-      if (token === undefined || !timingSafeEqual(digest(token), expected)) {
-        log.warn({ remote: req.socket.remoteAddress }, 'asr: refused an upgrade with a missing or wrong token');
-        refuse(socket, new AuthError());
-        return true;
-      }
-      wss.handleUpgrade(req, socket, head, (ws) => wss.emit('connection', ws, req));
-      return true;
+    upgrade: {
+      path: ASR_INGEST_PATH,
+      handleUpgrade(req, socket, head) {
+        if (!accepting) {
+          refuse(socket, new RelayError('source_stopped', 'the ASR source is not accepting feeds', 503));
+          return;
+        }
+        if (!sameOriginOrNone(req)) {
+          log.warn({ remote: req.socket.remoteAddress }, 'asr: refused an upgrade from a page of another origin');
+          refuse(socket, new RelayError('forbidden_origin', 'cross-origin pages may not open an ASR feed', 403));
+          return;
+        }
+        const token = presentedToken(req, new URL(req.url ?? '/', 'http://relay.invalid'));
+        if (token === undefined || !timingSafeEqual(digest(token), expected)) {
+          log.warn({ remote: req.socket.remoteAddress }, 'asr: refused an upgrade with a missing or wrong token');
+          refuse(socket, new AuthError());
+          return;
+        }
+        wss.handleUpgrade(req, socket, head, (ws) => wss.emit('connection', ws, req));
+      },
     },
     status: () => ({
       connected: wss.clients.size > 0,
       messagesPerMin: rate.perMinute(),
       ...(lastError === undefined ? {} : { lastError }),
     }),
-    async close() {
+    start() {
+      accepting = true;
+    },
+    async stop() {
+      accepting = false;
+      const closed = [...wss.clients].map((ws) => once(ws, 'close'));
       for (const ws of wss.clients) ws.terminate();
-      await new Promise<void>((resolve) => wss.close(() => resolve()));
-      events$.complete();
+      await Promise.all(closed);
     },
   };
 }
