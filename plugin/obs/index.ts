@@ -8,4 +8,3 @@ export {
 } from './obs-integration.ts';
 export { ObsAuthError, ObsError, ObsRequestError } from './obs-errors.ts';
 export type { EnsureOverlayOutcome, EnsureOverlayResult } from './overlay-input.ts';
-export type { PlaybackNotice } from './readout-events.ts';

@@ -21,7 +21,7 @@ import {
   type SchedulerLike,
 } from 'rxjs';
 import type { Logger } from '../../server/src/core/logger.ts';
-import type { OverlayEvent } from '../../server/src/core/protocol.ts';
+import type { OverlayEvent, PlaybackNotice } from '../../server/src/core/protocol.ts';
 import type { BackoffPolicy } from '../../server/src/core/resilience/backoff.ts';
 import { pacedCaptions } from './caption-pacer.ts';
 import { createCaptionSink } from './caption-sink.ts';
@@ -35,7 +35,7 @@ import {
   refreshBrowserSource,
   type EnsureOverlayResult,
 } from './overlay-input.ts';
-import { anyPlaying, readoutEvents, type PlaybackNotice } from './readout-events.ts';
+import { anyPlaying, readoutEvents } from './readout-events.ts';
 
 export const DEFAULT_OBS_SOURCE_NAME = 'cosy-relay overlay';
 export const DEFAULT_DUCK_DB = -12;

@@ -1,7 +1,8 @@
 import { describe, expect, it } from 'vitest';
 import { TestScheduler } from 'rxjs/testing';
 import type { OverlayEvent } from '../../server/src/core/protocol.ts';
-import { anyPlaying, readoutEvents, type PlaybackNotice, type ReadoutEvent } from './readout-events.ts';
+import type { PlaybackNotice } from '../../server/src/core/protocol.ts';
+import { anyPlaying, readoutEvents, type ReadoutEvent } from './readout-events.ts';
 
 const OPTIONS = { endGraceMs: 500, maxReadoutMs: 10_000, maxTracked: 8 };
 const cue: OverlayEvent = { type: 'cue', data: { id: 'u1', words: [{ text: 'hi', startMs: 0, endMs: 100 }] } };

@@ -5,14 +5,8 @@
  * `utterance:end`) plus a grace period has passed since the start.
  */
 import { Observable, distinctUntilChanged, filter, map, scan, type SchedulerLike, type Subscription } from 'rxjs';
-import type { OverlayEvent } from '../../server/src/core/protocol.ts';
+import type { OverlayEvent, PlaybackNotice } from '../../server/src/core/protocol.ts';
 import type { TimedWord } from '../../server/src/core/types.ts';
-
-/** A playback ack from an overlay: `start` when its first sample plays, `end` when done. */
-export interface PlaybackNotice {
-  id: string;
-  type: 'start' | 'end';
-}
 
 export type ReadoutEvent =
   | { type: 'words'; id: string; words: TimedWord[] }

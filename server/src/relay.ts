@@ -19,7 +19,7 @@ import type { FallbackEngine } from './core/resilience/fallback-engine.ts';
 import { healthReasonOf } from './core/resilience/health.ts';
 import { EngineError, RelayError, StorageError, ValidationError } from './core/errors.ts';
 import type { Logger } from './core/logger.ts';
-import type { OverlayEvent, PanelQueueItem } from './core/protocol.ts';
+import type { OverlayEvent, PanelQueueItem, PlaybackNotice } from './core/protocol.ts';
 import type { CaptionEvent, SynthesisRequest, Utterance } from './core/types.ts';
 import type { CaptionInput, HealthReport, RelayPort } from './gateway/ports.ts';
 import type { Metrics } from './metrics/registry.ts';
@@ -66,11 +66,6 @@ export interface AdmissionOptions {
    * killed, and a raid does not block the event loop on one fsync per message.
    */
   fsync: boolean;
-}
-
-export interface PlaybackNotice {
-  id: string;
-  type: 'start' | 'end';
 }
 
 export interface Relay extends RelayPort {

@@ -9,6 +9,7 @@ import type { Logger } from './core/logger.ts';
 import type { FallbackEngine } from './core/resilience/fallback-engine.ts';
 import { createConfiguredEngine, sharedCloudLimiter } from './engines.ts';
 import { startGateway, type Gateway } from './gateway/server.ts';
+import { formatHistory } from './history/format-history.ts';
 import { connectSources } from './ingest.ts';
 import { createPromEngineMetrics } from './metrics/engine-metrics.ts';
 import { createMetrics } from './metrics/registry.ts';
@@ -118,6 +119,7 @@ export async function startRelay(config: Config, log: Logger, engineOverride?: T
 
   const gateway = await startGateway({
     relay,
+    formatHistory,
     panel,
     overlayStyle$: overlayStyle.value$,
     token: secrets.token,

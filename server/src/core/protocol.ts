@@ -4,7 +4,7 @@
  */
 import type { HistoryEntry } from './history.ts';
 import type { SourceStatus } from './source.ts';
-import type { SpeechParam, TimedWord, Utterance } from './types.ts';
+import type { ClearResult, SpeechParam, TimedWord, Utterance } from './types.ts';
 
 export interface UtteranceStartEvent {
   id: string;
@@ -76,6 +76,12 @@ export interface OverlayClientToServer {
   'playback:start': (e: { id: string; atMs: number }) => void;
   'playback:end': (e: { id: string }) => void;
   'overlay:hello': (e: { version: string }) => void;
+}
+
+/** A playback ack from an overlay, as sinks that follow the audio see it: `start` when its first sample plays, `end` when done. */
+export interface PlaybackNotice {
+  id: string;
+  type: 'start' | 'end';
 }
 
 export interface PanelQueueItem
@@ -231,7 +237,7 @@ export interface PanelClientToServer {
   'queue:skip': PanelCommand<{ id: string }, { id: string }>;
   'queue:pause': PanelCommand<object, { paused: boolean }>;
   'queue:resume': PanelCommand<object, { paused: boolean }>;
-  'queue:clear': PanelCommand<{ includePaid: boolean }, { cleared: number; keptPaid: number }>;
+  'queue:clear': PanelCommand<{ includePaid: boolean }, ClearResult>;
   'queue:replay': PanelCommand<{ id: string }, { id: string }>;
   'user:ban': PanelCommand<{ user: string }, { user: string; dropped: number }>;
   'user:unban': PanelCommand<{ user: string }, { user: string }>;

@@ -3,8 +3,7 @@
  * overlay event stream, then playback acks from the overlay.
  */
 import { Subject } from 'rxjs';
-import type { PlaybackNotice } from '../../../plugin/obs/index.ts';
-import type { OverlayEvent } from '../../../server/src/core/protocol.ts';
+import type { OverlayEvent, PlaybackNotice } from '../../../server/src/core/protocol.ts';
 import type { TimedWord } from '../../../server/src/core/types.ts';
 
 export interface ReadoutFeed {
