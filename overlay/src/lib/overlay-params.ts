@@ -12,32 +12,18 @@ import {
   numberValue,
   STYLE_PARAMS,
   STYLE_SPECS,
-  type Align,
   type ColorCheck,
-  type Position,
   type StyleParam,
   type StyleValues,
   type ValueSpec,
 } from '../../../server/src/core/overlay-style.ts';
 import { DEFAULT_LEAD_MS } from './jitter-buffer.ts';
 
-export interface OverlayParams {
+/** The style (as core's whitelist checks it; `size` is `sizePx` here) and the playback parameters. */
+export interface OverlayParams extends Omit<StyleValues, 'size'> {
   key: string;
-  /** CSS font-family list. */
-  font: string;
   /** Font size in px. */
   sizePx: number;
-  color: string;
-  /** Colour of the word being spoken. */
-  highlight: string;
-  /** Colour of words already spoken. */
-  spoken: string;
-  /** Caption box background. */
-  bg: string;
-  position: Position;
-  align: Align;
-  /** 0 = show all words; otherwise pages of this many words. */
-  maxWords: number;
   /** Initial jitter-buffer lead (the adaptive lead never goes below it). */
   leadMs: number;
   maxLeadMs: number;
@@ -45,10 +31,6 @@ export interface OverlayParams {
   holdMs: number;
   /** Output gain 0..2. */
   volume: number;
-  /** Show the user name before the text. */
-  showUser: boolean;
-  /** Text outline/shadow for readability over video. */
-  shadow: boolean;
   debug: boolean;
   /** The panel's style preview: no connection, no audio, a sample caption styled by the panel. */
   preview: boolean;

@@ -104,16 +104,24 @@ export const oneOfValue = <T extends string>(allowed: readonly T[]): ValueSpec<T
 
 /** The value each style parameter takes once checked. */
 export interface StyleValues {
+  /** CSS font-family list. */
   font: string;
+  /** Font size in px. */
   size: number;
   color: string;
+  /** Colour of the word being spoken. */
   highlight: string;
+  /** Colour of words already spoken. */
   spoken: string;
+  /** Caption box background. */
   bg: string;
   position: Position;
   align: Align;
+  /** 0 = show all words; otherwise pages of this many words. */
   maxWords: number;
+  /** Show the user name before the text. */
   showUser: boolean;
+  /** Text outline/shadow for readability over video. */
   shadow: boolean;
 }
 
