@@ -1,9 +1,10 @@
 import { afterEach, describe, expect, it } from 'vitest';
 import { startFakeObs, type FakeObs, type FakeObsOptions } from '../../test/fakes/obs/fake-obs-server.ts';
 import { INPUT_KINDS_WITHOUT_BROWSER } from '../../test/fakes/obs/fake-obs-state.ts';
-import { readoutFeed, type FakeReadoutFeed } from '../../test/fakes/obs/readout-feed.ts';
-import { recordingLogger, type LogEntry } from '../../test/fakes/obs/recording-logger.ts';
-import { createObsIntegration, type ObsIntegration, type ObsIntegrationOptions } from './obs-integration.ts';
+import type { FakeReadoutFeed } from '../../test/fakes/obs/readout-feed.ts';
+import type { LogEntry } from '../../test/fakes/obs/recording-logger.ts';
+import { obsUnderTest, warningsIn } from '../../test/support/obs-under-test.ts';
+import type { ObsIntegration, ObsIntegrationOptions } from './obs-integration.ts';
 
 const OVERLAY_URL = 'http://127.0.0.1:8787/overlay?key=secret-key';
 const FAST = { backoff: { baseDelayMs: 10, maxDelayMs: 50, jitterRatio: 0 } };
@@ -20,26 +21,12 @@ let logs: LogEntry[];
 
 async function start(fakeOptions: FakeObsOptions = {}, options: Partial<ObsIntegrationOptions> = {}): Promise<ObsIntegration> {
   fake = await startFakeObs({ password: 'pw', ...fakeOptions });
-  feed = readoutFeed();
-  const logger = recordingLogger();
-  logs = logger.entries;
-  obs = createObsIntegration({
-    url: fake.url,
-    password: 'pw',
-    overlayUrl: OVERLAY_URL,
-    ensureOnStart: false,
-    pauseScenes: [],
-    duckInputs: [],
-    logger,
-    ...FAST,
-    ...options,
-  });
-  obs.attach(feed);
+  ({ obs, feed, logs } = obsUnderTest({ url: fake.url, password: 'pw', overlayUrl: OVERLAY_URL, ...FAST, ...options }));
   return obs;
 }
 
 const connected = (): Promise<void> => expect.poll(() => obs.status().connected).toBe(true);
-const warnings = (): LogEntry[] => logs.filter((l) => l.level === 'warn' || l.level === 'error');
+const warnings = (): LogEntry[] => warningsIn(logs);
 const sleep = (ms: number): Promise<void> => new Promise((r) => setTimeout(r, ms));
 
 afterEach(async () => {

@@ -9,7 +9,6 @@ import type { OverlayEvent } from '../../server/src/core/protocol.ts';
 import type { PlaybackNotice } from '../../server/src/core/sink.ts';
 import type { TimedWord } from '../../server/src/core/types.ts';
 
-
 export type ReadoutEvent =
   | { type: 'words'; id: string; words: TimedWord[] }
   | { type: 'start'; id: string }

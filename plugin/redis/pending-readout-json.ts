@@ -1,6 +1,6 @@
 /** A readout as mirrored in Redis (JSON), checked before another process queues it. */
 import { z } from 'zod';
-import type { PendingReadout } from '../../server/src/queue/rows.ts';
+import type { PendingReadout } from '../../server/src/core/types.ts';
 
 const PendingReadoutJson = z.object({
   id: z.string().min(1),

@@ -19,8 +19,7 @@
 import type { Observable, Subscription } from 'rxjs';
 import type { Logger } from '../../server/src/core/logger.ts';
 import type { PanelScaleOutStatus } from '../../server/src/core/protocol.ts';
-import type { Utterance } from '../../server/src/core/types.ts';
-import type { PendingReadout } from '../../server/src/queue/rows.ts';
+import type { PendingReadout, Utterance } from '../../server/src/core/types.ts';
 import type { RedisClient } from './redis-clients.ts';
 import { parsePendingReadout } from './pending-readout-json.ts';
 

@@ -1,6 +1,7 @@
 /** One line of the ASR feed: `{"text": "...", "final": true|false, "lang"?: "zh"}`. */
 import { z } from 'zod';
 import { ValidationError } from '../../server/src/core/errors.ts';
+import { LANGUAGE_TAG, LANGUAGE_TAG_HINT } from '../../server/src/core/language-tag.ts';
 
 export const AsrLine = z.object({
   text: z.string(),
@@ -8,7 +9,7 @@ export const AsrLine = z.object({
   /** A language tag ("zh", "en-US"): it may reach a TTS engine, so nothing else. */
   lang: z
     .string()
-    .regex(/^[A-Za-z]{2,3}(?:[-_][A-Za-z0-9]{1,8}){0,3}$/, 'must be a language tag like "en" or "zh-CN"')
+    .regex(LANGUAGE_TAG, LANGUAGE_TAG_HINT)
     .optional(),
 });
 

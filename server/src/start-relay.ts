@@ -10,6 +10,7 @@ import { chainOf } from './core/engine-kit/engine-chain.ts';
 import { upgradeRoutes } from './core/source.ts';
 import { createConfiguredEngine, sharedCloudLimiter } from './engines.ts';
 import { startGateway, type Gateway } from './gateway/server.ts';
+import { formatHistory } from './history/format-history.ts';
 import { createPromEngineMetrics } from './metrics/engine-metrics.ts';
 import { createMetrics } from './metrics/registry.ts';
 import { ModerationSettings } from './moderation/index.ts';
@@ -113,6 +114,7 @@ export async function startRelay(config: Config, log: Logger, engineOverride?: T
 
   const gateway = await startGateway({
     relay,
+    formatHistory,
     panel,
     overlayStyle$: overlayStyle.value$,
     token: secrets.token,

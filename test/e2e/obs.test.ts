@@ -6,9 +6,10 @@
  */
 import { OBSWebSocket } from 'obs-websocket-js/json';
 import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
-import { createObsIntegration, type ObsIntegration, type ObsIntegrationOptions } from '../../plugin/obs/index.ts';
-import { readoutFeed, type FakeReadoutFeed } from '../fakes/obs/readout-feed.ts';
-import { recordingLogger, type LogEntry } from '../fakes/obs/recording-logger.ts';
+import type { ObsIntegration, ObsIntegrationOptions } from '../../plugin/obs/index.ts';
+import type { FakeReadoutFeed } from '../fakes/obs/readout-feed.ts';
+import type { LogEntry } from '../fakes/obs/recording-logger.ts';
+import { obsUnderTest, warningsIn } from '../support/obs-under-test.ts';
 import { startRealObs, type RealObs } from '../support/real-obs.ts';
 import { startRecordingProxy, type RecordingProxy } from './obs/ws-recording-proxy.ts';
 
@@ -25,26 +26,20 @@ let feed: FakeReadoutFeed;
 let logs: LogEntry[];
 
 function integrate(options: Partial<ObsIntegrationOptions> = {}): ObsIntegration {
-  feed = readoutFeed();
-  const logger = recordingLogger();
-  logs = logger.entries;
-  obs = createObsIntegration({
+  const underTest = obsUnderTest({
     url: proxy.url,
     password: PASSWORD,
     overlayUrl: OVERLAY_URL,
-    ensureOnStart: false,
-    pauseScenes: [],
-    duckInputs: [],
-    logger,
     backoff: { baseDelayMs: 50, maxDelayMs: 200, jitterRatio: 0 },
     ...options,
   });
-  obs.attach(feed);
-  return obs;
+  ({ feed, logs } = underTest);
+  obs = underTest.obs;
+  return underTest.obs;
 }
 
 const connected = (o: ObsIntegration): Promise<void> => expect.poll(() => o.status().connected, { timeout: 5_000 }).toBe(true);
-const warnings = (): LogEntry[] => logs.filter((l) => l.level === 'warn' || l.level === 'error');
+const warnings = (): LogEntry[] => warningsIn(logs);
 const sleep = (ms: number): Promise<void> => new Promise((r) => setTimeout(r, ms));
 
 beforeAll(async () => {

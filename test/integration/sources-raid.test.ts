@@ -15,10 +15,11 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { PanelQueueItem } from '../../server/src/core/protocol.ts';
 import { DEFAULT_QUEUE_POLICY } from '../../server/src/queue/policy.ts';
 import { privmsgLine } from '../fakes/twitch/fake-twitch-irc.ts';
-import { startChatFakes, TEST_TWITCH_CHANNEL as CHAN, until, type ChatFakes } from '../support/chat-fakes.ts';
-import { RecordingOverlay } from '../support/recording-overlay.ts';
+import { TEST_TWITCH_CHANNEL as CHAN, until, type ChatFakes } from '../support/chat-fakes.ts';
+import { startChatRelay, type ChatRelay } from '../support/chat-relay.ts';
+import type { RecordingOverlay } from '../support/recording-overlay.ts';
 import { historyEntries, metricsText, metricSum, queueItems } from '../support/relay-queries.ts';
-import { startHarness, type Harness } from '../support/relay-harness.ts';
+import type { Harness } from '../support/relay-harness.ts';
 
 const MESSAGES = 2_000;
 const RAID_MS = 2_000;
@@ -61,24 +62,21 @@ function raidMessages(): RaidMessage[] {
   });
 }
 
+let chat: ChatRelay | undefined;
 let fakes: ChatFakes;
 let relay: Harness;
 let overlay: RecordingOverlay;
 
 beforeAll(async () => {
-  fakes = await startChatFakes();
-  relay = await startHarness({ ...fakes.settings, TWITCH_MIN_BITS: '100', RELAY_MAX_QUEUED: String(MAX_QUEUED) });
+  chat = await startChatRelay({
+    settings: { TWITCH_MIN_BITS: '100', RELAY_MAX_QUEUED: String(MAX_QUEUED) },
+    overlay: { startOn: 'first-chunk', playbackMs: 20 },
+  });
+  ({ fakes, relay, overlay } = chat);
   relay.moderation.replace({ cooldownMs: 0, maxQueuedPerUser: 0 });
-  overlay = new RecordingOverlay(relay.url, relay.secrets.overlayKey, { startOn: 'first-chunk', playbackMs: 20 });
-  await overlay.connected();
-  await fakes.connected();
 });
 
-afterAll(async () => {
-  overlay?.close();
-  await relay?.stop();
-  await fakes?.close();
-});
+afterAll(() => chat?.stop());
 
 const isActive = (i: PanelQueueItem): boolean => i.state === 'queued' || i.state === 'synthesizing' || i.state === 'playing';
 

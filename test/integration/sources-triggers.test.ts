@@ -8,40 +8,37 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { DEFAULT_QUEUE_POLICY } from '../../server/src/queue/policy.ts';
 import { bilibiliCommands } from '../fakes/bilibili/fake-bilibili-live.ts';
 import { privmsgLine, subNoticeLine } from '../fakes/twitch/fake-twitch-irc.ts';
-import { startChatFakes, TEST_TWITCH_CHANNEL as CHAN, type ChatFakes } from '../support/chat-fakes.ts';
-import { RecordingOverlay, type StartRecord } from '../support/recording-overlay.ts';
+import { TEST_TWITCH_CHANNEL as CHAN, type ChatFakes } from '../support/chat-fakes.ts';
+import { startChatRelay, type ChatRelay } from '../support/chat-relay.ts';
+import type { RecordingOverlay, StartRecord } from '../support/recording-overlay.ts';
 import { historyEntries } from '../support/relay-queries.ts';
-import { startHarness, type Harness } from '../support/relay-harness.ts';
+import type { Harness } from '../support/relay-harness.ts';
 
 const PAID = DEFAULT_QUEUE_POLICY.classes.paid;
 const VIEWER = DEFAULT_QUEUE_POLICY.classes.viewer;
 
+let chat: ChatRelay | undefined;
 let fakes: ChatFakes;
 let relay: Harness;
 let overlay: RecordingOverlay;
 let n = 0;
 
 beforeAll(async () => {
-  fakes = await startChatFakes({ bilibili: true });
-  relay = await startHarness({
-    ...fakes.settings,
-    TWITCH_READ_ALL: 'false',
-    TWITCH_MIN_BITS: '100',
-    TWITCH_REWARD_IDS: 'rw-tts,rw-other-tts',
-    TWITCH_READ_SUBS: 'true',
-    BILIBILI_MIN_GIFT_CNY: '1',
-    BILIBILI_MIN_SUPERCHAT_CNY: '0',
+  chat = await startChatRelay({
+    bilibili: true,
+    settings: {
+      TWITCH_READ_ALL: 'false',
+      TWITCH_MIN_BITS: '100',
+      TWITCH_REWARD_IDS: 'rw-tts,rw-other-tts',
+      TWITCH_READ_SUBS: 'true',
+      BILIBILI_MIN_GIFT_CNY: '1',
+      BILIBILI_MIN_SUPERCHAT_CNY: '0',
+    },
   });
-  overlay = new RecordingOverlay(relay.url, relay.secrets.overlayKey);
-  await overlay.connected();
-  await fakes.connected();
+  ({ fakes, relay, overlay } = chat);
 });
 
-afterAll(async () => {
-  overlay?.close();
-  await relay?.stop();
-  await fakes?.close();
-});
+afterAll(() => chat?.stop());
 
 /** A fresh chatter per message: the per-user cooldown must not decide these tests. */
 function chatter(): { login: string; displayName: string; userId: string } {

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { DEFAULT_PARAMS, parseColor, parseFont, parseOverlayParams, styleValueProblem } from './overlay-params.ts';
+import { DEFAULT_PARAMS, parseOverlayParams } from './overlay-params.ts';
 
 describe('overlay URL params', () => {
   it('accepts valid style values', () => {
@@ -37,15 +37,6 @@ describe('overlay URL params', () => {
     expect(params).toMatchObject({ ...DEFAULT_PARAMS, key: '' });
   });
 
-  it('validates colours with the browser check when given', () => {
-    expect(parseColor('notacolor', (v) => v !== 'notacolor')).toBeNull();
-    expect(parseColor('tomato', () => true)).toBe('tomato');
-    expect(parseColor('hsl(10, 50%, 40%)')).toBe('hsl(10, 50%, 40%)');
-    expect(parseColor('rgb(1 2 3)')).toBeNull();
-    expect(parseFont('"Unbalanced, serif')).toBeNull();
-    expect(parseFont('"Noto Sans CJK SC", 微软雅黑')).toBe('"Noto Sans CJK SC", 微软雅黑');
-  });
-
   it('never lets maxLeadMs fall below leadMs', () => {
     expect(parseOverlayParams('?leadMs=500').params.maxLeadMs).toBe(500);
   });
@@ -56,12 +47,5 @@ describe('overlay URL params', () => {
     expect(params).toMatchObject({ sizePx: 30, position: 'top', showUser: true, color: DEFAULT_PARAMS.color, leadMs: DEFAULT_PARAMS.leadMs });
     expect(rejected.sort()).toEqual(['style.bogus', 'style.color', 'style.leadMs']);
     expect(parseOverlayParams('?preview=1').params.preview).toBe(true);
-  });
-
-  it('says what a style parameter accepts', () => {
-    expect(styleValueProblem('size', '42')).toBeNull();
-    expect(styleValueProblem('size', '4000')).toBe('expected a whole number from 8 to 300');
-    expect(styleValueProblem('position', 'left')).toBe('expected one of top, middle, bottom');
-    expect(styleValueProblem('shadow', 'maybe')).toBe('expected true or false');
   });
 });

@@ -3,11 +3,20 @@
  * WebSocket first for latency, long-polling as a fallback for proxies that block upgrades.
  */
 import { io, type Socket } from 'socket.io-client';
+import type {
+  OverlayClientToServer,
+  OverlayServerToClient,
+  PanelClientToServer,
+  PanelServerToClient,
+} from '../../../server/src/core/protocol.ts';
 
-export function connectNamespace<Listen extends object, Emit extends object>(
-  namespace: '/overlay' | '/panel',
-  auth: Record<string, string>,
-): Socket<Listen, Emit> {
+/** Each namespace's socket, typed with its event maps (server → client listened to, client → server emitted). */
+export interface NamespaceSockets {
+  '/overlay': Socket<OverlayServerToClient, OverlayClientToServer>;
+  '/panel': Socket<PanelServerToClient, PanelClientToServer>;
+}
+
+export function connectNamespace<N extends keyof NamespaceSockets>(namespace: N, auth: Record<string, string>): NamespaceSockets[N] {
   return io(namespace, {
     auth,
     transports: ['websocket', 'polling'],
@@ -15,7 +24,16 @@ export function connectNamespace<Listen extends object, Emit extends object>(
     reconnectionDelay: 500,
     reconnectionDelayMax: 5000,
     timeout: 10_000,
-  }) as unknown as Socket<Listen, Emit>;
+  });
+}
+
+/** What retrying needs of a socket, whatever its namespace. */
+interface Retryable {
+  readonly active: boolean;
+  readonly connected: boolean;
+  connect(): unknown;
+  on(ev: 'connect_error', listener: () => void): unknown;
+  off(ev: 'connect_error', listener: () => void): unknown;
 }
 
 /**
@@ -23,7 +41,7 @@ export function connectNamespace<Listen extends object, Emit extends object>(
  * (`socket.active` is false). Retry slowly so a server restarted with the right secret
  * is picked up without reloading the page.
  */
-export function retryWhenRefused(socket: Socket, delayMs = 5000): () => void {
+export function retryWhenRefused(socket: Retryable, delayMs = 5000): () => void {
   let timer: ReturnType<typeof setTimeout> | undefined;
   const onError = (): void => {
     if (socket.active || timer) return;

@@ -13,8 +13,6 @@
 import type {
   AudioChunkEvent,
   CueEvent,
-  OverlayClientToServer,
-  OverlayServerToClient,
   OverlayStyleEvent,
   SubtitleLineEvent,
   UtteranceCancelEvent,
@@ -132,7 +130,7 @@ export function startLive({ params, rejected, isColor, view, style, liveLineEl, 
 
   // ---- socket ----
   if (!params.key) showStatus('Missing ?key= in the overlay URL / 浮层地址缺少 ?key=');
-  const socket = connectNamespace<OverlayServerToClient, OverlayClientToServer>('/overlay', { key: params.key });
+  const socket = connectNamespace('/overlay', { key: params.key });
   retryWhenRefused(socket);
 
   socket.on('connect', () => {

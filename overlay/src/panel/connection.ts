@@ -2,25 +2,24 @@
  * The panel's socket (`/panel`, token auth): connection state, pushed state into LiveValues,
  * and commands that resolve with their result or reject with a typed PanelCommandError.
  */
-import type { Socket } from 'socket.io-client';
 import type {
   PanelAck,
-  PanelClientToServer,
+  PanelCommandName,
+  PanelCommands,
   PanelHealth,
   PanelInit,
   PanelQueueItem,
-  PanelServerToClient,
   PanelSettings,
   PanelStats,
 } from '../../../server/src/core/protocol.ts';
-import { connectNamespace } from '../lib/socket.ts';
+import { connectNamespace, type NamespaceSockets } from '../lib/socket.ts';
 import { LiveValue } from './live-value.ts';
 
 export type ConnState = 'idle' | 'connecting' | 'connected' | 'disconnected' | 'unauthorized';
 
-export type CommandName = keyof PanelClientToServer;
-export type CommandPayload<K extends CommandName> = Parameters<PanelClientToServer[K]>[0];
-export type CommandResult<K extends CommandName> = Parameters<Parameters<PanelClientToServer[K]>[1]>[0] extends PanelAck<infer T> ? T : never;
+export type CommandName = PanelCommandName;
+export type CommandPayload<K extends CommandName> = PanelCommands[K]['payload'];
+export type CommandResult<K extends CommandName> = PanelCommands[K]['result'];
 
 /** A command the relay refused (`code` as in the HTTP API) or that got no answer ('timeout'). */
 export class PanelCommandError extends Error {
@@ -47,7 +46,7 @@ export const settings$ = new LiveValue<PanelSettings | null>(null);
 let clockOffsetMs = 0;
 export const relayNowMs = (): number => Date.now() + clockOffsetMs;
 
-let socket: Socket<PanelServerToClient, PanelClientToServer> | null = null;
+let socket: NamespaceSockets['/panel'] | null = null;
 let token: string | null = null;
 
 /** The token in use (downloads send it as a bearer token). */
@@ -57,7 +56,7 @@ export function connect(newToken: string): void {
   disconnect();
   token = newToken;
   conn$.set('connecting');
-  const s = connectNamespace<PanelServerToClient, PanelClientToServer>('/panel', { token: newToken });
+  const s = connectNamespace('/panel', { token: newToken });
   socket = s;
   s.on('connect', () => conn$.set('connected'));
   s.on('disconnect', () => {
@@ -92,13 +91,15 @@ export function disconnect(): void {
 /** Sends a command; resolves with its result, rejects with PanelCommandError. */
 export async function command<K extends CommandName>(name: K, payload: CommandPayload<K>): Promise<CommandResult<K>> {
   if (!socket) throw new PanelCommandError('not_connected', 'not connected');
-  let answer: PanelAck<object>;
+  let answer: PanelAck<CommandResult<K>>;
   try {
-    const loose = socket as unknown as Socket;
-    answer = (await loose.timeout(ACK_TIMEOUT_MS).emitWithAck(name, payload)) as PanelAck<object>;
+    // socket.io's event-map types cannot follow a generic K: the signature above ties payload
+    // and result to the command, the call goes out under the name's union type.
+    const event: CommandName = name;
+    answer = await socket.timeout(ACK_TIMEOUT_MS).emitWithAck(event, payload);
   } catch {
     throw new PanelCommandError('timeout', 'no answer from the relay');
   }
   if (!answer.ok) throw new PanelCommandError(answer.error.code, answer.error.message);
-  return answer as CommandResult<K>;
+  return answer;
 }

@@ -9,3 +9,13 @@ export interface HistoryEntry extends Utterance {
   /** Word timings on the utterance's audio clock; empty when none were recorded. */
   words: TimedWord[];
 }
+
+/** What GET /api/history can answer with. */
+export const HISTORY_FORMATS = ['json', 'srt', 'vtt'] as const;
+export type HistoryFormat = (typeof HISTORY_FORMATS)[number];
+
+/** A history rendered as a response body. */
+export interface FormattedHistory {
+  contentType: string;
+  body: string;
+}

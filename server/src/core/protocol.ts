@@ -4,7 +4,7 @@
  */
 import type { HistoryEntry } from './history.ts';
 import type { SourceStatus } from './source.ts';
-import type { SpeechParam, TimedWord, Utterance } from './types.ts';
+import type { ClearResult, SpeechParam, TimedWord, Utterance } from './types.ts';
 
 export interface UtteranceStartEvent {
   id: string;
@@ -77,6 +77,7 @@ export interface OverlayClientToServer {
   'playback:end': (e: { id: string }) => void;
   'overlay:hello': (e: { version: string }) => void;
 }
+
 
 export interface PanelQueueItem
   extends Pick<Utterance, 'id' | 'text' | 'user' | 'source' | 'priority' | 'paid' | 'state' | 'reason' | 'receivedAtMs' | 'updatedAtMs' | 'firstAudioMs'> {
@@ -226,20 +227,27 @@ export interface PanelServerToClient {
 /** A panel command: a payload and an ack with `T` on success. */
 type PanelCommand<P, T extends object = object> = (e: P, ack: (r: PanelAck<T>) => void) => void;
 
-export interface PanelClientToServer {
-  'caption:send': PanelCommand<{ text: string }, { id: string }>;
-  'queue:skip': PanelCommand<{ id: string }, { id: string }>;
-  'queue:pause': PanelCommand<object, { paused: boolean }>;
-  'queue:resume': PanelCommand<object, { paused: boolean }>;
-  'queue:clear': PanelCommand<{ includePaid: boolean }, { cleared: number; keptPaid: number }>;
-  'queue:replay': PanelCommand<{ id: string }, { id: string }>;
-  'user:ban': PanelCommand<{ user: string }, { user: string; dropped: number }>;
-  'user:unban': PanelCommand<{ user: string }, { user: string }>;
-  'history:search': PanelCommand<{ query: string }, { items: PanelHistoryItem[] }>;
-  'settings:save': PanelCommand<{ section: PanelSettingsSection; value: Record<string, unknown> }, { value: Record<string, unknown> }>;
-  'voice:test': PanelCommand<VoiceTestRequest, VoiceTestResult>;
-  'obs:ensure-overlay': PanelCommand<object, { outcome: string; sceneName: string; inputName: string }>;
+/** Each panel command: its payload, and what its ack carries on success. */
+export interface PanelCommands {
+  'caption:send': { payload: { text: string }; result: { id: string } };
+  'queue:skip': { payload: { id: string }; result: { id: string } };
+  'queue:pause': { payload: object; result: { paused: boolean } };
+  'queue:resume': { payload: object; result: { paused: boolean } };
+  'queue:clear': { payload: { includePaid: boolean }; result: ClearResult };
+  'queue:replay': { payload: { id: string }; result: { id: string } };
+  'user:ban': { payload: { user: string }; result: { user: string; dropped: number } };
+  'user:unban': { payload: { user: string }; result: { user: string } };
+  'history:search': { payload: { query: string }; result: { items: PanelHistoryItem[] } };
+  'settings:save': { payload: { section: PanelSettingsSection; value: Record<string, unknown> }; result: { value: Record<string, unknown> } };
+  'voice:test': { payload: VoiceTestRequest; result: VoiceTestResult };
+  'obs:ensure-overlay': { payload: object; result: { outcome: string; sceneName: string; inputName: string } };
 }
+
+export type PanelCommandName = keyof PanelCommands;
+
+export type PanelClientToServer = {
+  [K in PanelCommandName]: PanelCommand<PanelCommands[K]['payload'], PanelCommands[K]['result']>;
+};
 
 /** One server → overlay event, as a value: what the pipeline produces and the gateway sends. */
 export type OverlayEvent = {

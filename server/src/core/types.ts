@@ -26,6 +26,24 @@ export type UtteranceState = 'queued' | 'synthesizing' | 'playing' | 'played' | 
 
 export const FINAL_STATES: readonly UtteranceState[] = ['played', 'skipped', 'dropped'];
 
+/**
+ * An accepted readout not yet finished, as another relay process needs it to take it over
+ * (scale-out): the caption, its id and its expiry.
+ */
+export interface PendingReadout extends CaptionEvent {
+  id: string;
+  /** Null = never expires. */
+  expiresAtMs: number | null;
+}
+
+/** What clearing the queue did (POST /api/queue/clear, the panel's queue:clear). */
+export interface ClearResult {
+  /** Queued readouts skipped (reason 'cleared'). */
+  cleared: number;
+  /** Paid readouts left queued (0 with includePaid). */
+  keptPaid: number;
+}
+
 /** One readout, end to end: the id is the one POST /api/captions returned. */
 export interface Utterance extends CaptionEvent {
   id: string;

@@ -9,6 +9,7 @@ import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { NotFoundError, QueueFullError, ValidationError } from '../core/errors.ts';
 import { silentLogger } from '../core/logger.ts';
 import { HISTORY_FIXTURE } from '../history/fixture.ts';
+import { formatHistory } from '../history/format-history.ts';
 import { createApp } from './app.ts';
 import type { RelayPort } from './ports.ts';
 
@@ -55,7 +56,7 @@ let baseUrl: string;
 beforeAll(async () => {
   webDir = mkdtempSync(join(tmpdir(), 'cosy-web-'));
   writeFileSync(join(webDir, 'overlay.html'), '<!doctype html>');
-  const app = createApp({ relay, token: TOKEN, webDir, log: silentLogger });
+  const app = createApp({ relay, formatHistory, token: TOKEN, webDir, log: silentLogger });
   server = await new Promise<Server>((resolve) => {
     const s = app.listen(0, '127.0.0.1', () => resolve(s));
   });

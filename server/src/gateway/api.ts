@@ -2,9 +2,10 @@ import { isUtf8 } from 'node:buffer';
 import { Router, type NextFunction, type Request, type Response } from 'express';
 import { z } from 'zod';
 import { NotFoundError, RelayError, ValidationError } from '../core/errors.ts';
-import { formatHistory, HISTORY_FORMATS } from '../history/format-history.ts';
+import { HISTORY_FORMATS } from '../core/history.ts';
+import { LANGUAGE_TAG, LANGUAGE_TAG_HINT } from '../core/language-tag.ts';
 import { requireToken } from './auth.ts';
-import type { RelayPort } from './ports.ts';
+import type { HistoryFormatter, RelayPort } from './ports.ts';
 import { parseWith } from './validate.ts';
 
 /** Bodies larger than this are refused with 413 before parsing. */
@@ -34,7 +35,7 @@ const captionBody = z
       .optional(),
     lang: z
       .string()
-      .regex(/^[A-Za-z]{2,3}(?:[-_][A-Za-z0-9]{1,8}){0,3}$/, 'must be a language tag like "en" or "zh-CN"')
+      .regex(LANGUAGE_TAG, LANGUAGE_TAG_HINT)
       .optional(),
   })
   .strict();
@@ -129,7 +130,7 @@ function methodNotAllowed(allowed: string) {
 }
 
 /** /api routes: every one needs the bearer token. */
-export function apiRouter(relay: RelayPort, token: string): Router {
+export function apiRouter(relay: RelayPort, token: string, formatHistory: HistoryFormatter): Router {
   const router = Router();
   router.use(requireToken(token));
   router.use(jsonBody(MAX_BODY_BYTES));

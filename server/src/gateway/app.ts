@@ -5,10 +5,12 @@ import { NotFoundError } from '../core/errors.ts';
 import type { Logger } from '../core/logger.ts';
 import { apiRouter } from './api.ts';
 import { errorHandler } from './errors.ts';
-import type { RelayPort } from './ports.ts';
+import type { HistoryFormatter, RelayPort } from './ports.ts';
 
 export interface AppOptions {
   relay: RelayPort;
+  /** GET /api/history bodies (JSON, SRT, WebVTT). */
+  formatHistory: HistoryFormatter;
   token: string;
   /** Built browser pages (overlay/dist). */
   webDir: string;
@@ -30,7 +32,7 @@ const PAGE_CSP = [
   "form-action 'self'",
 ].join('; ');
 
-export function createApp({ relay, token, webDir, log, extraMetrics }: AppOptions): Express {
+export function createApp({ relay, formatHistory, token, webDir, log, extraMetrics }: AppOptions): Express {
   if (!existsSync(join(webDir, 'overlay.html'))) {
     throw new Error(`browser pages are not built in ${webDir}: run "npm run build:web"`);
   }
@@ -57,7 +59,7 @@ export function createApp({ relay, token, webDir, log, extraMetrics }: AppOption
     }
   });
 
-  app.use('/api', apiRouter(relay, token));
+  app.use('/api', apiRouter(relay, token, formatHistory));
 
   const page = (file: string) => (_req: express.Request, res: express.Response) => {
     res.setHeader('Content-Security-Policy', PAGE_CSP);

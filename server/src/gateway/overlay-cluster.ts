@@ -5,17 +5,14 @@
  * process gets every process's in-flight utterances, and the queue gate counts the overlays
  * connected to any process.
  */
-import type { Namespace } from 'socket.io';
-import type { OverlayEvent } from '../core/protocol.ts';
 import type { Logger } from '../core/logger.ts';
 import type { InFlightLog } from './in-flight-log.ts';
+import { sendOverlayEvent, type OverlayAck, type OverlayServerNamespace } from './overlay-sockets.ts';
 import type { RelayPort } from './ports.ts';
-
-type Ack = { type: 'playback:start'; id: string; atMs: number } | { type: 'playback:end'; id: string };
 
 export interface OverlayCluster {
   /** An overlay acked on this process: apply it here and on every other process. */
-  ack(ack: Ack): void;
+  ack(ack: OverlayAck): void;
   /** An overlay connected here: other processes replay their in-flight utterances to it. */
   joined(socketId: string): void;
   /** Overlays connected or disconnected here: recount (cluster-wide when clustered). */
@@ -26,13 +23,13 @@ export interface OverlayCluster {
 /** Cluster-wide overlay recount period: a disconnect on another process is seen within it. */
 const RECOUNT_EVERY_MS = 1_000;
 
-function applyAck(relay: RelayPort, ack: Ack): void {
+function applyAck(relay: RelayPort, ack: OverlayAck): void {
   if (ack.type === 'playback:start') relay.playbackStarted(ack.id, ack.atMs);
   else relay.playbackEnded(ack.id);
 }
 
 export function createOverlayCluster(
-  ns: Namespace,
+  ns: OverlayServerNamespace,
   relay: RelayPort,
   inFlight: InFlightLog,
   clustered: boolean,
@@ -47,9 +44,10 @@ export function createOverlayCluster(
     };
   }
 
-  ns.on('cluster:ack', (ack: Ack) => applyAck(relay, ack));
-  ns.on('cluster:joined', (socketId: string) => {
-    for (const event of inFlight.replay() as OverlayEvent[]) ns.to(socketId).emit(event.type, event.data);
+  ns.on('cluster:ack', (ack) => applyAck(relay, ack));
+  ns.on('cluster:joined', (socketId) => {
+    const socket = ns.to(socketId);
+    for (const event of inFlight.replay()) sendOverlayEvent(socket, event);
   });
   let recounting = false;
   const recount = () => {

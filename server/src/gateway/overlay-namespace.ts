@@ -1,11 +1,12 @@
-import type { Namespace, Server } from 'socket.io';
+import type { Server } from 'socket.io';
 import { of, Subject, Subscription, type Observable } from 'rxjs';
 import type { Logger } from '../core/logger.ts';
 import type { CaptionSink } from '../core/sink.ts';
-import type { OverlayClientToServer, OverlayServerToClient, OverlayStyleEvent, PanelOverlayStatus } from '../core/protocol.ts';
+import type { OverlayStyleEvent, PanelOverlayStatus } from '../core/protocol.ts';
 import { secretMatches } from './auth.ts';
 import { InFlightLog } from './in-flight-log.ts';
 import { createOverlayCluster } from './overlay-cluster.ts';
+import { sendOverlayEvent, type OverlayServerNamespace } from './overlay-sockets.ts';
 import { OverlayRoster } from './overlay-roster.ts';
 import type { RelayPort } from './ports.ts';
 
@@ -15,8 +16,9 @@ function validId(id: unknown): id is string {
   return typeof id === 'string' && id.length > 0 && id.length <= MAX_ID_LENGTH;
 }
 
-function payload(e: unknown): Record<string, unknown> {
-  return typeof e === 'object' && e !== null ? (e as Record<string, unknown>) : {};
+/** A field of an event payload as the client really sent it (the event map is what it should send). */
+function field(e: unknown, name: string): unknown {
+  return typeof e === 'object' && e !== null ? Reflect.get(e, name) : undefined;
 }
 
 /** The overlays as a sink: `attach` broadcasts the feed's events to every connected overlay. */
@@ -44,9 +46,9 @@ export function attachOverlayNamespace(
   style$: Observable<OverlayStyleEvent['style']> = of({}),
   clustered = false,
 ): OverlayNamespace {
-  const ns: Namespace<OverlayClientToServer, OverlayServerToClient> = io.of('/overlay');
+  const ns: OverlayServerNamespace = io.of('/overlay');
   const inFlight = new InFlightLog(maxInFlight);
-  const cluster = createOverlayCluster(ns as unknown as Namespace, relay, inFlight, clustered, log);
+  const cluster = createOverlayCluster(ns, relay, inFlight, clustered, log);
   const roster = new OverlayRoster();
   const statusChanged$ = new Subject<void>();
   let style: OverlayStyleEvent['style'] = {};
@@ -63,24 +65,25 @@ export function attachOverlayNamespace(
     statusChanged$.next();
     socket.emit('overlay:style', { style });
     // Replay first: telling the relay may start new utterances, which this socket then gets live.
-    for (const event of inFlight.replay()) socket.emit(event.type, event.data as never);
+    for (const event of inFlight.replay()) sendOverlayEvent(socket, event);
     cluster.joined(socket.id);
     cluster.recount();
     socket.on('overlay:hello', (e) => {
-      const version = String(payload(e).version ?? '?').slice(0, 32);
+      const version = String(field(e, 'version') ?? '?').slice(0, 32);
       log.info({ socket: socket.id, version }, 'overlay hello');
       roster.hello(socket.id, version);
       statusChanged$.next();
     });
     socket.on('playback:start', (e) => {
-      const { id, atMs } = payload(e);
+      const id = field(e, 'id');
+      const atMs = field(e, 'atMs');
       if (!validId(id)) return;
       roster.ack(socket.id, 'playback:start', id);
       statusChanged$.next();
       cluster.ack({ type: 'playback:start', id, atMs: typeof atMs === 'number' && Number.isFinite(atMs) ? atMs : Date.now() });
     });
     socket.on('playback:end', (e) => {
-      const { id } = payload(e);
+      const id = field(e, 'id');
       if (!validId(id)) return;
       roster.ack(socket.id, 'playback:end', id);
       statusChanged$.next();
@@ -112,7 +115,7 @@ export function attachOverlayNamespace(
           roster.cancelled(event.data.id);
           statusChanged$.next();
         }
-        ns.emit(event.type, event.data as never);
+        sendOverlayEvent(ns, event);
       });
       subscription.add(broadcast);
       return broadcast;

@@ -3,10 +3,19 @@ import { auditTime, filter, interval, merge, Subscription, type Observable } fro
 import { z } from 'zod';
 import { RelayError } from '../core/errors.ts';
 import type { Logger } from '../core/logger.ts';
-import type { PanelAck, PanelClientToServer, PanelHealth, PanelOverlayStatus, PanelServerToClient } from '../core/protocol.ts';
+import type {
+  PanelAck,
+  PanelClientToServer,
+  PanelCommandName,
+  PanelCommands,
+  PanelHealth,
+  PanelOverlayStatus,
+  PanelServerToClient,
+} from '../core/protocol.ts';
 import { TokenBucket } from '../core/engine-kit/token-bucket.ts';
 import { secretMatches } from './auth.ts';
 import { errorBody } from './errors.ts';
+import type { NoSocketData } from './overlay-sockets.ts';
 import type { PanelPort } from './panel-port.ts';
 import type { RelayPort } from './ports.ts';
 import { parseWith } from './validate.ts';
@@ -53,6 +62,17 @@ export interface PanelNamespaceOptions {
 
 type Ack = (r: PanelAck<object>) => void;
 
+/** No events between processes on `/panel`. */
+type NoInterServerEvents = Record<never, never>;
+type PanelNamespace = Namespace<PanelClientToServer, PanelServerToClient, NoInterServerEvents, NoSocketData>;
+type PanelSocket = Socket<PanelClientToServer, PanelServerToClient, NoInterServerEvents, NoSocketData>;
+
+/** The last argument of a command, when it is a function: the client's ack. */
+function ackOf(args: readonly unknown[]): Ack | undefined {
+  const last = args.at(-1);
+  return typeof last === 'function' ? (r) => last(r) : undefined;
+}
+
 function failure(err: unknown, log: Logger): PanelAck<object> {
   if (err instanceof RelayError) return { ok: false, ...errorBody(err) };
   log.error({ err }, 'panel command failed');
@@ -68,7 +88,7 @@ function failure(err: unknown, log: Logger): PanelAck<object> {
  */
 export function attachPanelNamespace(io: Server, opts: PanelNamespaceOptions): { close(): void } {
   const { relay, panel, overlays, token, log } = opts;
-  const ns: Namespace<PanelClientToServer, PanelServerToClient> = io.of('/panel');
+  const ns: PanelNamespace = io.of('/panel');
 
   const health = (): PanelHealth => ({ ...panel.health(), overlays: overlays.statuses() });
   let lastHealth = '';
@@ -114,7 +134,7 @@ export function attachPanelNamespace(io: Server, opts: PanelNamespaceOptions): {
 
 /** The commands of one panel socket. */
 function attachCommands(
-  socket: Socket<PanelClientToServer, PanelServerToClient>,
+  socket: PanelSocket,
   { relay, panel, log, onRateLimited }: PanelNamespaceOptions,
   pushHealth: () => void,
 ): void {
@@ -122,12 +142,18 @@ function attachCommands(
   let voiceTest: AbortController | undefined;
   socket.on('disconnect', () => voiceTest?.abort());
 
-  const on = <S extends z.ZodType, T extends object>(event: keyof PanelClientToServer, schema: S, run: (body: z.output<S>) => T | Promise<T>) => {
-    // The ack is the last argument, whatever came before it.
-    (socket as unknown as Socket).on(event, async (...args: unknown[]) => {
-      const ack = args.at(-1);
-      if (typeof ack !== 'function') return;
-      const reply = ack as Ack;
+  const on = <K extends PanelCommandName, S extends z.ZodType>(
+    event: K,
+    schema: S,
+    run: (body: z.output<S>) => PanelCommands[K]['result'] | Promise<PanelCommands[K]['result']>,
+  ) => {
+    // What a client sends is checked here, not trusted to match the event map: the ack is the
+    // last argument, whatever came before it. (socket.io's listener type cannot follow a
+    // generic K; under the name's union type every command accepts this listener.)
+    const name: PanelCommandName = event;
+    socket.on(name, async (...args: unknown[]) => {
+      const reply = ackOf(args);
+      if (!reply) return;
       if (!rate.tryTake()) {
         onRateLimited?.();
         return reply({ ok: false, error: { code: 'rate_limited', message: 'too many commands' } });

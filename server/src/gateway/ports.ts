@@ -1,8 +1,9 @@
-/** What the gateway needs from the rest of the relay, handed in by main.ts. */
+/** What the gateway needs from the rest of the relay, handed in by the composition root (start-relay.ts). */
 import type { Observable } from 'rxjs';
-import type { HistoryEntry } from '../core/history.ts';
+import type { FormattedHistory, HistoryEntry, HistoryFormat } from '../core/history.ts';
 import type { PanelQueueItem } from '../core/protocol.ts';
 import type { ReadoutFeed } from '../core/sink.ts';
+import type { ClearResult } from '../core/types.ts';
 
 export interface CaptionInput {
   text: string;
@@ -30,12 +31,8 @@ export interface HealthReport {
   queue: { active: number; overlays: number };
 }
 
-export interface ClearResult {
-  /** Queued readouts skipped. */
-  cleared: number;
-  /** Paid readouts left queued (0 when includePaid). */
-  keptPaid: number;
-}
+/** Renders history entries as a GET /api/history body (the history module's formatHistory). */
+export type HistoryFormatter = (entries: readonly HistoryEntry[], format: HistoryFormat) => FormattedHistory;
 
 export interface RelayPort {
   /** Validates, normalizes and durably enqueues; throws typed errors (ValidationError, QueueFullError, StorageError). */

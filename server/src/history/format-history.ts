@@ -1,15 +1,7 @@
 /** GET /api/history bodies: the history as JSON, or the played readouts as SRT / WebVTT subtitles. */
-import type { HistoryEntry } from '../core/history.ts';
+import type { FormattedHistory, HistoryEntry, HistoryFormat } from '../core/history.ts';
 import { sessionCues } from './session-cues.ts';
 import { formatSrt, formatVtt } from './subtitle-files.ts';
-
-export const HISTORY_FORMATS = ['json', 'srt', 'vtt'] as const;
-export type HistoryFormat = (typeof HISTORY_FORMATS)[number];
-
-export interface FormattedHistory {
-  contentType: string;
-  body: string;
-}
 
 /** JSON keeps every entry (skipped and dropped ones with their reason); subtitles hold what was heard. */
 export function formatHistory(entries: readonly HistoryEntry[], format: HistoryFormat): FormattedHistory {

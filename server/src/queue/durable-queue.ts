@@ -3,11 +3,11 @@ import { join } from 'node:path';
 import { BehaviorSubject, Subject, type Observable } from 'rxjs';
 import { NotFoundError, QueueFullError, ValidationError } from '../core/errors.ts';
 import type { HistoryEntry } from '../core/history.ts';
-import type { CaptionEvent, TimedWord, Utterance, UtteranceState } from '../core/types.ts';
+import type { CaptionEvent, ClearResult, PendingReadout, TimedWord, Utterance, UtteranceState } from '../core/types.ts';
 import { forgetLongServedUsers, resumeInFlightUsersFirst, takeFairly } from './fair-share.ts';
 import { makeRoomInSource } from './overflow.ts';
 import { checkPolicy, resolvePolicy, ttlMsFor, type QueuePolicy, type QueuePolicyInput } from './policy.ts';
-import { newRow, toHistoryEntry, toPendingReadout, toUtterance, type PendingReadout, type UtteranceRow } from './rows.ts';
+import { newRow, toHistoryEntry, toPendingReadout, toUtterance, type UtteranceRow } from './rows.ts';
 import { guardStorage, openDatabase, withoutFsync } from './sqlite.ts';
 import { prepareStatements, type Statements } from './statements.ts';
 
@@ -37,13 +37,6 @@ export interface ModerationDrop {
   dropped: number;
   /** The dropped ones that were synthesizing or playing: the relay cancels their synthesis and playback. */
   inFlightIds: string[];
-}
-
-export interface ClearResult {
-  /** Queued readouts skipped (reason 'cleared'). */
-  cleared: number;
-  /** Paid readouts left queued (0 with includePaid). */
-  keptPaid: number;
 }
 
 /** States an utterance can be skipped or dropped from. */

@@ -1,6 +1,5 @@
 import type { HistoryEntry } from '../core/history.ts';
-import type { CaptionEvent, TimedWord, Utterance, UtteranceState } from '../core/types.ts';
-import type { NewRow } from './statements.ts';
+import type { CaptionEvent, PendingReadout, TimedWord, Utterance, UtteranceState } from '../core/types.ts';
 
 /** One row of the `utterances` table, as `SELECT *` returns it. */
 export interface UtteranceRow {
@@ -61,20 +60,22 @@ function parseWords(json: string | null): TimedWord[] {
   return json === null ? [] : (JSON.parse(json) as TimedWord[]);
 }
 
-/**
- * An accepted readout not yet finished, as another relay process needs it to take it over
- * (scale-out): the caption, its id and its expiry.
- */
-export interface PendingReadout extends CaptionEvent {
-  id: string;
-  /** Null = never expires. */
-  expiresAtMs: number | null;
-}
-
 export function toPendingReadout(row: UtteranceRow): PendingReadout {
   const readout: PendingReadout = { id: row.id, ...captionOf(row), expiresAtMs: row.expires_at_ms };
   if (row.user_id !== null) readout.userId = row.user_id;
   return readout;
+}
+
+/** The insert statements' parameters: the columns a new queued readout is given. */
+export interface NewRow extends Pick<CaptionEvent, 'text' | 'user' | 'source' | 'priority' | 'receivedAtMs'> {
+  id: string;
+  voice: string | null;
+  lang: string | null;
+  messageId: string | null;
+  userId: string | null;
+  paid: 0 | 1;
+  updatedAtMs: number;
+  expiresAtMs: number | null;
 }
 
 /** The row a new queued readout is inserted as. */

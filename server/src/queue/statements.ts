@@ -1,6 +1,6 @@
 import type Database from 'better-sqlite3';
-import type { CaptionEvent, UtteranceState } from '../core/types.ts';
-import type { UtteranceRow } from './rows.ts';
+import type { UtteranceState } from '../core/types.ts';
+import type { NewRow, UtteranceRow } from './rows.ts';
 import { ACTIVE } from './sqlite.ts';
 
 const FINAL = `('played', 'skipped', 'dropped')`;
@@ -9,17 +9,6 @@ const INSERT_QUEUED = `INSERT INTO utterances
   (id, text, user, source, priority, voice, lang, message_id, user_id, paid, state, received_at_ms, updated_at_ms, expires_at_ms)
 VALUES (@id, @text, @user, @source, @priority, @voice, @lang, @messageId, @userId, @paid, 'queued', @receivedAtMs, @updatedAtMs,
   @expiresAtMs)`;
-
-export interface NewRow extends Pick<CaptionEvent, 'text' | 'user' | 'source' | 'priority' | 'receivedAtMs'> {
-  id: string;
-  voice: string | null;
-  lang: string | null;
-  messageId: string | null;
-  userId: string | null;
-  paid: 0 | 1;
-  updatedAtMs: number;
-  expiresAtMs: number | null;
-}
 
 /** Rows of the settings table (see sqlite.ts). */
 type SettingKey = 'paused' | 'served' | 'active';

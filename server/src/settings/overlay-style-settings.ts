@@ -1,10 +1,10 @@
 /**
  * The overlay style stored by the panel (overlay-style.json) and pushed to overlays:
  * style parameters as they would be written in the overlay URL, checked with the
- * overlay's own whitelist (overlay/src/lib/overlay-params.ts, pure and DOM-free).
+ * whitelist the overlay itself uses (core/overlay-style.ts, pure and DOM-free).
  */
 import { z } from 'zod';
-import { isStyleParam, STYLE_PARAMS, styleValueProblem, type OverlayStyle } from '../../../overlay/src/lib/overlay-params.ts';
+import { isStyleParam, STYLE_PARAMS, styleValueProblem, type OverlayStyle } from '../core/overlay-style.ts';
 
 export const OverlayStyleSettings = z
   .record(z.string(), z.string().max(200))
