@@ -1,21 +1,12 @@
 import { Subject } from 'rxjs';
 import { TestScheduler } from 'rxjs/testing';
 import { describe, expect, it } from 'vitest';
-import type { SynthesisOutput, SynthesisRequest, Utterance } from '../core/types.ts';
+import { takenReadout } from '../../../test/support/readout.ts';
+import type { SynthesisOutput, SynthesisRequest } from '../core/types.ts';
 import { readoutPath, type ReadoutEvent } from './readout-path.ts';
 import type { SpeechDefaults } from './synthesize.ts';
 
 const RATE_HZ = 1_000;
-const readout = (id: string): Utterance => ({
-  id,
-  text: `text ${id}`,
-  user: 'ann',
-  source: 'http',
-  priority: 0,
-  receivedAtMs: 0,
-  state: 'synthesizing',
-  updatedAtMs: 0,
-});
 /** 10 samples at 1 kHz = 10 ms of audio, every sample `value`. */
 const audio = (value: number): SynthesisOutput => ({ kind: 'audio', pcm: new Uint8Array(Int16Array.from({ length: 10 }, () => value).buffer), sampleRateHz: RATE_HZ });
 const cue: SynthesisOutput = { kind: 'cue', words: [{ text: 'hi', startMs: 0, endMs: 10 }], timing: 'engine' };
@@ -39,7 +30,7 @@ interface Run {
 
 function run(engineMarble: string, marbles: { acks?: string; cancels?: string }, speech: SpeechDefaults = {}): Run {
   const scheduler = new TestScheduler((a, b) => expect(a).toEqual(b));
-  const queue = [readout('A'), readout('B')];
+  const queue = [takenReadout('A'), takenReadout('B')];
   const out: Run = { events: {}, requests: [], timelines: [] };
   scheduler.run(({ cold, hot, flush }) => {
     const engine = {

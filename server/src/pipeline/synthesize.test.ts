@@ -1,20 +1,11 @@
 import { Observable, of } from 'rxjs';
 import { TestScheduler } from 'rxjs/testing';
 import { describe, expect, it } from 'vitest';
+import { takenReadout } from '../../../test/support/readout.ts';
 import type { SynthesisOutput, SynthesisRequest, Utterance } from '../core/types.ts';
 import { synthesisRequest, synthesize } from './synthesize.ts';
 
-const utterance = (fields: Partial<Utterance> = {}): Utterance => ({
-  id: 'u1',
-  text: 'hello',
-  user: 'ann',
-  source: 'http',
-  priority: 0,
-  receivedAtMs: 0,
-  state: 'synthesizing',
-  updatedAtMs: 0,
-  ...fields,
-});
+const utterance = (fields: Partial<Utterance> = {}) => takenReadout('u1', { text: 'hello', ...fields });
 
 const audio = (n: number): SynthesisOutput => ({ kind: 'audio', pcm: new Uint8Array([n, 0]), sampleRateHz: 16_000 });
 

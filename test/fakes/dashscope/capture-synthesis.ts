@@ -1,7 +1,9 @@
 /** Test helper: run one synthesis to the end and gather its audio, cues and outcome. */
 import { lastValueFrom, tap } from 'rxjs';
+import { expect } from 'vitest';
 import type { TtsEngine } from '../../../server/src/core/engine.ts';
 import type { SynthesisOutput, SynthesisRequest, TimedWord } from '../../../server/src/core/types.ts';
+import { referenceSynthesis } from './reference-synthesis.ts';
 
 export interface CapturedSynthesis {
   outputs: SynthesisOutput[];
@@ -58,4 +60,21 @@ export function pcmDifference(actual: Uint8Array, expected: Uint8Array): { atByt
     : actual.findIndex((byte, i) => byte !== expected[i]);
   if (index === length && actual.byteLength === expected.byteLength) return undefined;
   return { atByte: index, actualBytes: actual.byteLength, expectedBytes: expected.byteLength };
+}
+
+/**
+ * Synthesizes a burst of `count` short Chinese readouts at once and checks each came back
+ * whole, error-free and bit-exact against the reference synthesis (16 kHz). Returns the ms
+ * the burst took to drain.
+ */
+export async function drainExactBurst(engine: TtsEngine, count: number): Promise<number> {
+  const burst = Array.from({ length: count }, (_, i) => ({ id: `b${i}`, text: `第${i}条。` }));
+  const startedMs = performance.now();
+  const results = await Promise.all(burst.map((request) => captureSynthesis(engine, request)));
+  const drainMs = performance.now() - startedMs;
+  expect(results.map((r) => r.error)).toEqual(burst.map(() => undefined));
+  results.forEach((result, i) => {
+    expect(pcmDifference(result.pcm, referenceSynthesis(burst[i]!.text, { sampleRateHz: 16_000 }).pcm)).toBeUndefined();
+  });
+  return drainMs;
 }
