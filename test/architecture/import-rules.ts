@@ -58,7 +58,7 @@ export const IMPORT_RULES: readonly ImportRule[] = [
     files: 'server/src/gateway/',
     may: ['server/src/gateway/', 'server/src/core/'],
     packages: 'any',
-    why: 'the gateway gets what it needs through its ports, never queue/, history/, pipeline/ or moderation/ internals',
+    why: 'the gateway gets what it needs through its ports, never queue/, subtitles/, pipeline/ or moderation/ internals',
   },
   {
     id: 'pipeline-imports-only-core',

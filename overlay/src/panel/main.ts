@@ -12,7 +12,7 @@ import type { LabelKey } from './i18n.ts';
 import { applyLabels, lang$, t, toggleLang } from './lang.ts';
 import { setUpLatency } from './latency-chart.ts';
 import { QueueView } from './queue-view.ts';
-import { setUpSettings } from './settings/settings-view.ts';
+import { setUpSettings } from './settings-tab/settings-view.ts';
 import { setUpShortcuts } from './shortcuts.ts';
 import { load, store } from './storage.ts';
 import { setUpTabs } from './tabs.ts';

@@ -8,8 +8,8 @@ import { EMPTY } from 'rxjs';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { NotFoundError, QueueFullError, ValidationError } from '../core/errors.ts';
 import { silentLogger } from '../core/logger.ts';
-import { HISTORY_FIXTURE } from '../history/fixture.ts';
-import { formatHistory } from '../history/format-history.ts';
+import { HISTORY_FIXTURE } from '../subtitles/fixture.ts';
+import { formatHistory } from '../subtitles/format-history.ts';
 import { createApp } from './app.ts';
 import type { RelayPort } from './ports.ts';
 
