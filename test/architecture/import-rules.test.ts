@@ -1,4 +1,5 @@
 /** The dependency rules hold over the real tree, and the check does catch an import that breaks them. */
+import { readFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { describe, expect, it } from 'vitest';
 import { importGraph } from './import-graph.ts';
@@ -44,5 +45,11 @@ describe('import rules', () => {
     const table = rulesTable();
     expect(table.split('\n')).toHaveLength(IMPORT_RULES.length + 2);
     expect(table).toContain('| plugin-imports-only-core | `plugin/` | `{own}`, `server/src/core/` | any |');
+  });
+
+  it('are the ones docs/architecture.md lists', () => {
+    const docs = readFileSync(new URL('../../docs/architecture.md', import.meta.url), 'utf8');
+    const listed = /<!-- import-rules:begin[^\n]*-->\n([\s\S]*?)\n<!-- import-rules:end -->/.exec(docs)?.[1];
+    expect(listed).toBe(rulesTable());
   });
 });
