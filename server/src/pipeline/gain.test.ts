@@ -1,4 +1,5 @@
-import { lastValueFrom, of, toArray } from 'rxjs';
+import { lastValueFrom, map, of, toArray } from 'rxjs';
+import { TestScheduler } from 'rxjs/testing';
 import { describe, expect, it } from 'vitest';
 import type { SynthesisOutput } from '../core/types.ts';
 import { gainOf, scalePcm16, withGain } from './gain.ts';
@@ -31,5 +32,19 @@ describe('withGain', () => {
     const out = await lastValueFrom(of(audio, cue).pipe(withGain(2), toArray()));
     expect(out[0]!.kind === 'audio' && samples(out[0]!.pcm)).toEqual([200, -200]);
     expect(out[1]).toBe(cue);
+  });
+});
+
+describe('withGain (marbles)', () => {
+  it('passes each output on in the same frame, scaling audio only, and completes with the source', () => {
+    new TestScheduler((actual, expected) => expect(actual).toEqual(expected)).run(({ cold, expectObservable }) => {
+      const cue: SynthesisOutput = { kind: 'cue', words: [{ text: 'hi', startMs: 0, endMs: 10 }], timing: 'engine' };
+      const source$ = cold<SynthesisOutput>('-a-c-a|', { a: { kind: 'audio', pcm: pcm(1000), sampleRateHz: 16000 }, c: cue });
+      const seen$ = source$.pipe(
+        withGain(gainOf(50)),
+        map((o) => (o.kind === 'audio' ? samples(o.pcm)[0] : o)),
+      );
+      expectObservable(seen$).toBe('-a-c-a|', { a: 500, c: cue });
+    });
   });
 });

@@ -1,4 +1,5 @@
-import { from, lastValueFrom, toArray, throwError, concat, of } from 'rxjs';
+import { from, lastValueFrom, map, toArray, throwError, concat, of } from 'rxjs';
+import { TestScheduler } from 'rxjs/testing';
 import { describe, expect, it } from 'vitest';
 import type { SynthesisOutput } from '../core/types.ts';
 import { timeline, type TimelineSummary } from './timeline.ts';
@@ -41,5 +42,30 @@ describe('timeline', () => {
   it('refuses a chunk at another sample rate than the one announced', async () => {
     const wrong = { kind: 'audio' as const, pcm: new Uint8Array(2), sampleRateHz: 2000 };
     await expect(lastValueFrom(of(wrong).pipe(timeline(utterance, 1000)))).rejects.toThrow(/sample rate/);
+  });
+});
+
+describe('timeline (marbles)', () => {
+  const scheduler = () => new TestScheduler((actual, expected) => expect(actual).toEqual(expected));
+
+  it('emits the start at subscription, each output when the engine sends it, the end when it completes', () => {
+    scheduler().run(({ cold, expectObservable }) => {
+      const engine$ = cold<SynthesisOutput>('--a-c--b|', { a: pcm(100), c: { kind: 'cue', words: [{ text: 'hi', startMs: 0, endMs: 90 }], timing: 'engine' }, b: pcm(50) });
+      const types$ = engine$.pipe(
+        timeline(utterance, 1000, () => {}, () => 0),
+        map((e) => (e.type === 'audio:chunk' ? `chunk@${e.data.offsetMs}` : e.type)),
+      );
+      expectObservable(types$).toBe('s-a-c--b(e|)', { s: 'utterance:start', a: 'chunk@0', c: 'cue', b: 'chunk@100', e: 'utterance:end' });
+    });
+  });
+
+  it('an engine error ends the timeline without utterance:end; unsubscribing stops the engine', () => {
+    scheduler().run(({ cold, expectObservable, expectSubscriptions }) => {
+      const failing$ = cold<SynthesisOutput>('--a#', { a: pcm(10) });
+      expectObservable(failing$.pipe(timeline(utterance, 1000, () => {}, () => 0), map((e) => e.type))).toBe('s-a#', { s: 'utterance:start', a: 'audio:chunk' });
+      const endless$ = cold<SynthesisOutput>('--a--a--a', { a: pcm(10) });
+      expectObservable(endless$.pipe(timeline(utterance, 1000, () => {}, () => 0), map((e) => e.type)), '^----!').toBe('s-a', { s: 'utterance:start', a: 'audio:chunk' });
+      expectSubscriptions(endless$.subscriptions).toBe('^----!');
+    });
   });
 });
