@@ -1,7 +1,7 @@
 /** The embedded engine: eSpeak NG (wasm) in worker threads, streamed as TtsEngine output. */
 import { Observable } from 'rxjs';
 import { msToSamples, samplesToMs } from '../../server/src/core/clock.ts';
-import type { TtsEngine } from '../../server/src/core/engine.ts';
+import { NO_CLONING, type TtsEngine } from '../../server/src/core/engine.ts';
 import { EngineError } from '../../server/src/core/errors.ts';
 import { trackRequest } from '../../server/src/core/engine-kit/track-request.ts';
 import type { SynthesisOutput, SynthesisRequest } from '../../server/src/core/types.ts';
@@ -98,6 +98,7 @@ export async function createEmbeddedEngine(engineOptions: EmbeddedEngineOptions 
     name: ENGINE_NAME,
     sampleRateHz,
     speechParams: ['rate', 'pitch'],
+    cloning: NO_CLONING,
     voices: () => [...voiceSet].sort(),
     synthesize,
     healthy: () => pool.healthy(),

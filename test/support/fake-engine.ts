@@ -1,6 +1,6 @@
 /** Test helper: a TtsEngine from just the parts a test cares about; the rest are quiet defaults. */
 import { EMPTY } from 'rxjs';
-import type { TtsEngine } from '../../server/src/core/engine.ts';
+import { NO_CLONING, type TtsEngine } from '../../server/src/core/engine.ts';
 
 /** Defaults: 16 kHz, no speech params, no voices, speaks nothing, healthy, closes at once. */
 export function fakeEngine<T extends Partial<TtsEngine>>(parts: T): TtsEngine & T {
@@ -10,6 +10,7 @@ export function fakeEngine<T extends Partial<TtsEngine>>(parts: T): TtsEngine & 
     name,
     sampleRateHz: 16_000,
     speechParams: [],
+    cloning: NO_CLONING,
     voices: () => [],
     synthesize: () => EMPTY,
     healthy,

@@ -16,6 +16,8 @@ export interface TtsEngine {
   readonly speechParams: readonly SpeechParam[];
   /** Voice names the engine knows, for the panel's voice picker ([] = it cannot list them). */
   voices(): readonly string[];
+  /** Whether and how it speaks cloned voices (`SynthesisRequest.clone`). */
+  readonly cloning: VoiceCloning;
   synthesize(request: SynthesisRequest, signal?: AbortSignal): Observable<SynthesisOutput>;
   /** Whether the engine can speak right now (for /healthz). */
   healthy(): boolean;
@@ -23,6 +25,35 @@ export interface TtsEngine {
   healthReason(): string | undefined;
   close(): Promise<void>;
 }
+
+/** A voice sample to enrol upstream as a cloned voice. */
+export interface EnrollmentSample {
+  /** The library's name of the voice (a hint for the upstream's own name/prefix). */
+  name: string;
+  /** 16 kHz mono 16-bit WAV bytes. */
+  wav: Uint8Array;
+  /** Transcript of the sample ('' = unknown). */
+  promptText: string;
+}
+
+/**
+ * How an engine speaks a cloned voice: not at all; with the sample sent along each request
+ * (self-hosted CosyVoice); or with a voice enrolled once upstream for one target model
+ * (DashScope voice enrollment).
+ */
+export type VoiceCloning =
+  | { kind: 'none' }
+  | { kind: 'prompt' }
+  | {
+      kind: 'enrolled';
+      /** The model enrolled voices are bound to (a voice enrolled for another model is refused). */
+      targetModel: string;
+      /** Enrols the sample and waits until the voice is ready; resolves to its voice id. Throws EngineError. */
+      enroll(sample: EnrollmentSample, signal?: AbortSignal): Promise<string>;
+      remove(enrolledVoiceId: string): Promise<void>;
+    };
+
+export const NO_CLONING: VoiceCloning = { kind: 'none' };
 
 /** One engine of a chain as /healthz shows it. */
 export interface EngineStatus {

@@ -83,13 +83,30 @@ export interface SynthesisRequest {
   /** Utterance id, for logs and upstream task ids. */
   id: string;
   text: string;
+  /** An engine's own (preset) voice name; ignored by an engine when `clone` is set for it. */
   voice?: string;
+  /** A cloned voice from the streamer's library; engines other than `clone.engine` use their default voice. */
+  clone?: CloneVoice;
   lang?: string;
   /** Speaking speed as a multiple of the engine's normal rate (0.5–2). Engines without `rate` in `speechParams` ignore it. */
   rate?: number;
   /** Voice pitch as a multiple of the engine's normal pitch (0.5–2). Engines without `pitch` in `speechParams` ignore it. */
   pitch?: number;
+  /** A spoken instruction ("用开心的语气说", "用四川话说"). Engines without `instruct` in `speechParams` ignore it. */
+  instruct?: string;
 }
 
 /** Speech parameters an engine may honour (volume is applied by the relay to every engine's PCM). */
-export type SpeechParam = 'rate' | 'pitch';
+export type SpeechParam = 'rate' | 'pitch' | 'instruct';
+
+/** A library voice resolved for synthesis: what the engine it was made for needs to speak with it. */
+export interface CloneVoice {
+  /** Library id (stable, e.g. for caching the prompt upstream). */
+  id: string;
+  /** The engine it was made for: `cosyvoice-selfhost` (prompt sent per request) or `cosyvoice` (enrolled). */
+  engine: string;
+  /** Self-hosted: the sample as 16 kHz mono 16-bit WAV bytes and its transcript ('' = unknown). */
+  prompt?: { wav: Uint8Array; text: string; lang?: string };
+  /** DashScope: the voice id returned by enrollment. */
+  enrolledVoiceId?: string;
+}

@@ -8,7 +8,7 @@
  * the engine's own errors and health reason.
  */
 import { Observable, Subscription } from 'rxjs';
-import type { EngineChain, EngineChainStats, TtsEngine } from '../engine.ts';
+import { NO_CLONING, type EngineChain, type EngineChainStats, type TtsEngine } from '../engine.ts';
 import { ConfigError, EngineError } from '../errors.ts';
 import { type Logger, silentLogger } from '../logger.ts';
 import type { SpeechParam, SynthesisOutput, SynthesisRequest } from '../types.ts';
@@ -147,6 +147,7 @@ export function createEngineChain(engines: readonly TtsEngine[], options: Engine
     engines: [...engines],
     sampleRateHz,
     speechParams: unique<SpeechParam>(engines.flatMap((e) => e.speechParams)),
+    cloning: NO_CLONING,
     voices: () => unique(engines.flatMap((e) => e.voices())),
     synthesize,
     healthy: () => engines.some((e) => e.healthy()),

@@ -7,7 +7,7 @@
  * The shared option fields of network engines are declared (and defaulted) here once.
  */
 import { defer, EMPTY, type Observable, throwError } from 'rxjs';
-import type { TtsEngine } from '../engine.ts';
+import { NO_CLONING, type TtsEngine, type VoiceCloning } from '../engine.ts';
 import { ConfigError, type EngineError } from '../errors.ts';
 import { type Logger, silentLogger } from '../logger.ts';
 import type { SpeechParam, SynthesisOutput, SynthesisRequest } from '../types.ts';
@@ -90,6 +90,8 @@ export interface NetworkEngineParts {
   speechParams?: readonly SpeechParam[];
   /** Default: cannot list them. */
   voices?: () => readonly string[];
+  /** Default: no cloned voices. */
+  cloning?: VoiceCloning;
   /** A refusal before any attempt (e.g. text over the upstream's limit). */
   precheck?: (request: SynthesisRequest) => EngineError | undefined;
   /** One attempt at what `progress` has not produced yet, on `context.endpoint`. */
@@ -144,6 +146,7 @@ export function createNetworkEngine(parts: NetworkEngineParts): NetworkEngine {
     name,
     sampleRateHz,
     speechParams: parts.speechParams ?? [],
+    cloning: parts.cloning ?? NO_CLONING,
     voices: parts.voices ?? (() => []),
     endpoints,
     health,
