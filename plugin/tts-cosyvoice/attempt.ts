@@ -25,6 +25,7 @@ import { taskFailedError } from './dashscope-errors.ts';
 import { continueTaskMessage, finishTaskMessage, newTaskId, runTaskMessage, type ServerEvent } from './dashscope-protocol.ts';
 import { type ResolvedCosyVoiceOptions, synthesisParameters } from './options.ts';
 import type { PreStartedTask, QuotaDemand } from './pre-started-tasks.ts';
+import type { RequestVoice } from './request-voice.ts';
 import { dashscopeCharCount, MAX_CHARS_PER_CONTINUE_TASK } from './text-limits.ts';
 import { WordClock } from './word-clock.ts';
 
@@ -42,7 +43,7 @@ const YIELD_CHECK_MS = 10;
 
 export function attempt$(
   deps: AttemptDependencies,
-  voice: string,
+  { voice, instruction, clone }: RequestVoice,
   progress: UtteranceProgress,
   { endpoint }: AttemptContext,
 ): Observable<SynthesisOutput> {
@@ -55,7 +56,7 @@ export function attempt$(
     if (!sentences.some((s) => s.trim())) return subscriber.complete();
 
     const pool = deps.poolFor(endpoint.url);
-    const parameters = synthesisParameters(options, voice);
+    const parameters = synthesisParameters(options, voice, instruction);
     let taskId = '';
     const abort = new AbortController();
     const deadline = new PhaseDeadline(endpoint.url, (error) => onDeadline(error));
@@ -145,7 +146,7 @@ export function attempt$(
           metrics.countUpstreamError(engine, event.errorCode);
           // Before its text, any failure of a pre-started task; after, only its idle timeout racing the text.
           if (mayFallBack() && (!textSent || event.errorCode === 'RequestTimeOut')) return fallBack(`task-failed ${event.errorCode}`);
-          const context = { model: options.model, voice, defaultVoice: options.voice };
+          const context = { model: options.model, voice, defaultVoice: options.voice, ...(clone ? { cloneId: clone.id } : {}) };
           return subscriber.error(taskFailedError(event.errorCode, event.errorMessage, context));
         }
       }

@@ -11,6 +11,12 @@ export interface SynthesisParameters {
   volume: number;
   rate: number;
   pitch: number;
+  /**
+   * A spoken instruction ("你说话的情感是happy。", "用四川话说"): run-task `parameters.instruction`,
+   * at most 128 characters (DashScope Python SDK, `tts_v2.SpeechSynthesizer` docstring). Only
+   * some models take it (see `modelTakesInstruction`); omitted when undefined.
+   */
+  instruction?: string;
 }
 
 export interface DashScopeWord {
@@ -44,7 +50,8 @@ export function sameSynthesisParameters(a: SynthesisParameters, b: SynthesisPara
     a.sampleRateHz === b.sampleRateHz &&
     a.volume === b.volume &&
     a.rate === b.rate &&
-    a.pitch === b.pitch
+    a.pitch === b.pitch &&
+    a.instruction === b.instruction
   );
 }
 
@@ -72,6 +79,7 @@ export function runTaskMessage(taskId: string, p: SynthesisParameters): string {
         rate: p.rate,
         pitch: p.pitch,
         word_timestamp_enabled: true,
+        ...(p.instruction === undefined ? {} : { instruction: p.instruction }),
       },
       input: {},
     },

@@ -3,7 +3,9 @@
  * endpoint with pre-started tasks for the default voice, a shared upstream limiter, and the
  * shared retry/failover/circuit-breaker loop with resume after a mid-stream drop. Fatal
  * refusals (bad key, unknown default voice or model) make the engine unhealthy with a
- * reason for /healthz.
+ * reason for /healthz. Cloned voices are enrolled upstream for COSYVOICE_MODEL
+ * (`voice-enrollment.ts`) and spoken by their DashScope voice id; an instruction is sent
+ * only to models that take one (`request-voice.ts`).
  */
 import type { TtsEngine } from '../../server/src/core/engine.ts';
 import { EngineError } from '../../server/src/core/errors.ts';
@@ -13,7 +15,9 @@ import { attempt$ } from './attempt.ts';
 import { ConnectionPool, type PoolStats } from './connection-pool.ts';
 import { type CosyVoiceEngineOptions, resolveCosyVoiceOptions, synthesisParameters } from './options.ts';
 import { QuotaDemand } from './pre-started-tasks.ts';
+import { modelTakesInstruction, requestRefusal, requestVoice, type VoiceSettings } from './request-voice.ts';
 import { dashscopeCharCount, MAX_CHARS_PER_TASK } from './text-limits.ts';
+import { createVoiceEnrollment } from './voice-enrollment.ts';
 
 export interface CosyVoiceEngine extends TtsEngine {
   /** Warm and busy sockets, and pre-started tasks, per endpoint. */
@@ -27,16 +31,27 @@ export async function createCosyVoiceEngine(engineOptions: CosyVoiceEngineOption
   const headers: Record<string, string> = { Authorization: `Bearer ${options.apiKey}` };
   if (options.workspace) headers['X-DashScope-WorkSpace'] = options.workspace;
   const demand = new QuotaDemand();
+  const voiceSettings: VoiceSettings = { engine: name, model: options.model, defaultVoice: options.voice };
   const engine = createNetworkEngine({
     options,
     sampleRateHz: options.sampleRateHz,
+    speechParams: modelTakesInstruction(options.model) ? ['instruct'] : [],
+    cloning: createVoiceEnrollment({
+      url: options.enrollUrl,
+      apiKey: options.apiKey,
+      workspace: options.workspace,
+      targetModel: options.model,
+      timing: options.enrollment,
+      logger: log,
+    }),
     precheck: (request) => {
       const chars = dashscopeCharCount(request.text);
-      return chars > MAX_CHARS_PER_TASK
-        ? new EngineError('text_too_long', `text is ${chars} DashScope characters; one task takes at most ${MAX_CHARS_PER_TASK}`, false)
-        : undefined;
+      if (chars > MAX_CHARS_PER_TASK) {
+        return new EngineError('text_too_long', `text is ${chars} DashScope characters; one task takes at most ${MAX_CHARS_PER_TASK}`, false);
+      }
+      return requestRefusal(request, voiceSettings);
     },
-    attempt$: (request, progress, context) => attempt$(deps, request.voice ?? options.voice, progress, context),
+    attempt$: (request, progress, context) => attempt$(deps, requestVoice(request, voiceSettings), progress, context),
     onCircuitChange: () => updateWarmTargets(),
     /** A fatal refusal (e.g. the key, seen while warming up) stops every pool from reconnecting. */
     onDisabled: () => {

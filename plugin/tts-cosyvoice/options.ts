@@ -50,6 +50,18 @@ export interface CosyVoicePoolOptions {
   serverIdleTimeoutMs: number;
 }
 
+/** Voice enrollment (cloning) over DashScope's customization REST API. */
+export interface CosyVoiceEnrollmentTiming {
+  /** One REST call (create, query, delete). */
+  requestMs: number;
+  /** First wait before asking whether a new voice is ready; doubled after each DEPLOYING answer… */
+  pollFirstMs: number;
+  /** …up to this. */
+  pollMaxMs: number;
+  /** A voice still DEPLOYING after this long is given up (and deleted). */
+  deadlineMs: number;
+}
+
 /** The shared network-engine fields (urls, deadlines, retry, breaker, limiter, name, logger, metrics, random) and CosyVoice's own. */
 export interface CosyVoiceEngineOptions extends NetworkEngineOptions<CosyVoiceDeadlines> {
   apiKey: string;
@@ -71,6 +83,12 @@ export interface CosyVoiceEngineOptions extends NetworkEngineOptions<CosyVoiceDe
   pool?: Partial<CosyVoicePoolOptions>;
   /** Whether word times count from the task's or the sentence's first sample; 'auto' detects it. */
   wordTimeBase?: WordTimeBase;
+  /**
+   * The voice customization endpoint (…/api/v1/services/audio/tts/customization). Default: on
+   * the host of the first `urls` entry (wss → https), which is where DashScope serves it.
+   */
+  enrollUrl?: string;
+  enrollment?: Partial<CosyVoiceEnrollmentTiming>;
 }
 
 /** `voice` is the default voice; a request's voice overrides it. */
@@ -81,12 +99,14 @@ export interface ResolvedCosyVoiceOptions extends ResolvedNetworkOptions<CosyVoi
   maxConcurrency: number;
   pool: CosyVoicePoolOptions;
   wordTimeBase: WordTimeBase;
+  enrollUrl: string;
+  enrollment: CosyVoiceEnrollmentTiming;
 }
 
-/** The run-task parameters for `voice` (default: the engine's default voice). */
-export function synthesisParameters(options: ResolvedCosyVoiceOptions, voice = options.voice): SynthesisParameters {
+/** The run-task parameters for `voice` (default: the engine's default voice) and an optional instruction. */
+export function synthesisParameters(options: ResolvedCosyVoiceOptions, voice = options.voice, instruction?: string): SynthesisParameters {
   const { model, sampleRateHz, volume, rate, pitch } = options;
-  return { model, voice, sampleRateHz, volume, rate, pitch };
+  return { model, voice, sampleRateHz, volume, rate, pitch, ...(instruction === undefined ? {} : { instruction }) };
 }
 
 /**
@@ -94,6 +114,22 @@ export function synthesisParameters(options: ResolvedCosyVoiceOptions, voice = o
  * documents for a reused connection, so the default first-audio deadline leaves room for it.
  */
 export const DEFAULT_DEADLINES: CosyVoiceDeadlines = { connectMs: 1000, taskStartedMs: 600, firstAudioMs: 800, stallMs: 1500 };
+
+/**
+ * Enrollment timing. A public client measured ~15 s from create_voice to OK; others poll every
+ * 3–10 s for up to 2–5 minutes. The first poll comes soon (a fake or a quick answer), then backs off.
+ */
+export const DEFAULT_ENROLLMENT_TIMING: CosyVoiceEnrollmentTiming = { requestMs: 15_000, pollFirstMs: 500, pollMaxMs: 5_000, deadlineMs: 180_000 };
+
+/** Voice customization lives on the inference host: wss://host/api-ws/v1/inference → https://host/api/v1/services/audio/tts/customization. */
+export const CUSTOMIZATION_PATH = '/api/v1/services/audio/tts/customization';
+
+function defaultEnrollUrl(urls: readonly string[]): string {
+  const first = urls[0];
+  if (!first) return '';
+  const url = new URL(first);
+  return `${url.protocol === 'ws:' ? 'http:' : 'https:'}//${url.host}${CUSTOMIZATION_PATH}`;
+}
 
 export const DEFAULT_POOL: CosyVoicePoolOptions = {
   minIdle: 2,
@@ -135,10 +171,16 @@ export function resolveCosyVoiceOptions(options: CosyVoiceEngineOptions): Resolv
     maxConcurrency,
     pool: { ...pool, maxIdle: Math.max(pool.maxIdle, pool.minIdle) },
     wordTimeBase: options.wordTimeBase ?? 'auto',
+    enrollUrl: '',
+    enrollment: { ...DEFAULT_ENROLLMENT_TIMING, ...options.enrollment },
   };
   check(resolved.apiKey.length > 0, 'COSYVOICE_API_KEY is required for the cloud engine');
   check(resolved.urls.length > 0, 'COSYVOICE_URL must list at least one wss:// URL');
   for (const url of resolved.urls) check(/^wss?:\/\/[^\s/]+/u.test(url), `COSYVOICE_URL entry "${url}" is not a ws:// or wss:// URL`);
+  resolved.enrollUrl = options.enrollUrl?.trim() || defaultEnrollUrl(resolved.urls);
+  check(/^https?:\/\/[^\s/]+/u.test(resolved.enrollUrl), `COSYVOICE_ENROLL_URL "${resolved.enrollUrl}" is not an http:// or https:// URL`);
+  const timing = resolved.enrollment;
+  check(Object.values(timing).every((ms) => ms > 0) && timing.pollMaxMs >= timing.pollFirstMs, 'enrollment timings must be > 0 ms and pollMaxMs >= pollFirstMs');
   check((DASHSCOPE_SAMPLE_RATES_HZ as readonly number[]).includes(resolved.sampleRateHz), `sample rate must be one of ${DASHSCOPE_SAMPLE_RATES_HZ.join(', ')} Hz`);
   check(Number.isInteger(resolved.volume) && inRange(resolved.volume, 0, 100), 'volume must be an integer 0-100');
   check(inRange(resolved.rate, 0.5, 2), 'rate must be 0.5-2');

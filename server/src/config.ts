@@ -50,6 +50,8 @@ export const configSchema = z.object({
   COSYVOICE_TASKS_PER_S: z.coerce.number().positive().default(3),
   COSYVOICE_MAX_CONCURRENCY: positiveInt.default(3),
   COSYVOICE_WORKSPACE: z.string().optional(),
+  /** Voice cloning endpoint; default: https://<COSYVOICE_URL's host>/api/v1/services/audio/tts/customization. */
+  COSYVOICE_ENROLL_URL: z.string().optional(),
   COSYVOICE_SAMPLE_RATE_HZ: z.coerce.number().pipe(z.union([z.literal(8000), z.literal(16000), z.literal(22050), z.literal(24000), z.literal(44100), z.literal(48000)])).default(24000),
   /** Deadline for the first audio packet of a cloud task before retrying on the next endpoint. */
   COSYVOICE_FIRST_AUDIO_MS: positiveInt.default(800),

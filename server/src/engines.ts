@@ -30,6 +30,7 @@ async function createEngine(name: EngineName, config: Config, log: Logger, { met
         apiKey: config.COSYVOICE_API_KEY,
         urls: config.COSYVOICE_URL,
         workspace: config.COSYVOICE_WORKSPACE,
+        enrollUrl: config.COSYVOICE_ENROLL_URL,
         model: config.COSYVOICE_MODEL,
         voice: config.COSYVOICE_VOICE,
         sampleRateHz: config.COSYVOICE_SAMPLE_RATE_HZ,

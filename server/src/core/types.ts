@@ -109,4 +109,6 @@ export interface CloneVoice {
   prompt?: { wav: Uint8Array; text: string; lang?: string };
   /** DashScope: the voice id returned by enrollment. */
   enrolledVoiceId?: string;
+  /** DashScope: the model it was enrolled for (`cloning.targetModel` then); a voice is refused by any other model. */
+  enrolledModel?: string;
 }
