@@ -3,7 +3,9 @@
  * protocol strictly: Authorization header, every required field, task-started before
  * continue-task, text limits, idle timeouts, rate limit and max concurrency answered with
  * the real error codes, interleaved PCM frames and word timings. Faults are injected on
- * demand; network latency is emulated on every frame (and on the handshake).
+ * demand; network latency is emulated on every frame (and on the handshake). On the same
+ * host it serves the voice customization REST API (`fake-voice-customization.ts`): cloned
+ * voices it creates are spoken by run-task for their target model only.
  */
 import { createServer, type IncomingMessage } from 'node:http';
 import type { AddressInfo, Socket } from 'node:net';
@@ -11,6 +13,7 @@ import { type RawData, WebSocket, WebSocketServer } from 'ws';
 import { DelayedSender } from './delayed-sender.ts';
 import { type ConnectionFault, FaultQueue, type TaskFault } from './faults.ts';
 import { FakeTask } from './fake-task.ts';
+import { CUSTOMIZATION_PATH, FakeVoiceCustomization } from './fake-voice-customization.ts';
 import { parseClientMessage, type RunTask } from './validate-client-message.ts';
 
 const DASHSCOPE_PATH = '/api-ws/v1/inference';
@@ -45,6 +48,10 @@ export interface FakeDashScopeOptions {
   rttMs?: number;
   jitterMs?: number;
   modelFirstPacketMs?: number;
+  /** query_voice answers a new cloned voice spends DEPLOYING. */
+  deployPolls?: number;
+  /** Cloned voices the account may hold. */
+  maxVoices?: number;
 }
 
 export interface FakeEvent {
@@ -95,6 +102,8 @@ export interface FakeDashScope {
   readonly runTaskLog: RunTask[];
   /** Text of every continue-task, by task id, in order. */
   readonly textLog: Map<string, string[]>;
+  /** The voice customization API (cloned voices, its call log and faults). */
+  readonly customization: FakeVoiceCustomization;
   close(): Promise<void>;
 }
 
@@ -157,7 +166,11 @@ export async function startFakeDashScope(options: FakeDashScopeOptions = {}): Pr
   const log = (connection: number, type: string, taskId?: string, detail?: string) =>
     stats.events.push({ atMs: Date.now() - t0, connection, type, ...(taskId ? { taskId } : {}), ...(detail ? { detail } : {}) });
 
-  const http = createServer((_req, res) => res.writeHead(404).end());
+  const customization = new FakeVoiceCustomization({ apiKey, deployPolls: options.deployPolls, maxVoices: options.maxVoices });
+  const http = createServer((req, res) => {
+    if (req.method === 'POST' && new URL(req.url ?? '/', 'http://x').pathname === CUSTOMIZATION_PATH) return customization.handle(req, res);
+    res.writeHead(404).end();
+  });
   const wss = new WebSocketServer({ noServer: true, autoPong: false, perMessageDeflate: false });
 
   function refuseHandshake(socket: Socket, status: number, code: string, message: string): void {
@@ -233,7 +246,14 @@ export async function startFakeDashScope(options: FakeDashScopeOptions = {}): Pr
     if (stats.activeTasks >= maxConcurrency) return refuse(c, run.taskId, 'Throttling', 'Requests throttling triggered.');
     const modelVoices = voices[run.model];
     if (!modelVoices) return refuse(c, run.taskId, 'ModelNotFound', `Model not found (${run.model})!`);
-    if (!modelVoices.includes(run.voice)) return refuse(c, run.taskId, 'InvalidParameter', '[tts:]Engine return error code: 418');
+    const cloneRefusal = customization.runTaskRefusal(run.voice, run.model);
+    if (cloneRefusal) return refuse(c, run.taskId, 'InvalidParameter', cloneRefusal);
+    if (!customization.isClonedVoice(run.voice) && !modelVoices.includes(run.voice)) return refuse(c, run.taskId, 'InvalidParameter', '[tts:]Engine return error code: 418');
+    // Instruct is listed only for cosyvoice-v3 voices (CosyVoice voice list). What the real API does with
+    // an instruction for an older model is not documented: the fake refuses it, to prove the relay never sends one.
+    if (run.instruction !== undefined && !/^cosyvoice-v3/u.test(run.model)) {
+      return refuse(c, run.taskId, 'InvalidParameter', `parameters.instruction is not supported by model ${run.model}`);
+    }
     if (run.format !== 'pcm') return refuse(c, run.taskId, 'InvalidParameter', 'the fake server synthesizes pcm only');
     if (failure && failure.afterAudioFrames === undefined) {
       if (!failure.afterMs) return refuse(c, run.taskId, failure.code, failure.message);
@@ -346,11 +366,13 @@ export async function startFakeDashScope(options: FakeDashScopeOptions = {}): Pr
     network,
     runTaskLog,
     textLog,
+    customization,
     injectTaskFault: (fault, times = 1) => taskFaults.add(fault, times),
     injectConnectionFault: (fault, times = 1) => connectionFaults.add(fault, times),
     clearFaults: () => {
       connectionFaults.clear();
       taskFaults.clear();
+      customization.clearFaults();
     },
     dropIdleConnections() {
       const victims = idle();

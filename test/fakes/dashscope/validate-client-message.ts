@@ -17,6 +17,8 @@ export interface RunTask {
   rate: number;
   pitch: number;
   wordTimestamps: boolean;
+  /** `parameters.instruction`, at most 128 characters (DashScope Python SDK, `tts_v2.SpeechSynthesizer`). */
+  instruction?: string;
 }
 export interface ContinueTask {
   action: 'continue-task';
@@ -55,6 +57,8 @@ function parseRunTask(taskId: string, payload: Json): RunTask {
   need(typeof volume === 'number' && Number.isInteger(volume) && volume >= 0 && volume <= 100, 'parameters.volume must be an integer 0-100');
   need(typeof rate === 'number' && rate >= 0.5 && rate <= 2, 'parameters.rate must be 0.5-2');
   need(typeof pitch === 'number' && pitch >= 0.5 && pitch <= 2, 'parameters.pitch must be 0.5-2');
+  const instruction = p.instruction;
+  need(instruction === undefined || (typeof instruction === 'string' && [...instruction].length <= 128), 'parameters.instruction must be a string of at most 128 characters');
   return {
     action: 'run-task',
     taskId,
@@ -66,6 +70,7 @@ function parseRunTask(taskId: string, payload: Json): RunTask {
     rate,
     pitch,
     wordTimestamps: p.word_timestamp_enabled === true,
+    ...(instruction === undefined ? {} : { instruction }),
   };
 }
 
