@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { UpstreamRejectedError, UpstreamThrottledError } from '../../server/src/core/engine-kit/resilience-errors.ts';
-import { handshakeError, taskFailedError } from './dashscope-errors.ts';
+import { customizationError, handshakeError, taskFailedError } from './dashscope-errors.ts';
 
 const context = { model: 'cosyvoice-v2', voice: 'longxiaochun_v2', defaultVoice: 'longxiaochun_v2' };
 
@@ -32,5 +32,25 @@ describe('DashScope errors', () => {
     expect(handshakeError(403, '')).toMatchObject({ code: 'auth_failed' });
     expect(handshakeError(429, '')).toBeInstanceOf(UpstreamThrottledError);
     expect(handshakeError(502, '<html>')).toMatchObject({ code: 'connect_failed', retryable: true });
+  });
+
+  it('never disables the engine for a cloned voice a model refuses', () => {
+    const error = taskFailedError('InvalidParameter', '[tts:]Engine return error code: 418', { ...context, voice: 'cosyvoice-v2-me-1', cloneId: 'lib-1' });
+    expect(error).toMatchObject({ code: 'voice_unsupported', disablesEngine: false });
+    expect(error.message).toMatch(/cloned voice "lib-1"/u);
+  });
+
+  it.each([
+    [401, 'InvalidApiKey', 'Invalid API-key provided.', 'create_voice', 'auth_failed', false],
+    [400, 'Arrearage', 'Access denied.', 'create_voice', 'account_suspended', false],
+    [429, 'Throttling.AllocationQuota', 'Allocated quota exceeded, please increase your quota limit.', 'create_voice', 'enrollment_quota', false],
+    [429, 'Throttling.RateQuota', 'Requests rate limit exceeded, please try again later.', 'query_voice', 'upstream_throttled', true],
+    [400, 'InvalidParameter', 'voice not found: x', 'delete_voice', 'voice_not_found', false],
+    [400, 'InvalidParameter', 'target_model cosyvoice-v9 is not supported', 'create_voice', 'model_unsupported', false],
+    [400, 'InvalidParameter', 'audio duration 2.0 s is out of range', 'create_voice', 'invalid_audio', false],
+    [400, 'InvalidParameter', 'prefix must be lowercase', 'create_voice', 'invalid_parameter', false],
+    [500, 'InternalServerError', 'An internal error has occured', 'create_voice', 'upstream_error', true],
+  ])('customization HTTP %i %s on %s → %s', (status, code, message, action, expected, retryable) => {
+    expect(customizationError(status, code, message, { action, targetModel: 'cosyvoice-v2' })).toMatchObject({ code: expected, retryable });
   });
 });
