@@ -62,10 +62,15 @@ export async function createConfiguredEngine(config: Config, log: Logger, deps: 
     await Promise.all(engines.map((e) => e.close()));
     throw err;
   }
+  return chainEngines(engines, config, log, deps.metrics);
+}
+
+/** Engines as the relay's chain, in fallback order, with the configured fallback budget. */
+export function chainEngines(engines: readonly TtsEngine[], config: Config, log: Logger, metrics: EngineMetrics | undefined): EngineChain {
   return createEngineChain(engines, {
     firstPacketBudgetMs: config.TTS_FALLBACK_BUDGET_MS,
     logger: log.child({ engine: 'fallback' }),
-    metrics: deps.metrics,
+    metrics,
   });
 }
 

@@ -6,9 +6,8 @@ import { BehaviorSubject, combineLatest, map, merge, type Subscription } from 'r
 import type { Config } from './config.ts';
 import type { TtsEngine } from './core/engine.ts';
 import type { Logger } from './core/logger.ts';
-import { chainOf } from './core/engine-kit/engine-chain.ts';
 import { upgradeRoutes } from './core/source.ts';
-import { createConfiguredEngine, sharedCloudLimiter } from './engines.ts';
+import { chainEngines, createConfiguredEngine, sharedCloudLimiter } from './engines.ts';
 import { startGateway, type Gateway } from './gateway/server.ts';
 import { formatHistory } from './subtitles/format-history.ts';
 import { createPromEngineMetrics } from './metrics/engine-metrics.ts';
@@ -40,7 +39,8 @@ export interface RunningRelay {
   close(): Promise<void>;
 }
 
-export async function startRelay(config: Config, log: Logger, engineOverride?: TtsEngine): Promise<RunningRelay> {
+/** `engineOverride`: an engine, or engines in fallback order, instead of the configured ones (tests). */
+export async function startRelay(config: Config, log: Logger, engineOverride?: TtsEngine | readonly TtsEngine[]): Promise<RunningRelay> {
   const dataDir = resolve(config.RELAY_DATA_DIR);
   mkdirSync(dataDir, { recursive: true });
   const secrets = loadSecrets(dataDir, { token: config.RELAY_TOKEN, overlayKey: config.RELAY_OVERLAY_KEY });
@@ -55,7 +55,7 @@ export async function startRelay(config: Config, log: Logger, engineOverride?: T
   const engineActivity = recordEngineActivity(createPromEngineMetrics(metrics.registry));
   const redis = config.RELAY_REDIS_URL ? await connectRedis(config.RELAY_REDIS_URL, log.child({ part: 'redis' })) : undefined;
   const engine = engineOverride
-    ? chainOf(engineOverride)
+    ? chainEngines([engineOverride].flat(), config, log, engineActivity.metrics)
     : await createConfiguredEngine(config, log, {
         metrics: engineActivity.metrics,
         cloudLimiter: redis && sharedCloudLimiter(redis.client, config),

@@ -6,6 +6,7 @@ import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { OverlayStats } from '../../overlay/src/overlay/main.ts';
 import { startHarness, type Harness } from '../support/relay-harness.ts';
+import { highlightedWords, recordHighlightedWords } from './overlay-words.ts';
 import { expectNoConsoleErrors, launchChromium, openPage, saveScreenshot, type ConsoleLog } from './browser.ts';
 
 let relay: Harness;
@@ -42,19 +43,11 @@ afterAll(async () => {
 
 describe('caption → overlay in Chromium', () => {
   it('plays the caption audibly, highlights its words in order and acks so the queue advances', async () => {
-    // Words are highlighted one after another while the audio plays: recorded in the page as
-    // the DOM changes (polling from here could miss a short last word on a busy machine).
-    await page.evaluate(() => {
-      const w = window as unknown as { __seenWords: string[] };
-      w.__seenWords = [];
-      new MutationObserver(() => {
-        const current = document.querySelector('[data-state="current"]')?.textContent ?? null;
-        if (current && w.__seenWords.at(-1) !== current) w.__seenWords.push(current);
-      }).observe(document.body, { subtree: true, childList: true, attributes: true, attributeFilter: ['data-state'] });
-    });
+    // Words are highlighted one after another while the audio plays.
+    await recordHighlightedWords(page);
     const id = await postCaption('你好，欢迎来到直播间！Thanks for the follow.');
     await expect.poll(async () => (await stateOf(id))?.state, { timeout: 15_000, interval: 20 }).toBe('played');
-    const seen = await page.evaluate(() => (window as unknown as { __seenWords: string[] }).__seenWords);
+    const seen = await highlightedWords(page);
     expect(seen.length).toBeGreaterThanOrEqual(3);
     expect(seen.join(' ')).toMatch(/follow/);
 

@@ -26,7 +26,8 @@ export interface HarnessOptions {
 
 export async function startHarness(
   settings: Partial<Record<keyof Config, string>> = {},
-  engine?: TtsEngine,
+  /** An engine, or engines in fallback order (TTS_FALLBACK_BUDGET_MS applies), instead of the configured ones. */
+  engine?: TtsEngine | readonly TtsEngine[],
   dataDir?: string,
   options: HarnessOptions = {},
 ): Promise<Harness> {

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import type { PanelQueueItem } from '../../../server/src/core/protocol.ts';
-import { currentItem, displayState, playProgress, queuedPaidCount } from './queue-items.ts';
+import { currentItem, displayState, playProgress, queuedPaidCount, switchSummary } from './queue-items.ts';
 
 const item = (id: string, state: PanelQueueItem['state'], extra: Partial<PanelQueueItem> = {}): PanelQueueItem => ({
   id,
@@ -35,5 +35,14 @@ describe('queue items', () => {
     expect(playProgress({ updatedAtMs: 1_000 }, 3_000)).toEqual({ elapsedMs: 2_000, fraction: null });
     expect(playProgress({ updatedAtMs: 1_000, durationMs: 4_000 }, 3_000)).toEqual({ elapsedMs: 2_000, fraction: 0.5 });
     expect(playProgress({ updatedAtMs: 1_000, durationMs: 1_000 }, 9_000).fraction).toBe(1);
+  });
+
+  it('says which engines a readout switched between, counting sentences from 1', () => {
+    const switched = [
+      { from: 'cosyvoice', to: 'cosyvoice-selfhost', atSentence: 0 },
+      { from: 'cosyvoice-selfhost', to: 'embedded', atSentence: 2 },
+    ];
+    expect(switchSummary(switched, 'from sentence {n}')).toBe('cosyvoice → cosyvoice-selfhost (from sentence 1), cosyvoice-selfhost → embedded (from sentence 3)');
+    expect(switchSummary([], 'x')).toBe('');
   });
 });

@@ -1,5 +1,6 @@
-/** Pure helpers about queue items: what state badge to show, what "skip current" skips, progress. */
+/** Pure helpers about queue items: what state badge to show, what "skip current" skips, progress, engine switches. */
 import type { PanelQueueItem } from '../../../server/src/core/protocol.ts';
+import type { EngineSwitch } from '../../../server/src/core/types.ts';
 
 type DisplayState = PanelQueueItem['state'] | 'expired';
 
@@ -28,4 +29,12 @@ export function playProgress(item: Pick<PanelQueueItem, 'updatedAtMs' | 'duratio
   const elapsedMs = Math.max(0, nowMs - item.updatedAtMs);
   const fraction = item.durationMs && item.durationMs > 0 ? Math.min(1, elapsedMs / item.durationMs) : null;
   return { elapsedMs, fraction };
+}
+
+/**
+ * The engines a readout switched between mid-readout, e.g. `cosyvoice-selfhost → embedded (from sentence 2)`;
+ * `atLabel` is the localized "from sentence {n}" (sentences counted from 1).
+ */
+export function switchSummary(switched: readonly EngineSwitch[], atLabel: string): string {
+  return switched.map((s) => `${s.from} → ${s.to} (${atLabel.replace('{n}', String(s.atSentence + 1))})`).join(', ');
 }

@@ -1,14 +1,15 @@
 /**
  * The live queue: one row per readout, kept and updated in place by id (a button under the
  * pointer survives updates), with its state badge (expired shown as its own), paid badge,
- * user and source, text, reason, a progress bar while playing, and skip / replay / ban.
+ * user and source, text, reason, the engines it switched between mid-readout, a progress bar
+ * while playing, and skip / replay / ban.
  */
 import type { PanelQueueItem } from '../../../server/src/core/protocol.ts';
 import { h, setText } from './dom.ts';
 import { formatDurationMs } from './format.ts';
 import type { LabelKey } from './i18n.ts';
 import { labelled, t } from './lang.ts';
-import { ACTIVE_STATES, displayState, playProgress } from './queue-items.ts';
+import { ACTIVE_STATES, displayState, playProgress, switchSummary } from './queue-items.ts';
 
 export interface QueueActions {
   skip(id: string, button: HTMLButtonElement): void;
@@ -24,6 +25,8 @@ class QueueRow {
   private readonly source = h('span', { class: 'source' });
   private readonly text = h('span', { class: 'text' });
   private readonly reason = h('span', { class: 'reason' });
+  private readonly switchedText = h('span', { class: 'engines' });
+  private readonly switched = h('span', { class: 'switched' }, labelled('span', 'switched', { class: 'label' }), ' ', this.switchedText);
   private readonly bar = h('span', { class: 'bar' });
   private readonly progress = h('span', { class: 'progress' }, this.bar);
   private readonly elapsed = h('span', { class: 'elapsed' });
@@ -40,6 +43,7 @@ class QueueRow {
       h('span', { class: 'meta' }, this.badge, this.paid, this.user, this.source),
       this.text,
       this.reason,
+      this.switched,
       h('span', { class: 'play' }, this.progress, this.elapsed),
       h('span', { class: 'actions' }, this.skip, this.replay, this.ban),
     );
@@ -63,6 +67,8 @@ class QueueRow {
     const showReason = (item.state === 'dropped' || item.state === 'skipped') && state !== 'expired' && item.reason !== undefined;
     setText(this.reason, showReason ? item.reason! : '');
     this.reason.hidden = !showReason;
+    setText(this.switchedText, switchSummary(item.switched ?? [], t('switchedAt')));
+    this.switched.hidden = !item.switched?.length;
     const active = ACTIVE_STATES.has(item.state);
     this.skip.hidden = !active;
     this.replay.hidden = active;

@@ -1,5 +1,5 @@
 import type { Observable } from 'rxjs';
-import type { SpeechParam, SynthesisOutput, SynthesisRequest } from './types.ts';
+import type { EngineSwitch, SpeechParam, SynthesisOutput, SynthesisRequest } from './types.ts';
 
 /**
  * A streaming TTS engine. `synthesize` returns a cold observable: subscribing starts
@@ -68,14 +68,19 @@ export interface EngineChain extends TtsEngine {
   readonly engines: readonly TtsEngine[];
   /** The engine that spoke (or is speaking) readout `id`; undefined when unknown. */
   spokenBy(id: string): string | undefined;
+  /** The switches of readout `id` from an engine that failed mid-readout to the next one, in order ([] = none or unknown). */
+  switchesOf(id: string): readonly EngineSwitch[];
   /** Each engine of the chain, in order, with why it cannot speak when it cannot. */
   statuses(): EngineStatus[];
   stats(): EngineChainStats;
 }
 
 export interface EngineChainStats {
-  /** Requests spoken, by engine name. */
+  /** Requests spoken (or finished after a switch), by engine name. */
   spokenBy: Record<string, number>;
-  /** Switches to a next engine, by reason (error code, `first_packet_budget`, `unhealthy`). */
+  /**
+   * Switches to a next engine, by reason: before the first packet the error code,
+   * `first_packet_budget` or `unhealthy`; mid-readout `mid_readout:<error code>`.
+   */
   failovers: Record<string, number>;
 }

@@ -4,7 +4,7 @@
  */
 import type { HistoryEntry } from './history.ts';
 import type { SourceStatus } from './source.ts';
-import type { ClearResult, SpeechParam, TimedWord, Utterance } from './types.ts';
+import type { ClearResult, EngineSwitch, SpeechParam, TimedWord, Utterance } from './types.ts';
 
 export interface UtteranceStartEvent {
   id: string;
@@ -83,6 +83,8 @@ export interface PanelQueueItem
   extends Pick<Utterance, 'id' | 'text' | 'user' | 'source' | 'priority' | 'paid' | 'state' | 'reason' | 'receivedAtMs' | 'updatedAtMs' | 'firstAudioMs'> {
   /** Audio length, once synthesis has finished (the panel's progress bar). */
   durationMs?: number;
+  /** Engines that failed mid-readout and the ones that finished it (while the chain remembers the readout). */
+  switched?: EngineSwitch[];
 }
 
 export interface PanelErrorBody {

@@ -62,6 +62,14 @@ export interface TimedWord {
   endMs: number;
 }
 
+/** A readout one engine of the chain started and the next finished, its first engine having failed mid-readout. */
+export interface EngineSwitch {
+  from: string;
+  to: string;
+  /** Index (from 0) of the sentence of the readout's text the next engine started at. */
+  atSentence: number;
+}
+
 /** PCM produced by an engine: signed 16-bit little-endian mono. */
 export interface AudioChunk {
   kind: 'audio';

@@ -3,6 +3,7 @@
  * (a ban, a deleted message, readouts another process took over). Whatever is in flight
  * stops through the one cancel path.
  */
+import type { EngineChain } from '../core/engine.ts';
 import type { Logger } from '../core/logger.ts';
 import type { PanelQueueItem } from '../core/protocol.ts';
 import type { RelayPort } from '../gateway/ports.ts';
@@ -16,6 +17,8 @@ export interface QueueCommandsOptions {
   queue: DurableQueue;
   cancels: Pick<CancelPath, 'cancel'>;
   timelines: Timelines;
+  /** Which engines switched mid-readout (the queue items say so). */
+  engine: Pick<EngineChain, 'switchesOf'>;
   /** A readout was queued again (replay): the pipeline may take it. */
   requeued: () => void;
   log: Logger;
@@ -32,10 +35,14 @@ export type QueueCommands = Pick<RelayPort, 'skip' | 'pause' | 'resume' | 'clear
   queuedCount(user: string): number;
 };
 
-export function createQueueCommands({ queue, cancels, timelines, requeued, log }: QueueCommandsOptions): QueueCommands {
+export function createQueueCommands({ queue, cancels, timelines, engine, requeued, log }: QueueCommandsOptions): QueueCommands {
   const dropAndCancel = ({ dropped, inFlightIds }: ModerationDrop, reason: string) => {
     cancels.cancel(inFlightIds, reason);
     return dropped;
+  };
+  const switchesOf = (id: string): Pick<PanelQueueItem, 'switched'> => {
+    const switched = engine.switchesOf(id);
+    return switched.length > 0 ? { switched: [...switched] } : {};
   };
 
   return {
@@ -79,6 +86,7 @@ export function createQueueCommands({ queue, cancels, timelines, requeued, log }
           updatedAtMs,
           firstAudioMs,
           durationMs: timelines.durationMs(id),
+          ...switchesOf(id),
         })),
     dropUser(user, reason, by) {
       const dropped = dropAndCancel(queue.dropUser(user, reason, by), reason);

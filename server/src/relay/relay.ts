@@ -96,7 +96,7 @@ export function createRelay(opts: RelayOptions): Relay {
     externalPause$: opts.externalPause$ ?? of(false),
     log,
   });
-  const commands = createQueueCommands({ queue, cancels, timelines, requeued: () => runner.wake(), log });
+  const commands = createQueueCommands({ queue, cancels, timelines, engine, requeued: () => runner.wake(), log });
   const admission = createAdmission({
     queue,
     metrics,

@@ -1,4 +1,4 @@
-import { concat, delay, lastValueFrom, map, NEVER, Observable, of, throwError, timer, toArray } from 'rxjs';
+import { concat, delay, lastValueFrom, map, NEVER, Observable, of, tap, throwError, timer, toArray } from 'rxjs';
 import { describe, expect, it } from 'vitest';
 import type { TtsEngine } from '../engine.ts';
 import { EngineError } from '../errors.ts';
@@ -72,16 +72,16 @@ describe('createEngineChain', () => {
     expect(chain.stats().failovers).toEqual({ deadline_exceeded: 1 });
   });
 
-  it('skips an engine whose circuit is open, and keeps an engine once it has spoken', async () => {
+  it('skips an engine whose circuit is open; one that fails after audio without cues is followed from the start of the text', async () => {
     const open = stub('cloud', () => of(audio([1])), { healthy: false });
     const midway = stub('selfhost', () => concat(of(audio([2])), throwError(() => new EngineError('upstream_dropped', 'gone', true))));
     const last = stub('local', () => of(audio([3])));
     const chain = createEngineChain([open, midway, last], { firstPacketBudgetMs: 100 });
-    await expect(speak(chain)).rejects.toMatchObject({ code: 'upstream_dropped' });
+    expect(await speak(chain)).toEqual([audio([2]), audio([3])]);
     expect(open.subscriptions()).toBe(0);
-    expect(last.subscriptions()).toBe(0);
-    expect(chain.spokenBy('r1')).toBe('selfhost');
-    expect(chain.stats().failovers).toEqual({ unhealthy: 1 });
+    expect(chain.spokenBy('r1')).toBe('local');
+    expect(chain.switchesOf('r1')).toEqual([{ from: 'selfhost', to: 'local', atSentence: 0 }]);
+    expect(chain.stats()).toEqual({ spokenBy: { selfhost: 1, local: 1 }, failovers: { unhealthy: 1, 'mid_readout:upstream_dropped': 1 } });
   });
 
   it('gives the last engine no budget, and fails with a typed reason when nothing can speak', async () => {
@@ -150,5 +150,100 @@ describe('chainOf (a chain of one)', () => {
     expect(chain.statuses()).toEqual([{ name: 'a', healthy: false, reason: 'the circuit is open' }]);
     healthy = true;
     expect([chain.healthy(), chain.healthReason()]).toEqual([true, undefined]);
+  });
+});
+
+describe('createEngineChain: an engine failing mid-readout', () => {
+  const text = 'One two. Three four. Five.';
+  const dropped = new EngineError('upstream_dropped', 'the stream was cut', true);
+  const samples = (count: number, rateHz = 16_000) => audio(new Array<number>(count).fill(7), rateHz);
+  const words = (...list: [string, number, number][]): SynthesisOutput => ({
+    kind: 'cue',
+    words: list.map(([text, startMs, endMs]) => ({ text, startMs, endMs })),
+    timing: 'engine',
+  });
+  /** Sentence 1 (100 ms) with its cue, then half of sentence 2 with a cue sent ahead of its audio, then the cut. */
+  const dying = () =>
+    stub('selfhost', () => concat(of(samples(1600), words(['One', 0, 40], ['two', 50, 100]), words(['Three', 100, 140], ['four', 150, 200]), samples(800)), throwError(() => dropped)));
+  /** Remembers the text it was asked for; speaks it at `rateHz`, 100 ms per sentence, with cues. */
+  function recorder(name: string, rateHz: number, options: { firstPacketDelayMs?: number } = {}) {
+    const texts: string[] = [];
+    const engine = fakeEngine({
+      name,
+      sampleRateHz: rateHz,
+      synthesize: (request) => {
+        texts.push(request.text);
+        const perSentence = rateHz / 10;
+        return concat(
+          timer(options.firstPacketDelayMs ?? 0).pipe(map(() => samples(perSentence, rateHz))),
+          of(words(['Three', 0, 40], ['four', 50, 100]), samples(perSentence, rateHz), words(['Five', 100, 150])),
+        );
+      },
+    });
+    return { engine, texts };
+  }
+  const audioMs = (outputs: SynthesisOutput[]) =>
+    outputs.reduce((ms, o) => (o.kind === 'audio' ? ms + o.pcm.byteLength / 2 / (o.sampleRateHz / 1000) : ms), 0);
+  const cueWords = (outputs: SynthesisOutput[]) => outputs.flatMap((o) => (o.kind === 'cue' ? o.words.map((w) => [w.text, w.startMs, w.endMs]) : []));
+
+  it('asks the next engine for the text from the first sentence not heard, on one clock, resampled to the chain rate', async () => {
+    const next = recorder('embedded', 8000);
+    const metrics = createInMemoryEngineMetrics();
+    const chain = createEngineChain([dying(), next.engine], { firstPacketBudgetMs: 100, metrics });
+    const outputs = await lastValueFrom(chain.synthesize({ id: 'r1', text }).pipe(toArray()));
+    expect(next.texts).toEqual(['Three four. Five.']);
+    expect(outputs.every((o) => o.kind !== 'audio' || o.sampleRateHz === 16_000)).toBe(true);
+    // 150 ms of the first engine, then 200 ms of the next one at 16 kHz: one continuous clock.
+    expect(audioMs(outputs)).toBeCloseTo(350, 0);
+    expect(cueWords(outputs)).toEqual([
+      ['One', 0, 40],
+      ['two', 50, 100],
+      // The part of sentence 2 heard from the first engine; its word not yet heard was never sent.
+      ['Three', 100, 140],
+      ['Three', 150, 190],
+      ['four', 200, 250],
+      ['Five', 250, 300],
+    ]);
+    expect(chain.spokenBy('r1')).toBe('embedded');
+    expect(chain.switchesOf('r1')).toEqual([{ from: 'selfhost', to: 'embedded', atSentence: 1 }]);
+    expect(chain.stats()).toEqual({ spokenBy: { selfhost: 1, embedded: 1 }, failovers: { 'mid_readout:upstream_dropped': 1 } });
+    expect(metrics.failovers).toEqual({ 'selfhost->embedded': 1 });
+  });
+
+  it('gives the continuation the first-packet budget: an engine too slow to continue is passed over', async () => {
+    const slow = recorder('cloud', 16_000, { firstPacketDelayMs: 1000 });
+    const last = recorder('embedded', 16_000);
+    const chain = createEngineChain([dying(), slow.engine, last.engine], { firstPacketBudgetMs: 30 });
+    const startedMs = performance.now();
+    const outputs = await lastValueFrom(chain.synthesize({ id: 'r1', text }).pipe(toArray()));
+    expect(performance.now() - startedMs).toBeLessThan(800);
+    expect([slow.texts, last.texts]).toEqual([['Three four. Five.'], ['Three four. Five.']]);
+    expect(audioMs(outputs)).toBeCloseTo(350, 0);
+    expect(chain.switchesOf('r1')).toEqual([{ from: 'selfhost', to: 'embedded', atSentence: 1 }]);
+    expect(chain.stats().failovers).toEqual({ 'mid_readout:upstream_dropped': 1, first_packet_budget: 1 });
+  });
+
+  it('ends with the error when no engine can continue', async () => {
+    let healthy = true; // healthy when the readout starts…
+    const next = stub('embedded', () => of(samples(1600)));
+    const chain = createEngineChain([dying(), fakeEngine({ ...next, healthy: () => healthy })], { firstPacketBudgetMs: 100 });
+    const result = lastValueFrom(chain.synthesize({ id: 'r1', text }).pipe(tap(() => (healthy = false)))); // …and down when the first engine fails
+    await expect(result).rejects.toBe(dropped);
+    expect(next.subscriptions()).toBe(0);
+
+    const failing = new EngineError('engine_failed', 'the continuation failed too', false);
+    const chain2 = createEngineChain([dying(), stub('embedded', () => throwError(() => failing))], { firstPacketBudgetMs: 100 });
+    await expect(lastValueFrom(chain2.synthesize({ id: 'r2', text }))).rejects.toBe(failing);
+    expect(chain2.switchesOf('r2')).toEqual([]);
+    expect(chain2.spokenBy('r2')).toBe('selfhost');
+  });
+
+  it('finishes without the next engine when every sentence was heard before the failure', async () => {
+    const next = recorder('embedded', 16_000);
+    const complete = stub('selfhost', () => concat(of(samples(1600), words(['One', 0, 40], ['two', 50, 100])), throwError(() => dropped)));
+    const chain = createEngineChain([complete, next.engine], { firstPacketBudgetMs: 100 });
+    const outputs = await lastValueFrom(chain.synthesize({ id: 'r1', text: 'One two.' }).pipe(toArray()));
+    expect(audioMs(outputs)).toBeCloseTo(100, 0);
+    expect(next.texts).toEqual([]);
   });
 });
