@@ -25,6 +25,7 @@ import { QueuePolicySettings } from './settings/queue-policy-settings.ts';
 import { SettingsStore } from './settings/settings-store.ts';
 import { VoiceSettings } from './settings/voice-settings.ts';
 import { createConfiguredSources } from './sources.ts';
+import { createVoiceLibrary, type VoiceLibrary } from './voices/voice-library.ts';
 import { createObsIntegration, type ObsIntegration } from '../../plugin/obs/index.ts';
 import { connectRedis, loadOwnerId, startQueueHandoff } from '../../plugin/redis/index.ts';
 
@@ -36,6 +37,8 @@ export interface RunningRelay {
   engine: TtsEngine;
   obs?: ObsIntegration;
   moderation: SettingsStore<typeof ModerationSettings>;
+  /** The voice library: /api/voices, and how a caption's `voice` resolves (VoiceResolver). */
+  voices: VoiceLibrary;
   close(): Promise<void>;
 }
 
@@ -94,6 +97,8 @@ export async function startRelay(config: Config, log: Logger, engineOverride?: T
       onFenced: (fenced) => fenced$.next(fenced),
     }));
 
+  const voices = createVoiceLibrary({ dir: join(dataDir, 'voices'), engines: engine.engines, log: log.child({ part: 'voices' }) });
+
   const sources = createConfiguredSources(config, secrets.token, log);
   const ingest: Subscription = relay.connectSources(merge(...sources.map((s) => s.events$)));
   for (const source of sources) source.start();
@@ -114,6 +119,7 @@ export async function startRelay(config: Config, log: Logger, engineOverride?: T
 
   const gateway = await startGateway({
     relay,
+    voices,
     formatHistory,
     panel,
     overlayStyle$: overlayStyle.value$,
@@ -154,12 +160,14 @@ export async function startRelay(config: Config, log: Logger, engineOverride?: T
     engine,
     obs,
     moderation,
+    voices,
     async close() {
       ingest.unsubscribe();
       for (const sink of attachedSinks) sink.unsubscribe();
       await Promise.all(sources.map((s) => s.stop()));
       await obs?.close();
       await gateway.close();
+      voices.close();
       panel.close();
       policyUpdates.unsubscribe();
       relay.close();
