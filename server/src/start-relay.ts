@@ -17,6 +17,7 @@ import { ModerationSettings } from './moderation/index.ts';
 import { recordEngineActivity } from './panel-service/engine-activity.ts';
 import { createPanelService } from './panel-service/panel-service.ts';
 import { DurableQueue } from './queue/durable-queue.ts';
+import { presetVoices } from './relay/preset-voices.ts';
 import { createRelay } from './relay/relay.ts';
 import { createHistorySink } from './subtitles/history-sink.ts';
 import type { CaptionSink } from './core/sink.ts';
@@ -25,6 +26,7 @@ import { OverlayStyleSettings } from './settings/overlay-style-settings.ts';
 import { QueuePolicySettings } from './settings/queue-policy-settings.ts';
 import { SettingsStore } from './settings/settings-store.ts';
 import { VoiceSettings } from './settings/voice-settings.ts';
+import { VoicesSettings } from './settings/voices-settings.ts';
 import { createConfiguredSources } from './sources.ts';
 import { createObsIntegration, type ObsIntegration } from '../../plugin/obs/index.ts';
 import { connectRedis, loadOwnerId, startQueueHandoff } from '../../plugin/redis/index.ts';
@@ -48,6 +50,7 @@ export async function startRelay(config: Config, log: Logger, engineOverride?: T
   const moderation = new SettingsStore(join(dataDir, 'moderation.json'), ModerationSettings);
   const queuePolicy = new SettingsStore(join(dataDir, 'queue-policy.json'), QueuePolicySettings);
   const voice = new SettingsStore(join(dataDir, 'voice.json'), VoiceSettings);
+  const voices = new SettingsStore(join(dataDir, 'voices.json'), VoicesSettings);
   const overlayStyle = new SettingsStore(join(dataDir, 'overlay-style.json'), OverlayStyleSettings);
   const queue = new DurableQueue({ path: join(dataDir, 'relay.db'), maxQueued: config.RELAY_MAX_QUEUED });
   const policyUpdates = queuePolicy.value$.subscribe((policy) => queue.setPolicy(policy));
@@ -76,6 +79,9 @@ export async function startRelay(config: Config, log: Logger, engineOverride?: T
     moderation$: moderation.value$,
     externalPause$: combineLatest([obsPause$, fenced$]).pipe(map(([obs, fenced]) => obs || fenced)),
     speech: () => voice.value,
+    // The engines' presets until the voice library is handed in here (relay/preset-voices.ts).
+    voices: presetVoices(engine.engines),
+    voiceRules: () => voices.value,
   });
 
   // Before the gateway opens (no overlay yet, nothing taken): readouts taken over while this
@@ -109,7 +115,7 @@ export async function startRelay(config: Config, log: Logger, engineOverride?: T
     obs: () => obs,
     obsConfigured: config.OBS_WEBSOCKET_URL !== undefined,
     scaleOut: () => handoff?.status(),
-    settings: { moderation, queuePolicy, voice, overlayStyle },
+    settings: { moderation, queuePolicy, voice, voices, overlayStyle },
   });
 
   const gateway = await startGateway({

@@ -29,3 +29,8 @@ export function playProgress(item: Pick<PanelQueueItem, 'updatedAtMs' | 'duratio
   const fraction = item.durationMs && item.durationMs > 0 ? Math.min(1, elapsedMs / item.durationMs) : null;
   return { elapsedMs, fraction };
 }
+
+/** The source, and the voice that speaks (or spoke) the readout when one was chosen: "twitch · 🗣 narrator". */
+export function sourceAndVoice(item: Pick<PanelQueueItem, 'source' | 'voice'>): string {
+  return item.voice === undefined ? item.source : `${item.source} · 🗣 ${item.voice}`;
+}

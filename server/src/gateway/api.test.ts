@@ -39,7 +39,7 @@ const relay: RelayPort = {
     if (id === 'full') throw new QueueFullError(4);
     return { id: `replay-of-${id}` };
   },
-  health: () => ({ status: 'ok', canSpeak: true, engine: { name: 'fake', healthy: true }, queue: { active: 0, overlays: 0 } }),
+  health: () => ({ status: 'ok', canSpeak: true, engine: { name: 'fake', healthy: true, instructIgnored: 0 }, queue: { active: 0, overlays: 0 } }),
   playbackStarted: () => {},
   playbackEnded: () => {},
   overlayConnectionsChanged: () => {},

@@ -66,7 +66,7 @@ export function createQueueCommands({ queue, cancels, timelines, requeued, log }
     listQueue: (): PanelQueueItem[] =>
       queue
         .list({ limit: LIST_LIMIT, states: ['playing', 'synthesizing', 'queued', 'played', 'skipped', 'dropped'] })
-        .map(({ id, text, user, source, priority, paid, state, reason, receivedAtMs, updatedAtMs, firstAudioMs }) => ({
+        .map(({ id, text, user, source, priority, paid, state, reason, receivedAtMs, updatedAtMs, firstAudioMs, voice, note }) => ({
           id,
           text,
           user,
@@ -78,6 +78,8 @@ export function createQueueCommands({ queue, cancels, timelines, requeued, log }
           receivedAtMs,
           updatedAtMs,
           firstAudioMs,
+          voice,
+          note,
           durationMs: timelines.durationMs(id),
         })),
     dropUser(user, reason, by) {
