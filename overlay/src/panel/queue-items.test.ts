@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import type { PanelQueueItem } from '../../../server/src/core/protocol.ts';
-import { currentItem, displayState, playProgress, queuedPaidCount } from './queue-items.ts';
+import { currentItem, displayState, playProgress, queuedPaidCount, sourceAndVoice } from './queue-items.ts';
 
 const item = (id: string, state: PanelQueueItem['state'], extra: Partial<PanelQueueItem> = {}): PanelQueueItem => ({
   id,
@@ -35,5 +35,12 @@ describe('queue items', () => {
     expect(playProgress({ updatedAtMs: 1_000 }, 3_000)).toEqual({ elapsedMs: 2_000, fraction: null });
     expect(playProgress({ updatedAtMs: 1_000, durationMs: 4_000 }, 3_000)).toEqual({ elapsedMs: 2_000, fraction: 0.5 });
     expect(playProgress({ updatedAtMs: 1_000, durationMs: 1_000 }, 9_000).fraction).toBe(1);
+  });
+});
+
+describe('sourceAndVoice', () => {
+  it('shows the voice after the source when the readout has one', () => {
+    expect(sourceAndVoice(item('a', 'queued', { source: 'twitch', voice: 'narrator' }))).toBe('twitch · 🗣 narrator');
+    expect(sourceAndVoice(item('b', 'played'))).toBe('http');
   });
 });
