@@ -2,6 +2,7 @@ import { Observable, of, Subject } from 'rxjs';
 import { afterEach, describe, expect, it } from 'vitest';
 import { fakeEngine } from '../../../test/support/fake-engine.ts';
 import { chainOf } from '../core/engine-kit/engine-chain.ts';
+import type { TtsEngine } from '../core/engine.ts';
 import { silentLogger } from '../core/logger.ts';
 import type { OverlayEvent } from '../core/protocol.ts';
 import type { SourceEvent } from '../core/source.ts';
@@ -9,7 +10,7 @@ import type { SpeechParam, SynthesisOutput, SynthesisRequest } from '../core/typ
 import { createMetrics } from '../metrics/registry.ts';
 import { queueTestKit } from '../queue/test-kit.ts';
 import { VoicesSettings } from '../settings/voices-settings.ts';
-import { createRelay, type Relay } from './relay.ts';
+import { createRelay, type Relay, type RelayOptions } from './relay.ts';
 
 const kit = queueTestKit();
 let relay: Relay | undefined;
@@ -29,6 +30,14 @@ function relayWithHangingEngine() {
         return () => (state.closed = true);
       }),
   });
+  const relay = relayOver(engine);
+  const events: OverlayEvent[] = [];
+  relay.feed.events$.subscribe((e) => events.push(e));
+  return { relay, events, synthesizing };
+}
+
+/** A relay over a real queue and `engine`, one readout at a time, an overlay connected. */
+function relayOver(engine: TtsEngine, options: Partial<RelayOptions> = {}): Relay {
   relay = createRelay({
     queue: kit.open(),
     engine: chainOf(engine),
@@ -38,11 +47,10 @@ function relayWithHangingEngine() {
     maxInFlight: 1,
     dedupeWindowMs: 0,
     ackGraceMs: 60_000,
+    ...options,
   });
-  const events: OverlayEvent[] = [];
-  relay.feed.events$.subscribe((e) => events.push(e));
   relay.overlayConnectionsChanged(1);
-  return { relay, events, synthesizing };
+  return relay;
 }
 
 const typesOf = (events: OverlayEvent[], id: string) => events.filter((e) => e.data.id === id).map((e) => e.type);
@@ -100,19 +108,7 @@ describe('relay: voices and instructions', () => {
         return of(audio);
       },
     });
-    relay = createRelay({
-      queue: kit.open(),
-      engine: chainOf(engine),
-      metrics: createMetrics(),
-      log: silentLogger,
-      maxTextChars: 200,
-      maxInFlight: 1,
-      dedupeWindowMs: 0,
-      ackGraceMs: 60_000,
-      voiceRules: () => VoicesSettings.parse(voiceRules ?? {}),
-    });
-    relay.overlayConnectionsChanged(1);
-    return { relay, requests };
+    return { relay: relayOver(engine, { voiceRules: () => VoicesSettings.parse(voiceRules ?? {}) }), requests };
   }
 
   it("the caption's voice and instruction reach the engine; an engine that cannot apply the instruction plays without it, counted and noted", async () => {
