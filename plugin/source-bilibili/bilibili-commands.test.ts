@@ -63,13 +63,14 @@ describe('DANMU_MSG', () => {
 });
 
 describe('SEND_GIFT', () => {
-  it('a gold gift at or above the CNY threshold is a paid readout', () => {
+  it('a gold gift at or above the CNY threshold is a paid readout, with the gift name (the voice rules key on it)', () => {
     const [event] = eventsOf(bilibiliCommands.gift('土豪', '小电视飞船', 2, 2_490_000), { minGiftCny: 100 });
     expect(event).toMatchObject({
       kind: 'gift',
       text: '土豪送出了2个小电视飞船',
       user: '土豪',
       paidAmount: { value: 2490, currency: 'CNY' },
+      giftName: '小电视飞船',
     });
   });
 

@@ -154,6 +154,7 @@ function fromGift(body: unknown, ctx: CommandContext): SourceEvent[] {
       userId: String(gift.uid),
       roles: roles(gift.uid, false, 0, ctx.anchorUid),
       paidAmount: { value: cny, currency: 'CNY' },
+      giftName: gift.giftName,
       messageId: gift.tid === undefined ? randomUUID() : `gift-${gift.tid}`,
       source: 'bilibili',
       receivedAtMs: ctx.receivedAtMs,

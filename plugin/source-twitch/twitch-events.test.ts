@@ -54,7 +54,7 @@ describe('PRIVMSG triggers', () => {
 
   it('channel-point reward: configured reward ids are read, other redemptions are plain chat', () => {
     const line = privmsgLine('chan', viewer, 'read this please', { 'custom-reward-id': 'rw-1' });
-    expect(eventOf(line, { rewardIds: ['rw-1'] })).toMatchObject({ kind: 'reward', text: 'read this please' });
+    expect(eventOf(line, { rewardIds: ['rw-1'] })).toMatchObject({ kind: 'reward', text: 'read this please', rewardId: 'rw-1' });
     expect(eventOf(line, { rewardIds: ['other'] })).toBeUndefined();
     expect(eventOf(line, { rewardIds: ['other'], allMessages: true })).toMatchObject({ kind: 'chat' });
   });

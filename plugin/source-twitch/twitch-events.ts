@@ -72,7 +72,7 @@ function fromPrivmsg(msg: IrcMessage, triggers: TwitchTriggers, receivedAtMs: nu
     return { ...caption(msg, text, 'bits', receivedAtMs), paidAmount: { value: bits, currency: 'bits' } };
   }
   const rewardId = msg.tags['custom-reward-id'];
-  if (rewardId !== undefined && triggers.rewardIds.includes(rewardId)) return caption(msg, text, 'reward', receivedAtMs);
+  if (rewardId !== undefined && triggers.rewardIds.includes(rewardId)) return { ...caption(msg, text, 'reward', receivedAtMs), rewardId };
   const chatText = triggeredChatText(text, triggers);
   return chatText === undefined ? undefined : caption(msg, chatText, 'chat', receivedAtMs);
 }

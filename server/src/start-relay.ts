@@ -24,6 +24,7 @@ import { OverlayStyleSettings } from './settings/overlay-style-settings.ts';
 import { QueuePolicySettings } from './settings/queue-policy-settings.ts';
 import { SettingsStore } from './settings/settings-store.ts';
 import { VoiceSettings } from './settings/voice-settings.ts';
+import { VoicesSettings } from './settings/voices-settings.ts';
 import { createConfiguredSources } from './sources.ts';
 import { createVoiceLibrary, type VoiceLibrary } from './voices/voice-library.ts';
 import { createObsIntegration, type ObsIntegration } from '../../plugin/obs/index.ts';
@@ -51,6 +52,7 @@ export async function startRelay(config: Config, log: Logger, engineOverride?: T
   const moderation = new SettingsStore(join(dataDir, 'moderation.json'), ModerationSettings);
   const queuePolicy = new SettingsStore(join(dataDir, 'queue-policy.json'), QueuePolicySettings);
   const voice = new SettingsStore(join(dataDir, 'voice.json'), VoiceSettings);
+  const voiceRules = new SettingsStore(join(dataDir, 'voices.json'), VoicesSettings);
   const overlayStyle = new SettingsStore(join(dataDir, 'overlay-style.json'), OverlayStyleSettings);
   const queue = new DurableQueue({ path: join(dataDir, 'relay.db'), maxQueued: config.RELAY_MAX_QUEUED });
   const policyUpdates = queuePolicy.value$.subscribe((policy) => queue.setPolicy(policy));
@@ -67,6 +69,7 @@ export async function startRelay(config: Config, log: Logger, engineOverride?: T
   const obsPause$ = new BehaviorSubject(false);
   /** Readouts held back while this process's queue lease may have run out (scale-out). */
   const fenced$ = new BehaviorSubject(false);
+  const voices = createVoiceLibrary({ dir: join(dataDir, 'voices'), engines: engine.engines, log: log.child({ part: 'voices' }) });
   const relay = createRelay({
     queue,
     engine,
@@ -79,6 +82,8 @@ export async function startRelay(config: Config, log: Logger, engineOverride?: T
     moderation$: moderation.value$,
     externalPause$: combineLatest([obsPause$, fenced$]).pipe(map(([obs, fenced]) => obs || fenced)),
     speech: () => voice.value,
+    voices,
+    voiceRules: () => voiceRules.value,
   });
 
   // Before the gateway opens (no overlay yet, nothing taken): readouts taken over while this
@@ -97,7 +102,6 @@ export async function startRelay(config: Config, log: Logger, engineOverride?: T
       onFenced: (fenced) => fenced$.next(fenced),
     }));
 
-  const voices = createVoiceLibrary({ dir: join(dataDir, 'voices'), engines: engine.engines, log: log.child({ part: 'voices' }) });
 
   const sources = createConfiguredSources(config, secrets.token, log);
   const ingest: Subscription = relay.connectSources(merge(...sources.map((s) => s.events$)));
@@ -114,7 +118,7 @@ export async function startRelay(config: Config, log: Logger, engineOverride?: T
     obs: () => obs,
     obsConfigured: config.OBS_WEBSOCKET_URL !== undefined,
     scaleOut: () => handoff?.status(),
-    settings: { moderation, queuePolicy, voice, overlayStyle },
+    settings: { moderation, queuePolicy, voice, voices: voiceRules, overlayStyle },
   });
 
   const gateway = await startGateway({

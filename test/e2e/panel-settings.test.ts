@@ -10,7 +10,7 @@ import type { Browser, Frame, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startHarness, type Harness } from '../support/relay-harness.ts';
 import { expectNoConsoleErrors, launchChromium, openPage, saveScreenshot, type ConsoleLog } from './browser.ts';
-import { openOverlay, openPanel, showTab } from './panel/panel-kit.ts';
+import { openOverlay, openPanel, postCaption, queueRow, showTab } from './panel/panel-kit.ts';
 
 let dataDir: string;
 let relay: Harness;
@@ -112,6 +112,21 @@ describe('panel settings', () => {
     expect(await save('voice')).toBe('Saved');
   });
 
+  it('saves voice rules (a bad user key named), and the queue shows the voice a readout was given', async () => {
+    await field('voices', 'users').fill('12345 = narrator');
+    expect(await save('voices')).toMatch(/^users\.12345: .*platform/);
+    await field('voices', 'users').fill('twitch:12345 = narrator');
+    await field('voices', 'sources').fill('http = narrator');
+    await field('voices', 'chatCommand.enabled').check();
+    await field('voices', 'chatCommand.aliases').fill('robo = narrator');
+    expect(await save('voices')).toBe('Saved');
+
+    const id = await postCaption(relay, 'which voice is this');
+    await showTab(panel, 'live');
+    await expect.poll(() => queueRow(panel, id).locator('.source').textContent()).toBe('http · 🗣 narrator');
+    await showTab(panel, 'settings');
+  });
+
   it('keeps every setting across a relay restart on the same data dir', async () => {
     await field('moderation', 'bannedWords.words').fill('spoiler\nleak');
     await field('moderation', 'bannedWords.action').selectOption('bleep');
@@ -127,7 +142,7 @@ describe('panel settings', () => {
     expectNoConsoleErrors(...consoles);
 
     await relay.stop();
-    for (const file of ['moderation.json', 'queue-policy.json', 'voice.json', 'overlay-style.json']) expect(existsSync(join(dataDir, file)), file).toBe(true);
+    for (const file of ['moderation.json', 'queue-policy.json', 'voice.json', 'voices.json', 'overlay-style.json']) expect(existsSync(join(dataDir, file)), file).toBe(true);
     relay = await startHarness({}, undefined, dataDir);
     const reopened = await openPanel(browser, relay);
     panel = reopened.page;
@@ -138,6 +153,7 @@ describe('panel settings', () => {
     expect(await field('moderation', 'bannedWords.action').inputValue()).toBe('bleep');
     expect(await field('queuePolicy', 'ttlMsByClass.viewer').inputValue()).toBe('60000');
     expect(await field('queuePolicy', 'sourceLimits').inputValue()).toBe('twitch = 20, reject');
+    expect(await field('voices', 'chatCommand.aliases').inputValue()).toBe('robo = narrator');
     expect(await field('voice', 'rate').inputValue()).toBe('1.5');
     expect(await field('voice', 'volumePercent').inputValue()).toBe('80');
     expect(await field('overlayStyle', 'size').inputValue()).toBe('64');

@@ -57,6 +57,7 @@ function renderEngine({ engine }: PanelHealth): Child[] {
     kv('spokenBy', counts(engine.spokenBy)),
     kv('failovers', counts(engine.failovers)),
     kv('retries', String(engine.retries)),
+    kv('instructIgnored', String(engine.instructIgnored)),
     kv('throttledWaits', `${waits.count} (${Math.round(waits.totalMs)} ms)`),
     pool !== '' && kv('pool', pool),
   );

@@ -7,7 +7,7 @@ import { formatClock, formatDurationMs } from './format.ts';
 import type { LabelKey } from './i18n.ts';
 import { labelled, lang$, t } from './lang.ts';
 import { describeError, notify, run } from './notice.ts';
-import { displayState } from './queue-items.ts';
+import { displayState, sourceAndVoice } from './queue-items.ts';
 
 const SEARCH_DEBOUNCE_MS = 250;
 
@@ -28,9 +28,10 @@ function row(item: PanelHistoryItem): HTMLElement {
     h('span', { class: 'meta' },
       h('span', { class: 'state', 'data-state': state }, t(`state.${state}` as LabelKey)),
       h('span', { class: 'user' }, item.user),
-      h('span', { class: 'source' }, `${item.source} · ${formatClock(item.updatedAtMs)}${item.durationMs ? ` · ${formatDurationMs(item.durationMs)}` : ''}`),
+      h('span', { class: 'source' }, `${sourceAndVoice(item)} · ${formatClock(item.updatedAtMs)}${item.durationMs ? ` · ${formatDurationMs(item.durationMs)}` : ''}`),
     ),
     h('span', { class: 'text' }, item.text),
+    ...(item.note === undefined ? [] : [h('span', { class: 'note' }, item.note)]),
     h('span', { class: 'actions' }, replay),
   );
 }

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import type { PanelQueueItem } from '../../../server/src/core/protocol.ts';
-import { currentItem, displayState, playProgress, queuedPaidCount, switchSummary } from './queue-items.ts';
+import { currentItem, displayState, playProgress, queuedPaidCount, sourceAndVoice, switchSummary } from './queue-items.ts';
 
 const item = (id: string, state: PanelQueueItem['state'], extra: Partial<PanelQueueItem> = {}): PanelQueueItem => ({
   id,
@@ -44,5 +44,12 @@ describe('queue items', () => {
     ];
     expect(switchSummary(switched, 'from sentence {n}')).toBe('cosyvoice → cosyvoice-selfhost (from sentence 1), cosyvoice-selfhost → embedded (from sentence 3)');
     expect(switchSummary([], 'x')).toBe('');
+  });
+});
+
+describe('sourceAndVoice', () => {
+  it('shows the voice after the source when the readout has one', () => {
+    expect(sourceAndVoice(item('a', 'queued', { source: 'twitch', voice: 'narrator' }))).toBe('twitch · 🗣 narrator');
+    expect(sourceAndVoice(item('b', 'played'))).toBe('http');
   });
 });

@@ -38,3 +38,8 @@ export function playProgress(item: Pick<PanelQueueItem, 'updatedAtMs' | 'duratio
 export function switchSummary(switched: readonly EngineSwitch[], atLabel: string): string {
   return switched.map((s) => `${s.from} → ${s.to} (${atLabel.replace('{n}', String(s.atSentence + 1))})`).join(', ');
 }
+
+/** The source, and the voice that speaks (or spoke) the readout when one was chosen: "twitch · 🗣 narrator". */
+export function sourceAndVoice(item: Pick<PanelQueueItem, 'source' | 'voice'>): string {
+  return item.voice === undefined ? item.source : `${item.source} · 🗣 ${item.voice}`;
+}

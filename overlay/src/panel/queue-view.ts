@@ -9,7 +9,7 @@ import { h, setText } from './dom.ts';
 import { formatDurationMs } from './format.ts';
 import type { LabelKey } from './i18n.ts';
 import { labelled, t } from './lang.ts';
-import { ACTIVE_STATES, displayState, playProgress, switchSummary } from './queue-items.ts';
+import { ACTIVE_STATES, displayState, playProgress, sourceAndVoice, switchSummary } from './queue-items.ts';
 
 export interface QueueActions {
   skip(id: string, button: HTMLButtonElement): void;
@@ -27,6 +27,7 @@ class QueueRow {
   private readonly reason = h('span', { class: 'reason' });
   private readonly switchedText = h('span', { class: 'engines' });
   private readonly switched = h('span', { class: 'switched' }, labelled('span', 'switched', { class: 'label' }), ' ', this.switchedText);
+  private readonly note = h('span', { class: 'note' });
   private readonly bar = h('span', { class: 'bar' });
   private readonly progress = h('span', { class: 'progress' }, this.bar);
   private readonly elapsed = h('span', { class: 'elapsed' });
@@ -44,6 +45,7 @@ class QueueRow {
       this.text,
       this.reason,
       this.switched,
+      this.note,
       h('span', { class: 'play' }, this.progress, this.elapsed),
       h('span', { class: 'actions' }, this.skip, this.replay, this.ban),
     );
@@ -62,13 +64,15 @@ class QueueRow {
     setText(this.badge, t(`state.${state}` as LabelKey));
     this.paid.hidden = !item.paid;
     setText(this.user, item.user);
-    setText(this.source, item.source);
+    setText(this.source, sourceAndVoice(item));
     setText(this.text, item.text);
     const showReason = (item.state === 'dropped' || item.state === 'skipped') && state !== 'expired' && item.reason !== undefined;
     setText(this.reason, showReason ? item.reason! : '');
     this.reason.hidden = !showReason;
     setText(this.switchedText, switchSummary(item.switched ?? [], t('switchedAt')));
     this.switched.hidden = !item.switched?.length;
+    setText(this.note, item.note ?? '');
+    this.note.hidden = item.note === undefined;
     const active = ACTIVE_STATES.has(item.state);
     this.skip.hidden = !active;
     this.replay.hidden = active;

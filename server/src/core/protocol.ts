@@ -80,7 +80,10 @@ export interface OverlayClientToServer {
 
 
 export interface PanelQueueItem
-  extends Pick<Utterance, 'id' | 'text' | 'user' | 'source' | 'priority' | 'paid' | 'state' | 'reason' | 'receivedAtMs' | 'updatedAtMs' | 'firstAudioMs'> {
+  extends Pick<
+    Utterance,
+    'id' | 'text' | 'user' | 'source' | 'priority' | 'paid' | 'state' | 'reason' | 'receivedAtMs' | 'updatedAtMs' | 'firstAudioMs' | 'voice' | 'note'
+  > {
   /** Audio length, once synthesis has finished (the panel's progress bar). */
   durationMs?: number;
   /** Engines that failed mid-readout and the ones that finished it (while the chain remembers the readout). */
@@ -115,6 +118,8 @@ export interface PanelEngineStatus {
   chain: { name: string; healthy: boolean; reason?: string }[];
   /** Readouts spoken per engine since start. */
   spokenBy: Record<string, number>;
+  /** Readouts since start whose `instruct` the engine that spoke them could not apply (they played without it). */
+  instructIgnored: number;
   /** Switches to the next engine of the chain, by reason. */
   failovers: Record<string, number>;
   retries: number;
@@ -175,7 +180,7 @@ export interface PanelStats {
   drops: Record<string, number>;
 }
 
-export type PanelSettingsSection = 'moderation' | 'queuePolicy' | 'voice' | 'overlayStyle';
+export type PanelSettingsSection = 'moderation' | 'queuePolicy' | 'voice' | 'voices' | 'overlayStyle';
 
 /** Every persisted setting, as the JSON the relay validates (see README: panel settings). */
 export type PanelSettings = Record<PanelSettingsSection, Record<string, unknown>>;
@@ -195,7 +200,10 @@ export interface PanelInit {
   obsConfigured: boolean;
 }
 
-export type PanelHistoryItem = Pick<HistoryEntry, 'id' | 'text' | 'user' | 'source' | 'paid' | 'state' | 'reason' | 'updatedAtMs' | 'firstAudioMs' | 'durationMs'>;
+export type PanelHistoryItem = Pick<
+  HistoryEntry,
+  'id' | 'text' | 'user' | 'source' | 'paid' | 'state' | 'reason' | 'updatedAtMs' | 'firstAudioMs' | 'durationMs' | 'voice' | 'note'
+>;
 
 export interface VoiceTestRequest {
   engine: string;

@@ -34,6 +34,10 @@ export interface SourceCaption {
   userId?: string;
   roles: ChatRole[];
   paidAmount?: PaidAmount;
+  /** Twitch: the channel-point custom reward redeemed (IRC tag `custom-reward-id`); the voice rules may give it a voice. */
+  rewardId?: string;
+  /** Bilibili: the gift's name (SEND_GIFT `giftName`); the voice rules may give it a voice. */
+  giftName?: string;
   /** The platform's message id (what a clear-message action refers to). */
   messageId: string;
   source: CaptionSourceName;

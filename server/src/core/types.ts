@@ -10,7 +10,10 @@ export interface CaptionEvent {
   source: CaptionSourceName;
   /** Higher plays first. 0 = viewer. */
   priority: number;
+  /** The voice that speaks it: a library voice's id or name, or an engine preset (chosen at admission). */
   voice?: string;
+  /** A spoken instruction for engines that apply one ("用开心的语气说"); others play the text without it. */
+  instruct?: string;
   lang?: string;
   /** The platform's user id, when the source has one (bans match on it). */
   userId?: string;
@@ -53,6 +56,8 @@ export interface Utterance extends CaptionEvent {
   updatedAtMs: number;
   /** Caption received → first sample playing in an overlay (set on the playback:start ack). */
   firstAudioMs?: number;
+  /** Something the streamer should know about how it was spoken (e.g. its instruction was ignored). */
+  note?: string;
 }
 
 /** A word on the utterance's audio clock (ms from the utterance's first sample). */

@@ -19,7 +19,10 @@ const TOKEN = 'test-token';
 const calls: string[] = [];
 
 const relay: RelayPort = {
-  submit: () => ({ id: 'new', duplicate: false }),
+  submit: (input) => {
+    if (input.voice === 'nobody') throw new ValidationError('unknown_voice', 'no voice named "nobody"');
+    return { id: 'new', duplicate: false };
+  },
   skip: () => false,
   listQueue: () => [],
   pause: () => void calls.push('pause()'),
@@ -39,7 +42,7 @@ const relay: RelayPort = {
     if (id === 'full') throw new QueueFullError(4);
     return { id: `replay-of-${id}` };
   },
-  health: () => ({ status: 'ok', canSpeak: true, engine: { name: 'fake', healthy: true }, queue: { active: 0, overlays: 0 } }),
+  health: () => ({ status: 'ok', canSpeak: true, engine: { name: 'fake', healthy: true, instructIgnored: 0 }, queue: { active: 0, overlays: 0 } }),
   playbackStarted: () => {},
   playbackEnded: () => {},
   overlayConnectionsChanged: () => {},
@@ -200,6 +203,20 @@ describe('hostile requests', () => {
     for (const body of [{ source: 'stream-deck' }, { voice: 'longxiaochun_v2' }, { voice: 'gmw/en-US' }, { lang: 'zh-CN' }]) {
       expect((await post('/api/captions', JSON.stringify({ text: 'x', ...body }))).status, JSON.stringify(body)).toBe(202);
     }
+  });
+
+  it('takes instruct as bounded plain text only', async () => {
+    for (const body of [{ instruct: 'x'.repeat(201) }, { instruct: '<break time="1s"/>' }, { instruct: 'a\u0007b' }, { instruct: 5 }]) {
+      const res = await post('/api/captions', JSON.stringify({ text: 'x', ...body }));
+      expect([res.status, await codeOf(res)], JSON.stringify(body)).toEqual([400, 'invalid_body']);
+    }
+    expect((await post('/api/captions', JSON.stringify({ text: 'x', instruct: '用开心的语气说' }))).status).toBe(202);
+  });
+
+  it('answers an unknown voice (the relay refuses it) with 400 unknown_voice', async () => {
+    const res = await post('/api/captions', JSON.stringify({ text: 'x', voice: 'nobody' }));
+    expect(res.status).toBe(400);
+    expect(await res.json()).toMatchObject({ error: { code: 'unknown_voice' } });
   });
 
   it('answers malformed paths and missing static files with a 4xx error body, not a 500', async () => {

@@ -14,9 +14,14 @@ export const MAX_BODY_BYTES = 64 * 1024;
 /** Most history entries one GET /api/history returns (and the queue reads at once). */
 export const MAX_HISTORY_LIMIT = 10_000;
 
+/** Longest `instruct` accepted (CosyVoice instructions are a short phrase: "用开心的语气说"). */
+export const MAX_INSTRUCT_CHARS = 200;
+
 /**
  * `source` is a metrics label and a queue-policy key, `voice` and `lang` go to TTS engines:
- * they are identifiers, not free text. `user` is shown (as text) and may be any name.
+ * they are identifiers, not free text (a voice must also be known: admission answers
+ * `unknown_voice`). `user` is shown (as text) and may be any name. `instruct` is plain text
+ * spoken to the engine: bounded, no control characters, no markup brackets.
  */
 const captionBody = z
   .object({
@@ -32,6 +37,11 @@ const captionBody = z
     voice: z
       .string()
       .regex(/^[\p{L}\p{M}\p{N}][\p{L}\p{M}\p{N}_.:/-]{0,99}$/u, 'must be a voice name (letters, digits, _ . : / -, at most 100)')
+      .optional(),
+    instruct: z
+      .string()
+      .max(MAX_INSTRUCT_CHARS)
+      .regex(/^[^\p{Cc}<>]*$/u, 'must be plain text (no control characters, no < or >)')
       .optional(),
     lang: z
       .string()

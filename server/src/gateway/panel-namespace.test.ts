@@ -38,14 +38,14 @@ const panel: PanelPort = {
   health: () => ({
     nowMs: Date.now(),
     paused: false,
-    engine: { name: 'embedded', healthy: true, chain: [], spokenBy: {}, failovers: {}, retries: 0, throttledWaits: { count: 0, totalMs: 0 }, pool: [] },
+    engine: { name: 'embedded', healthy: true, chain: [], spokenBy: {}, instructIgnored: 0, failovers: {}, retries: 0, throttledWaits: { count: 0, totalMs: 0 }, pool: [] },
     sources: [],
     obs: null,
     scaleOut: null,
   }),
   stats: () => ({ windowMs: 3_600_000, firstAudio: [], p50Ms: null, p95Ms: null, drops: {} }),
   statsChanged$: NEVER,
-  settings: () => ({ moderation: {}, queuePolicy: {}, voice: saved, overlayStyle: {} }),
+  settings: () => ({ moderation: {}, queuePolicy: {}, voice: saved, voices: {}, overlayStyle: {} }),
   settingsChanged$: settingsChanged$,
   saveSettings: (_section, value) => {
     saved = value as Record<string, unknown>;

@@ -11,7 +11,10 @@ export interface CaptionInput {
   user?: string;
   source?: string;
   priority?: number;
+  /** A library voice's id or name, or an engine preset; unknown → 400 unknown_voice. */
   voice?: string;
+  /** A spoken instruction (plain text, bounded), for engines that apply one. */
+  instruct?: string;
   lang?: string;
 }
 
@@ -28,6 +31,8 @@ export interface HealthReport {
     chain?: { name: string; healthy: boolean; reason?: string }[];
     /** Readouts spoken per engine since start (a fallback chain). */
     spokenBy?: Record<string, number>;
+    /** Readouts since start whose `instruct` the engine that spoke them could not apply (they played without it). */
+    instructIgnored: number;
   };
   queue: { active: number; overlays: number };
 }

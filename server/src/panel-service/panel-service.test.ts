@@ -11,6 +11,7 @@ import { OverlayStyleSettings } from '../settings/overlay-style-settings.ts';
 import { QueuePolicySettings } from '../settings/queue-policy-settings.ts';
 import { SettingsStore } from '../settings/settings-store.ts';
 import { VoiceSettings } from '../settings/voice-settings.ts';
+import { VoicesSettings } from '../settings/voices-settings.ts';
 import { createPanelService, type ObsPort, type PanelService, type PanelServiceDeps } from './panel-service.ts';
 
 let dir: string;
@@ -22,7 +23,7 @@ const NOW_MS = 50_000_000;
 const health: HealthReport = {
   status: 'ok',
   canSpeak: true,
-  engine: { name: 'embedded', healthy: true },
+  engine: { name: 'embedded', healthy: true, instructIgnored: 0 },
   queue: { active: 0, overlays: 0 },
 };
 
@@ -62,6 +63,7 @@ function start(overrides: Partial<PanelServiceDeps> = {}): PanelService {
       moderation: store('moderation.json', ModerationSettings),
       queuePolicy: store('queue-policy.json', QueuePolicySettings),
       voice: store('voice.json', VoiceSettings),
+      voices: store('voices.json', VoicesSettings),
       overlayStyle: store('overlay-style.json', OverlayStyleSettings),
     },
     nowMs: () => NOW_MS,
@@ -89,6 +91,7 @@ describe('panel service', () => {
         healthy: true,
         chain: [{ name: 'embedded', healthy: true }],
         spokenBy: { embedded: 2 },
+        instructIgnored: 0,
         failovers: {},
         retries: 0,
         throttledWaits: { count: 0, totalMs: 0 },

@@ -13,6 +13,7 @@ import { of, type Observable, type OperatorFunction } from 'rxjs';
 import type { TtsEngine } from '../core/engine.ts';
 import type { OverlayEvent } from '../core/protocol.ts';
 import type { Utterance } from '../core/types.ts';
+import type { VoiceResolver } from '../core/voices.ts';
 import { gainOf, withGain } from './gain.ts';
 import { limit, type LimitEvent } from './limit.ts';
 import { synthesize, type SpeechDefaults } from './synthesize.ts';
@@ -24,6 +25,8 @@ export interface ReadoutPathOptions {
   engine: Pick<TtsEngine, 'synthesize' | 'sampleRateHz'>;
   /** Read as each readout starts, so panel changes apply to the next readout. */
   speech: () => SpeechDefaults;
+  /** How a readout's voice resolves (a library clone or a preset); without it every voice is a preset. */
+  voices?: VoiceResolver;
   /** A readout's engine finished: its duration and words on its audio clock. */
   onTimeline: (u: Utterance, summary: TimelineSummary) => void;
   maxInFlight: number;
@@ -42,7 +45,7 @@ export function readoutPath(o: ReadoutPathOptions): OperatorFunction<unknown, Re
   const speak = (u: Utterance): Observable<OverlayEvent> => {
     const speech = o.speech();
     return of(u).pipe(
-      synthesize(o.engine, speech),
+      synthesize(o.engine, speech, o.voices),
       withGain(gainOf(speech.volumePercent ?? 100)),
       timeline(u, o.engine.sampleRateHz, (summary) => o.onTimeline(u, summary)),
     );

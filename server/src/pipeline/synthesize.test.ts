@@ -3,6 +3,7 @@ import { TestScheduler } from 'rxjs/testing';
 import { describe, expect, it } from 'vitest';
 import { takenReadout } from '../../../test/support/readout.ts';
 import type { SynthesisOutput, SynthesisRequest, Utterance } from '../core/types.ts';
+import type { VoiceResolver } from '../core/voices.ts';
 import { synthesisRequest, synthesize } from './synthesize.ts';
 
 const utterance = (fields: Partial<Utterance> = {}) => takenReadout('u1', { text: 'hello', ...fields });
@@ -21,6 +22,24 @@ describe('synthesisRequest', () => {
     });
     expect(synthesisRequest(utterance(), { voice: 'dflt' })).toEqual({ id: 'u1', text: 'hello', voice: 'dflt' });
     expect(synthesisRequest(utterance(), {})).toEqual({ id: 'u1', text: 'hello' });
+  });
+
+  const CLONE = { id: 'v-1', engine: 'cosyvoice-selfhost', prompt: { wav: new Uint8Array([1]), text: 'sample' } };
+  const voices: VoiceResolver = {
+    resolve: (name) =>
+      name === 'mine' || name === 'v-1' ? { kind: 'clone', name: 'mine', clone: CLONE } : name === 'preset' ? { kind: 'preset', name: 'preset' } : undefined,
+  };
+
+  it('resolves the voice: a library clone → clone, a preset → voice; a voice gone from the library → the default', () => {
+    expect(synthesisRequest(utterance({ voice: 'mine' }), { voice: 'preset' }, voices)).toEqual({ id: 'u1', text: 'hello', clone: CLONE });
+    expect(synthesisRequest(utterance({ voice: 'v-1' }), {}, voices)).toEqual({ id: 'u1', text: 'hello', clone: CLONE });
+    expect(synthesisRequest(utterance({ voice: 'preset' }), { voice: 'mine' }, voices)).toEqual({ id: 'u1', text: 'hello', voice: 'preset' });
+    expect(synthesisRequest(utterance({ voice: 'deleted' }), { voice: 'mine' }, voices)).toEqual({ id: 'u1', text: 'hello', clone: CLONE });
+    expect(synthesisRequest(utterance({ voice: 'deleted' }), {}, voices)).toEqual({ id: 'u1', text: 'hello' });
+  });
+
+  it("passes the readout's instruction (the engine applies it if it can)", () => {
+    expect(synthesisRequest(utterance({ instruct: '用开心的语气说' }), {})).toEqual({ id: 'u1', text: 'hello', instruct: '用开心的语气说' });
   });
 });
 

@@ -196,6 +196,15 @@ export class DurableQueue {
     guardStorage('record timeline', () => withoutFsync(this.db, () => this.sql.recordTimeline.run(params)));
   }
 
+  /**
+   * Notes something about how readout `id` was spoken (shown in the panel and the history).
+   * Not fsynced, like the timeline; not a state change, so nothing is emitted: the readout's
+   * next state (played) carries it.
+   */
+  note(id: string, note: string): void {
+    guardStorage('note', () => withoutFsync(this.db, () => this.sql.note.run({ id, note })));
+  }
+
   /** Skips a queued, synthesizing or playing item. Returns its previous state, or undefined if none. */
   skip(id: string, reason = 'skipped by user'): ActiveState | undefined {
     return this.finish([id], 'skipped', reason)[0]?.previous;
@@ -229,7 +238,7 @@ export class DurableQueue {
 
   /**
    * Queues a finished readout again as a new one (new id, fresh TTL), from the panel: same
-   * text, user, priority, voice and lang; source 'panel', not paid. Throws NotFoundError,
+   * text, user, priority, voice, instruct and lang; source 'panel', not paid. Throws NotFoundError,
    * ValidationError (409) while the original is still active, and whatever enqueue throws.
    */
   replay(id: string): EnqueueResult {
@@ -238,8 +247,8 @@ export class DurableQueue {
     if (isActive(original.state)) {
       throw new ValidationError('not_finished', `readout ${id} is still ${original.state}; only finished readouts can be replayed`, 409);
     }
-    const { text, user, priority, voice, lang } = original;
-    return this.enqueue({ text, user, priority, voice, lang, source: 'panel', receivedAtMs: this.now() });
+    const { text, user, priority, voice, instruct, lang } = original;
+    return this.enqueue({ text, user, priority, voice, instruct, lang, source: 'panel', receivedAtMs: this.now() });
   }
 
   /** The policy in force. */

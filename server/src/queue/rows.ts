@@ -10,6 +10,7 @@ export interface UtteranceRow {
   source: string;
   priority: number;
   voice: string | null;
+  instruct: string | null;
   lang: string | null;
   message_id: string | null;
   user_id: string | null;
@@ -24,12 +25,14 @@ export interface UtteranceRow {
   first_audio_ms: number | null;
   duration_ms: number | null;
   words_json: string | null;
+  note: string | null;
 }
 
 export function toUtterance(row: UtteranceRow): Utterance {
   const utterance: Utterance = { id: row.id, ...captionOf(row), state: row.state, updatedAtMs: row.updated_at_ms };
   if (row.reason !== null) utterance.reason = row.reason;
   if (row.first_audio_ms !== null) utterance.firstAudioMs = row.first_audio_ms;
+  if (row.note !== null) utterance.note = row.note;
   return utterance;
 }
 
@@ -43,6 +46,7 @@ function captionOf(row: UtteranceRow): CaptionEvent {
     receivedAtMs: row.received_at_ms,
   };
   if (row.voice !== null) caption.voice = row.voice;
+  if (row.instruct !== null) caption.instruct = row.instruct;
   if (row.lang !== null) caption.lang = row.lang;
   if (row.message_id !== null) caption.messageId = row.message_id;
   if (row.paid === 1) caption.paid = true;
@@ -70,6 +74,7 @@ export function toPendingReadout(row: UtteranceRow): PendingReadout {
 export interface NewRow extends Pick<CaptionEvent, 'text' | 'user' | 'source' | 'priority' | 'receivedAtMs'> {
   id: string;
   voice: string | null;
+  instruct: string | null;
   lang: string | null;
   messageId: string | null;
   userId: string | null;
@@ -87,6 +92,7 @@ export function newRow(readout: PendingReadout, updatedAtMs: number): NewRow {
     source: readout.source,
     priority: readout.priority,
     voice: readout.voice ?? null,
+    instruct: readout.instruct ?? null,
     lang: readout.lang ?? null,
     messageId: readout.messageId ?? null,
     userId: readout.userId ?? null,

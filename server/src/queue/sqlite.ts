@@ -15,6 +15,7 @@ CREATE TABLE IF NOT EXISTS utterances (
   source         TEXT    NOT NULL,
   priority       INTEGER NOT NULL,
   voice          TEXT,
+  instruct       TEXT,
   lang           TEXT,
   message_id     TEXT,
   user_id        TEXT,
@@ -27,7 +28,8 @@ CREATE TABLE IF NOT EXISTS utterances (
   played_at_ms   INTEGER,
   first_audio_ms INTEGER,
   duration_ms    REAL,
-  words_json     TEXT
+  words_json     TEXT,
+  note           TEXT
 );
 CREATE INDEX IF NOT EXISTS utterances_next ON utterances (state, priority DESC, seq);
 CREATE INDEX IF NOT EXISTS utterances_dedupe ON utterances (user, received_at_ms);
@@ -100,6 +102,23 @@ END;`;
 const SCHEMA = UTTERANCES + SETTINGS + FAIR_SHARE;
 
 /**
+ * Columns added to `utterances` after its first release: a database file from before gets
+ * them (NULL in every old row) when it is opened. SQLite's ALTER TABLE ADD COLUMN only
+ * changes the schema, so this is cheap on any size of file.
+ */
+const ADDED_COLUMNS: readonly { name: string; type: 'TEXT' }[] = [
+  { name: 'instruct', type: 'TEXT' },
+  { name: 'note', type: 'TEXT' },
+];
+
+function addMissingColumns(db: Database.Database): void {
+  const present = new Set(db.prepare<[], { name: string }>(`SELECT name FROM pragma_table_info('utterances')`).all().map((c) => c.name));
+  for (const { name, type } of ADDED_COLUMNS) {
+    if (!present.has(name)) db.exec(`ALTER TABLE utterances ADD COLUMN ${name} ${type}`);
+  }
+}
+
+/**
  * Opens (creating if needed) the queue database. WAL with synchronous=FULL: a commit is
  * on disk before the call returns, so every accepted caption survives kill -9 and power loss.
  */
@@ -110,7 +129,10 @@ export function openDatabase(path: string): Database.Database {
     db.pragma('journal_mode = WAL');
     db.pragma('synchronous = FULL');
     db.pragma('busy_timeout = 5000');
-    db.exec(SCHEMA);
+    db.transaction(() => {
+      db.exec(SCHEMA);
+      addMissingColumns(db);
+    }).immediate();
     return db;
   } catch (error) {
     throw storageError(`cannot open the queue database ${path}`, error);

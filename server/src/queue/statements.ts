@@ -6,8 +6,8 @@ import { ACTIVE } from './sqlite.ts';
 const FINAL = `('played', 'skipped', 'dropped')`;
 
 const INSERT_QUEUED = `INSERT INTO utterances
-  (id, text, user, source, priority, voice, lang, message_id, user_id, paid, state, received_at_ms, updated_at_ms, expires_at_ms)
-VALUES (@id, @text, @user, @source, @priority, @voice, @lang, @messageId, @userId, @paid, 'queued', @receivedAtMs, @updatedAtMs,
+  (id, text, user, source, priority, voice, instruct, lang, message_id, user_id, paid, state, received_at_ms, updated_at_ms, expires_at_ms)
+VALUES (@id, @text, @user, @source, @priority, @voice, @instruct, @lang, @messageId, @userId, @paid, 'queued', @receivedAtMs, @updatedAtMs,
   @expiresAtMs)`;
 
 /** Rows of the settings table (see sqlite.ts). */
@@ -66,6 +66,7 @@ export function prepareStatements(db: Database.Database) {
       `UPDATE utterances SET state = 'played', reason = @reason, played_at_ms = @nowMs, updated_at_ms = @nowMs
        WHERE id = @id AND state IN ('synthesizing', 'playing') RETURNING *`,
     ),
+    note: db.prepare<[{ id: string; note: string }]>(`UPDATE utterances SET note = @note WHERE id = @id`),
     recordTimeline: db.prepare<[{ id: string; durationMs: number; wordsJson: string }]>(
       `UPDATE utterances SET duration_ms = @durationMs, words_json = @wordsJson WHERE id = @id`,
     ),

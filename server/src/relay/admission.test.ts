@@ -7,12 +7,24 @@ import { createMetrics } from '../metrics/registry.ts';
 import { ModerationSettings } from '../moderation/settings.ts';
 import { DEFAULT_QUEUE_POLICY } from '../queue/policy.ts';
 import { queueTestKit } from '../queue/test-kit.ts';
+import type { ResolvedVoice, VoiceResolver } from '../core/voices.ts';
+import { VoicesSettings } from '../settings/voices-settings.ts';
 import { createAdmission } from './admission.ts';
 
 const kit = queueTestKit();
 const BANNED = ModerationSettings.parse({ bannedWords: { words: ['spoiler'] } });
 
-function admissionOnQueue(maxQueued = 100) {
+/** A library of two voices and the presets of one engine (the real library is built elsewhere). */
+const VOICES: VoiceResolver = {
+  resolve: (name) =>
+    ({
+      narrator: { kind: 'preset', name: 'narrator', engine: 'embedded' },
+      robot: { kind: 'preset', name: 'robot', engine: 'embedded' },
+      streamer: { kind: 'clone', name: 'streamer', clone: { id: 'v-1', engine: 'cosyvoice-selfhost' } },
+    })[name] as ResolvedVoice | undefined,
+};
+
+function admissionOnQueue(maxQueued = 100, rules: Partial<VoicesSettings> = {}, defaultVoice?: string) {
   const queue = kit.open({ maxQueued });
   const metrics = createMetrics();
   let wakes = 0;
@@ -25,6 +37,9 @@ function admissionOnQueue(maxQueued = 100) {
     moderation$: of(BANNED),
     policy: () => DEFAULT_QUEUE_POLICY,
     admitted: () => (wakes += 1),
+    voices: VOICES,
+    voiceRules: () => VoicesSettings.parse(rules),
+    defaultVoice: () => defaultVoice,
   });
   return { queue, metrics, admission, wakes: () => wakes };
 }
@@ -85,5 +100,101 @@ describe('admission', () => {
     ]);
     const dropped = (await metrics.sourceDroppedTotal.get()).values.map((v) => [v.labels.reason, v.value]);
     expect(dropped).toEqual([['queue_full', 1]]);
+  });
+
+  it("the streamer's caption names a known voice (stored) or gets 400 unknown_voice; its instruction is stored cleaned", async () => {
+    const { queue, admission, metrics } = admissionOnQueue();
+    const { id } = admission.fromStreamer({ text: 'hi', voice: 'streamer', instruct: '  用开心的语气说 ' });
+    expect(queue.get(id)).toMatchObject({ voice: 'streamer', instruct: '用开心的语气说' });
+    const unknown = (() => {
+      try {
+        admission.fromStreamer({ text: 'hi', voice: 'nobody' });
+      } catch (err) {
+        return err;
+      }
+    })();
+    expect(unknown).toBeInstanceOf(ValidationError);
+    expect(unknown).toMatchObject({ code: 'unknown_voice', httpStatus: 400 });
+    const rejected = (await metrics.captionsTotal.get()).values.filter((v) => v.labels.result === 'rejected');
+    expect(rejected.map((v) => v.value)).toEqual([1]);
+  });
+
+  it('source captions get their voice from the rules at admission (stored with the readout)', () => {
+    const { queue, admission } = admissionOnQueue(100, { sources: { twitch: 'narrator' }, users: { 'twitch:42': 'robot' } }, 'fallback');
+    const captions$ = new Subject<SourceCaption>();
+    const running = admission.fromSources(captions$);
+    captions$.next(chat('from anyone'));
+    captions$.next(chat('from 42', { user: 'v42', userId: '42' }));
+    captions$.next(chat('from bilibili', { user: 'b', source: 'bilibili' }));
+    running.unsubscribe();
+    const voices = queue.list({ limit: 10, states: ['queued'] }).map((u) => [u.text, u.voice]);
+    expect(voices).toEqual([
+      ['from anyone', 'narrator'],
+      ['from 42', 'robot'],
+      ['from bilibili', 'fallback'],
+    ]);
+  });
+
+  describe('the chat voice command (!tts <alias>: text, after the source stripped "!tts")', () => {
+    const command = {
+      perViewer: ['narrator'],
+      chatCommand: { enabled: true, aliases: { Robo: 'robot', boss: 'streamer' }, viewerVoices: ['robot'], moderatorVoices: ['streamer'] },
+    };
+    const admitted = (rules: Partial<VoicesSettings>, ...captions: SourceCaption[]) => {
+      const { queue, admission } = admissionOnQueue(100, rules);
+      const captions$ = new Subject<SourceCaption>();
+      const running = admission.fromSources(captions$);
+      captions.forEach((c) => captions$.next(c));
+      running.unsubscribe();
+      return queue.list({ limit: 10, states: ['queued'] }).map((u) => [u.user, u.text, u.voice]);
+    };
+
+    it("an allowed alias picks its voice (case-insensitive, ':' or '：') and is not read; an unknown alias reads the whole text with the viewer's voice", () => {
+      expect(
+        admitted(
+          command,
+          chat('robo: hello there', { user: 'a', userId: '1' }),
+          chat('ROBO：你好', { user: 'b', userId: '2' }),
+          chat('ghost: boo', { user: 'c', userId: '3' }),
+          chat('no alias here', { user: 'd', userId: '4' }),
+        ),
+      ).toEqual([
+        ['a', 'hello there', 'robot'],
+        ['b', '你好', 'robot'],
+        ['c', 'ghost: boo', 'narrator'],
+        ['d', 'no alias here', 'narrator'],
+      ]);
+    });
+
+    it("a moderators' voice: a moderator gets it, a viewer's alias is removed and their own voice speaks", () => {
+      expect(
+        admitted(
+          command,
+          chat('boss: listen up', { user: 'mod', userId: '5', roles: ['moderator'] }),
+          chat('boss: listen up', { user: 'viewer', userId: '6' }),
+        ),
+      ).toEqual([
+        ['mod', 'listen up', 'streamer'],
+        ['viewer', 'listen up', 'narrator'],
+      ]);
+    });
+
+    it('off unless the streamer allows it', () => {
+      const off = { ...command, chatCommand: { ...command.chatCommand, enabled: false } };
+      expect(admitted(off, chat('robo: hi', { user: 'a', userId: '1' }))).toEqual([['a', 'robo: hi', 'narrator']]);
+    });
+
+    it('only for chat: a reward redemption is read whole', () => {
+      expect(admitted(command, chat('robo: hi', { user: 'a', kind: 'reward', rewardId: 'r1' }))).toEqual([['a', 'robo: hi', undefined]]);
+    });
+
+    it('the alias is not counted against the text length limit', () => {
+      const { queue, admission } = admissionOnQueue(100, command);
+      const captions$ = new Subject<SourceCaption>();
+      const running = admission.fromSources(captions$);
+      captions$.next(chat('robo: ' + 'x'.repeat(48)));
+      running.unsubscribe();
+      expect(queue.list({ limit: 10, states: ['queued'] }).map((u) => u.voice)).toEqual(['robot']);
+    });
   });
 });

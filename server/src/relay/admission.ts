@@ -7,21 +7,27 @@
  * | `streamer` | POST /api/captions, the panel         | no — the streamer's own words   | as given (default 0)          | yes: the 202 is a promise  |
  * | `source`   | chat platforms, the ASR feed          | yes (deny list, roles, links, emotes, banned words, caps, cooldown, duplicates) | the queue policy's classes (paid > moderator > subscriber > viewer) | no: kill -9 safe, not power-cut safe, and a raid does not wait on one fsync per message |
  *
- * Both origins then share the same steps: text and name normalized, the queue's per-source
- * bounds and dedupe window, `relay_captions_total{source,result}` and one log line.
+ * Both origins then share the same steps: the voice chosen by the voice rules
+ * (relay/voice-rules.ts; a chat caption may pick one with `!tts <alias>: text`,
+ * relay/chat-voice-command.ts), text and name normalized, the queue's per-source bounds and
+ * dedupe window, `relay_captions_total{source,result}` and one log line.
  */
-import type { Observable, Subscription } from 'rxjs';
+import { map, type Observable, type Subscription } from 'rxjs';
 import { RelayError, ValidationError } from '../core/errors.ts';
 import type { Logger } from '../core/logger.ts';
 import type { SourceCaption } from '../core/source.ts';
 import type { CaptionEvent } from '../core/types.ts';
+import type { VoiceResolver } from '../core/voices.ts';
 import type { CaptionInput } from '../gateway/ports.ts';
 import type { Metrics } from '../metrics/registry.ts';
 import { moderate, type ModerationSettings } from '../moderation/index.ts';
-import { normalizeName, normalizeText } from '../pipeline/normalize.ts';
+import { cleanText, normalizeName, normalizeText } from '../pipeline/normalize.ts';
 import { priorityFor } from '../queue/priority.ts';
 import type { QueuePolicy } from '../queue/policy.ts';
 import type { DurableQueue } from '../queue/durable-queue.ts';
+import type { VoicesSettings } from '../settings/voices-settings.ts';
+import { chatVoiceCommand } from './chat-voice-command.ts';
+import { chooseVoice, type VoiceRuleInput } from './voice-rules.ts';
 
 export type Origin = 'streamer' | 'source';
 
@@ -43,7 +49,16 @@ export interface AdmissionOptions {
   policy: () => QueuePolicy;
   /** A readout was queued: the pipeline may take it. */
   admitted: () => void;
+  /** The voices a caption may name (library voices and engine presets). */
+  voices: VoiceResolver;
+  /** The voice rules in force (voices.json; they change at run time). */
+  voiceRules: () => VoicesSettings;
+  /** The global default voice (voice.json), the rules' last resort; undefined = each engine's own. */
+  defaultVoice: () => string | undefined;
 }
+
+/** A source caption with the voice its chat command picked. */
+type VoicedCaption = SourceCaption & { voice?: string };
 
 export interface Admission {
   /** The streamer's caption: validated, normalized, on disk when this returns. Throws typed errors (400/413/429/503). */
@@ -55,14 +70,15 @@ export interface Admission {
 export function createAdmission(o: AdmissionOptions): Admission {
   const { queue, metrics, log } = o;
 
-  const enqueue = (event: CaptionEvent, origin: Origin) => {
+  const enqueue = (event: CaptionEvent, origin: Origin, ruleInput: Omit<VoiceRuleInput, keyof CaptionEvent> = {}) => {
     try {
       const text = normalizeText(event.text, o.maxTextChars);
       const user = normalizeName(event.user, MAX_USER_CHARS) || 'anonymous';
+      const voice = chooseVoice({ ...event, ...ruleInput }, o.voiceRules(), o.defaultVoice());
       const fsync = FSYNC_BY_ORIGIN[origin];
-      const { utterance, duplicate, dropped } = queue.enqueue({ ...event, text, user }, { dedupeWindowMs: o.dedupeWindowMs, fsync });
+      const { utterance, duplicate, dropped } = queue.enqueue({ ...event, text, user, voice }, { dedupeWindowMs: o.dedupeWindowMs, fsync });
       metrics.captionsTotal.inc({ source: event.source, result: duplicate ? 'duplicate' : 'accepted' });
-      if (!duplicate) log.info({ id: utterance.id, source: event.source, user: utterance.user, chars: text.length }, 'caption accepted');
+      if (!duplicate) log.info({ id: utterance.id, source: event.source, user: utterance.user, voice, chars: text.length }, 'caption accepted');
       if (dropped.length > 0) log.info({ ids: dropped.map((u) => u.id), source: event.source }, 'queue full for this source: oldest readouts dropped');
       o.admitted();
       return { id: utterance.id, duplicate };
@@ -74,6 +90,11 @@ export function createAdmission(o: AdmissionOptions): Admission {
 
   const fromStreamer = (input: CaptionInput) => {
     if (typeof input.text !== 'string') throw new ValidationError('invalid_body', 'text must be a string');
+    if (input.voice !== undefined && !o.voices.resolve(input.voice)) {
+      metrics.captionsTotal.inc({ source: input.source ?? 'http', result: 'rejected' });
+      throw new ValidationError('unknown_voice', `no voice named ${JSON.stringify(input.voice)}: see GET /api/voices for the library and the engines' presets`);
+    }
+    const instruct = input.instruct === undefined ? '' : cleanText(input.instruct);
     return enqueue(
       {
         text: input.text,
@@ -81,6 +102,7 @@ export function createAdmission(o: AdmissionOptions): Admission {
         source: input.source ?? 'http',
         priority: input.priority ?? 0,
         voice: input.voice,
+        ...(instruct !== '' && { instruct }),
         lang: input.lang,
         receivedAtMs: Date.now(),
       },
@@ -88,7 +110,7 @@ export function createAdmission(o: AdmissionOptions): Admission {
     );
   };
 
-  const fromSource = (c: SourceCaption) => {
+  const fromSource = (c: VoicedCaption) => {
     try {
       enqueue(
         {
@@ -96,12 +118,14 @@ export function createAdmission(o: AdmissionOptions): Admission {
           user: c.user,
           userId: c.userId,
           source: c.source,
+          voice: c.voice,
           lang: c.lang,
           messageId: c.messageId,
           receivedAtMs: c.receivedAtMs,
           ...priorityFor(c, o.policy()),
         },
         'source',
+        { rewardId: c.rewardId, giftName: c.giftName },
       );
     } catch (err) {
       // Nobody waits for an answer from chat: count and log, never stop the stream.
@@ -111,7 +135,10 @@ export function createAdmission(o: AdmissionOptions): Admission {
     }
   };
 
-  const viewerRules = moderate<SourceCaption>({
+  /** `!tts <alias>: text` picks a voice before the viewer rules read the text (they see what will be spoken). */
+  const chatVoice = (c: SourceCaption): VoicedCaption => (c.kind === 'chat' ? { ...c, ...chatVoiceCommand(c.text, c.roles, o.voiceRules().chatCommand) } : c);
+
+  const viewerRules = moderate<VoicedCaption>({
     settings$: o.moderation$,
     queuedCount: (user) => queue.countQueuedByUser(user),
     onDrop: (reason, e) => {
@@ -124,7 +151,7 @@ export function createAdmission(o: AdmissionOptions): Admission {
     fromStreamer,
     fromSources: (captions$) =>
       captions$
-        .pipe(viewerRules)
+        .pipe(map(chatVoice), viewerRules)
         .subscribe({ next: fromSource, error: (err: unknown) => log.error({ err }, 'source admission stopped') }),
   };
 }

@@ -1,8 +1,8 @@
-/** /healthz: whether any engine can speak, each engine of the chain with why not, and the queue. */
+/** /healthz: whether any engine can speak, each engine of the chain with why not, instructions ignored, and the queue. */
 import type { EngineChain } from '../core/engine.ts';
 import type { HealthReport } from '../gateway/ports.ts';
 
-export function healthReport(engine: EngineChain, queue: { active: number; overlays: number }): HealthReport {
+export function healthReport(engine: EngineChain, queue: { active: number; overlays: number }, instructIgnored: number): HealthReport {
   const healthy = engine.healthy();
   const detail = engine.healthReason();
   const chain = engine.statuses();
@@ -14,6 +14,7 @@ export function healthReport(engine: EngineChain, queue: { active: number; overl
       healthy,
       ...(detail ? { detail } : {}),
       ...(engine.engines.length > 1 ? { chain, spokenBy: engine.stats().spokenBy } : {}),
+      instructIgnored,
     },
     queue,
   };

@@ -73,7 +73,7 @@ export function createQueueCommands({ queue, cancels, timelines, engine, requeue
     listQueue: (): PanelQueueItem[] =>
       queue
         .list({ limit: LIST_LIMIT, states: ['playing', 'synthesizing', 'queued', 'played', 'skipped', 'dropped'] })
-        .map(({ id, text, user, source, priority, paid, state, reason, receivedAtMs, updatedAtMs, firstAudioMs }) => ({
+        .map(({ id, text, user, source, priority, paid, state, reason, receivedAtMs, updatedAtMs, firstAudioMs, voice, note }) => ({
           id,
           text,
           user,
@@ -85,6 +85,8 @@ export function createQueueCommands({ queue, cancels, timelines, engine, requeue
           receivedAtMs,
           updatedAtMs,
           firstAudioMs,
+          voice,
+          note,
           durationMs: timelines.durationMs(id),
           ...switchesOf(id),
         })),

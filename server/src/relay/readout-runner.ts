@@ -11,6 +11,8 @@ import type { EngineChain } from '../core/engine.ts';
 import { EngineError, RelayError } from '../core/errors.ts';
 import type { Logger } from '../core/logger.ts';
 import type { OverlayEvent } from '../core/protocol.ts';
+import type { Utterance } from '../core/types.ts';
+import type { VoiceResolver } from '../core/voices.ts';
 import { createEngineGate } from '../pipeline/engine-gate.ts';
 import { readoutPath, type ReadoutEvent } from '../pipeline/readout-path.ts';
 import type { StorageRetry } from '../pipeline/storage-retry.ts';
@@ -34,8 +36,10 @@ export interface ReadoutRunnerOptions {
   storage: StorageRetry;
   /** Overlay events out (to the sinks' feed). */
   emit: (event: OverlayEvent) => void;
+  /** How a readout's voice resolves (library clones and presets). */
+  voices?: VoiceResolver;
   /** A readout's engine finished (who spoke it, how fast the first chunk came). */
-  onSpoken: (id: string, summary: TimelineSummary) => void;
+  onSpoken: (u: Utterance, summary: TimelineSummary) => void;
   maxInFlight: number;
   ackGraceMs: number;
   overlays$: Observable<number>;
@@ -104,9 +108,10 @@ export function runReadouts(o: ReadoutRunnerOptions): ReadoutRunner {
         take: () => o.storage.orLater('take the next readout', () => queue.takeNext(), () => wake$.next()),
         engine,
         speech: o.speech,
+        voices: o.voices,
         onTimeline: (u, summary) => {
           timelines.set(u.id, summary);
-          o.onSpoken(u.id, summary);
+          o.onSpoken(u, summary);
         },
         maxInFlight: o.maxInFlight,
         acks$: o.acks.endAcks$,

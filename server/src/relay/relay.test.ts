@@ -1,14 +1,16 @@
-import { Observable, Subject } from 'rxjs';
+import { Observable, of, Subject } from 'rxjs';
 import { afterEach, describe, expect, it } from 'vitest';
 import { fakeEngine } from '../../../test/support/fake-engine.ts';
 import { chainOf } from '../core/engine-kit/engine-chain.ts';
+import type { TtsEngine } from '../core/engine.ts';
 import { silentLogger } from '../core/logger.ts';
 import type { OverlayEvent } from '../core/protocol.ts';
 import type { SourceEvent } from '../core/source.ts';
-import type { SynthesisOutput, SynthesisRequest } from '../core/types.ts';
+import type { SpeechParam, SynthesisOutput, SynthesisRequest } from '../core/types.ts';
 import { createMetrics } from '../metrics/registry.ts';
 import { queueTestKit } from '../queue/test-kit.ts';
-import { createRelay, type Relay } from './relay.ts';
+import { VoicesSettings } from '../settings/voices-settings.ts';
+import { createRelay, type Relay, type RelayOptions } from './relay.ts';
 
 const kit = queueTestKit();
 let relay: Relay | undefined;
@@ -28,6 +30,14 @@ function relayWithHangingEngine() {
         return () => (state.closed = true);
       }),
   });
+  const relay = relayOver(engine);
+  const events: OverlayEvent[] = [];
+  relay.feed.events$.subscribe((e) => events.push(e));
+  return { relay, events, synthesizing };
+}
+
+/** A relay over a real queue and `engine`, one readout at a time, an overlay connected. */
+function relayOver(engine: TtsEngine, options: Partial<RelayOptions> = {}): Relay {
   relay = createRelay({
     queue: kit.open(),
     engine: chainOf(engine),
@@ -37,11 +47,10 @@ function relayWithHangingEngine() {
     maxInFlight: 1,
     dedupeWindowMs: 0,
     ackGraceMs: 60_000,
+    ...options,
   });
-  const events: OverlayEvent[] = [];
-  relay.feed.events$.subscribe((e) => events.push(e));
   relay.overlayConnectionsChanged(1);
-  return { relay, events, synthesizing };
+  return relay;
 }
 
 const typesOf = (events: OverlayEvent[], id: string) => events.filter((e) => e.data.id === id).map((e) => e.type);
@@ -85,3 +94,53 @@ describe('relay: one cancel path', () => {
   });
 });
 
+
+describe('relay: voices and instructions', () => {
+  /** A relay whose engine (`speechParams` as given) speaks one chunk per readout and finishes. */
+  function relayWithEngine(speechParams: SpeechParam[], voiceRules?: Partial<VoicesSettings>) {
+    const requests: SynthesisRequest[] = [];
+    const engine = fakeEngine({
+      name: 'one',
+      speechParams,
+      voices: () => ['narrator', 'robot'],
+      synthesize: (r: SynthesisRequest) => {
+        requests.push(r);
+        return of(audio);
+      },
+    });
+    return { relay: relayOver(engine, { voiceRules: () => VoicesSettings.parse(voiceRules ?? {}) }), requests };
+  }
+
+  it("the caption's voice and instruction reach the engine; an engine that cannot apply the instruction plays without it, counted and noted", async () => {
+    const { relay, requests } = relayWithEngine(['rate']);
+    const { id } = relay.submit({ text: 'hello', voice: 'robot', instruct: '用开心的语气说' });
+    await until(() => requests.length === 1);
+    expect(requests[0]).toMatchObject({ id, text: 'hello', voice: 'robot', instruct: '用开心的语气说' });
+    await until(() => relay.health().engine.instructIgnored === 1);
+    relay.playbackEnded(id);
+    await until(() => relay.listQueue()[0]?.state === 'played');
+    expect(relay.listQueue()[0]).toMatchObject({ voice: 'robot', note: 'instruct ignored: one cannot apply instructions' });
+    expect(relay.history({ limit: 10 })[0]).toMatchObject({ voice: 'robot', instruct: '用开心的语气说' });
+  });
+
+  it('an engine that applies instructions leaves no note; an unknown voice is refused with unknown_voice', async () => {
+    const { relay, requests } = relayWithEngine(['instruct']);
+    expect(() => relay.submit({ text: 'hello', voice: 'nobody' })).toThrow(expect.objectContaining({ code: 'unknown_voice', httpStatus: 400 }));
+    const { id } = relay.submit({ text: 'hello', instruct: 'softly' });
+    await until(() => requests.length === 1);
+    relay.playbackEnded(id);
+    await until(() => relay.listQueue()[0]?.state === 'played');
+    expect(relay.health().engine.instructIgnored).toBe(0);
+    expect(relay.listQueue()[0]?.note).toBeUndefined();
+  });
+
+  it('a chat caption gets the voice of its source from the rules', async () => {
+    const { relay, requests } = relayWithEngine([], { sources: { twitch: 'narrator' } });
+    const sourceEvents$ = new Subject<SourceEvent>();
+    relay.connectSources(sourceEvents$);
+    sourceEvents$.next({ type: 'caption', kind: 'chat', text: 'hi', user: 'v', roles: ['viewer'], messageId: 'm1', source: 'twitch', receivedAtMs: Date.now() });
+    await until(() => requests.length === 1);
+    expect(requests[0]).toMatchObject({ voice: 'narrator' });
+    expect(relay.listQueue()[0]).toMatchObject({ voice: 'narrator' });
+  });
+});

@@ -9,19 +9,23 @@ import type { Logger } from '../core/logger.ts';
 import type { OverlayEvent } from '../core/protocol.ts';
 import type { ReadoutFeed } from '../core/sink.ts';
 import type { SourceEvent } from '../core/source.ts';
+import type { VoiceResolver } from '../core/voices.ts';
 import type { RelayPort } from '../gateway/ports.ts';
 import type { Metrics } from '../metrics/registry.ts';
 import type { ModerationSettings } from '../moderation/index.ts';
 import { createStorageRetry } from '../pipeline/storage-retry.ts';
 import type { SpeechDefaults } from '../pipeline/synthesize.ts';
 import type { DurableQueue } from '../queue/durable-queue.ts';
+import { VoicesSettings } from '../settings/voices-settings.ts';
 import { createAdmission } from './admission.ts';
 import { createCancelPath } from './cancels.ts';
 import { healthReport } from './health-report.ts';
+import { noteIgnoredInstructs } from './instruct-notes.ts';
 import { createPlaybackAcks } from './playback-acks.ts';
 import { createQueueCommands, type QueueCommands } from './queue-commands.ts';
 import { runReadouts } from './readout-runner.ts';
 import { countRelayMetrics } from './relay-metrics.ts';
+import { presetVoices } from '../voices/preset-voices.ts';
 import { connectSourceEvents } from './source-events.ts';
 import { Timelines } from './timelines.ts';
 
@@ -42,6 +46,10 @@ export interface RelayOptions {
   externalPause$?: Observable<boolean>;
   /** Speech for readouts that carry none, read as each readout starts (the panel's voice settings). */
   speech?: () => SpeechDefaults;
+  /** The voices captions may name and readouts resolve to. Default: the engines' presets only. */
+  voices?: VoiceResolver;
+  /** Which voice speaks each readout (voices.json), read per caption. Default: no rules. */
+  voiceRules?: () => VoicesSettings;
 }
 
 export interface Relay extends RelayPort, Omit<QueueCommands, keyof RelayPort> {
@@ -63,6 +71,10 @@ export function createRelay(opts: RelayOptions): Relay {
   const overlays$ = new BehaviorSubject(0);
   const timelines = new Timelines();
   const storage = createStorageRetry({ log });
+  const speech: () => SpeechDefaults = opts.speech ?? (() => ({}));
+  const voices = opts.voices ?? presetVoices(engine.engines);
+  const noRules = VoicesSettings.parse({});
+  const instructs = noteIgnoredInstructs({ engines: [...engine.engines, engine], note: (id, note) => queue.note(id, note), log });
 
   const recovered = queue.recover();
   if (recovered > 0) log.info({ recovered }, 'resuming readouts that had not finished playing');
@@ -83,13 +95,18 @@ export function createRelay(opts: RelayOptions): Relay {
   const runner = runReadouts({
     queue,
     engine,
-    speech: opts.speech ?? (() => ({})),
+    speech,
+    voices,
     cancels,
     acks,
     timelines,
     storage,
     emit,
-    onSpoken: (id, summary) => relayMetrics.spoken(id, engine.spokenBy(id) ?? engine.name, summary),
+    onSpoken: (u, summary) => {
+      const spokenBy = engine.spokenBy(u.id) ?? engine.name;
+      relayMetrics.spoken(u.id, spokenBy, summary);
+      storage.durably('note', () => instructs.spoken(u, spokenBy));
+    },
     maxInFlight: opts.maxInFlight,
     ackGraceMs: opts.ackGraceMs,
     overlays$,
@@ -106,6 +123,9 @@ export function createRelay(opts: RelayOptions): Relay {
     moderation$: opts.moderation$ ?? of(),
     policy: () => queue.currentPolicy,
     admitted: () => runner.wake(),
+    voices,
+    voiceRules: opts.voiceRules ?? (() => noRules),
+    defaultVoice: () => speech().voice,
   });
   const showLine = (id: string, text: string, final: boolean) => emit({ type: 'subtitle:line', data: { id, text, final } });
   const feed: ReadoutFeed = { events$: events$.asObservable(), playback$: acks.playback$ };
@@ -115,7 +135,7 @@ export function createRelay(opts: RelayOptions): Relay {
     submit: (input) => admission.fromStreamer(input),
     connectSources: (sourceEvents$) => connectSourceEvents({ events$: sourceEvents$, admission, commands, showLine, log }),
     showLine,
-    health: () => healthReport(engine, { active: queue.countActive(), overlays: overlays$.value }),
+    health: () => healthReport(engine, { active: queue.countActive(), overlays: overlays$.value }, instructs.ignored()),
     playbackStarted: (id, atMs) => acks.started(id, atMs),
     playbackEnded: (id) => acks.ended(id),
     overlayConnectionsChanged: (count) => overlays$.next(count),

@@ -4,6 +4,7 @@ import { DEFAULT_QUEUE_POLICY } from '../queue/policy.ts';
 import { OverlayStyleSettings } from './overlay-style-settings.ts';
 import { QueuePolicySettings } from './queue-policy-settings.ts';
 import { VoiceSettings } from './voice-settings.ts';
+import { VoicesSettings } from './voices-settings.ts';
 
 const firstIssue = (result: { success: boolean; error?: { issues: { path: PropertyKey[]; message: string }[] } }) => {
   const issue = result.error?.issues[0];
@@ -38,6 +39,27 @@ describe('voice settings', () => {
     expect(firstIssue(VoiceSettings.safeParse({ pitch: 0.1 }))).toMatch(/^pitch: /);
     expect(firstIssue(VoiceSettings.safeParse({ volumePercent: 250 }))).toMatch(/^volumePercent: /);
     expect(firstIssue(VoiceSettings.safeParse({ voice: '' }))).toMatch(/^voice: /);
+  });
+});
+
+describe('voices settings (voices.json)', () => {
+  it('defaults to no rules and the chat command off', () => {
+    expect(VoicesSettings.parse({})).toEqual({
+      sources: {},
+      rewards: {},
+      users: {},
+      perViewer: [],
+      chatCommand: { enabled: false, aliases: {}, viewerVoices: [], moderatorVoices: [] },
+    });
+  });
+
+  it('refuses users without a platform, aliases with spaces or colons, empty voices and unknown fields', () => {
+    expect(firstIssue(VoicesSettings.safeParse({ users: { '12345': 'narrator' } }))).toMatch(/^users.12345: .*platform/);
+    expect(firstIssue(VoicesSettings.safeParse({ chatCommand: { aliases: { 'two words': 'x' } } }))).toMatch(/^chatCommand.aliases.two words: /);
+    expect(firstIssue(VoicesSettings.safeParse({ chatCommand: { aliases: { 'a:b': 'x' } } }))).toMatch(/^chatCommand.aliases.a:b: /);
+    expect(firstIssue(VoicesSettings.safeParse({ paid: ' ' }))).toMatch(/^paid: /);
+    expect(VoicesSettings.safeParse({ voice: 'x' }).success).toBe(false);
+    expect(VoicesSettings.parse({ users: { 'bilibili:678': '旁白' } }).users).toEqual({ 'bilibili:678': '旁白' });
   });
 });
 

@@ -1,4 +1,5 @@
 import { describe, expect, it } from 'vitest';
+import type { HistoryEntry } from '../core/history.ts';
 import { HISTORY_FIXTURE } from './fixture.ts';
 import { formatHistory } from './format-history.ts';
 
@@ -58,5 +59,33 @@ describe('formatHistory', () => {
   it('writes empty subtitle files for an empty history', () => {
     expect(formatHistory([], 'srt').body).toBe('');
     expect(formatHistory([], 'vtt').body).toBe('WEBVTT\n\n');
+  });
+
+  describe('with the voice that spoke each readout', () => {
+    const voiced: HistoryEntry[] = [
+      { ...HISTORY_FIXTURE[1]!, voice: 'narrator' },
+      { ...HISTORY_FIXTURE[3]!, voice: 'a<b>&\nc' },
+      HISTORY_FIXTURE[0]!,
+    ];
+
+    it('JSON has a voice field on the entries that had one', () => {
+      const items = (JSON.parse(formatHistory(voiced, 'json').body) as { items: HistoryEntry[] }).items;
+      expect(items.map((i) => i.voice)).toEqual(['narrator', 'a<b>&\nc', undefined]);
+    });
+
+    it('WebVTT wraps each cue in a voice span, the name escaped and on one line', () => {
+      const lines = formatHistory(voiced, 'vtt').body.split('\n');
+      expect(lines).toContain('<v narrator>Thanks for the follow, and welcome to the</v>');
+      expect(lines).toContain('<v narrator>stream everyone!</v>');
+      expect(lines).toContain('<v a&lt;b&gt;&amp; c>&lt;b&gt;bold&lt;/b&gt; &amp; &lt;img src=x&gt;</v>');
+      expect(lines).toContain('你好，欢迎来到直播间！');
+    });
+
+    it('SRT labels the speaker with a [Name] prefix (SubRip has no voice syntax)', () => {
+      const lines = formatHistory(voiced, 'srt').body.split('\n');
+      expect(lines).toContain('[narrator] stream everyone!');
+      expect(lines).toContain('[a<b>& c] <b>bold</b> & <img src=x>');
+      expect(lines).toContain('你好，欢迎来到直播间！');
+    });
   });
 });

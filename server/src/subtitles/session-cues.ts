@@ -14,6 +14,8 @@ export interface Cue {
   endMs: number;
   /** One line: whitespace runs (newlines included) collapsed to a space. */
   text: string;
+  /** The voice that spoke it (one line), when the readout had one. */
+  voice?: string;
 }
 
 interface Placed {
@@ -32,8 +34,14 @@ export function sessionCues(entries: readonly HistoryEntry[]): Cue[] {
   return placed.flatMap(({ entry, startMs, durationMs }) => {
     const offsetMs = startMs - originMs;
     const lines = wordLines(entry.text, entry.words) ?? [{ text: entry.text, startMs: 0, endMs: durationMs }];
+    const voice = entry.voice === undefined ? '' : oneLine(entry.voice);
     return lines
-      .map((line) => ({ startMs: offsetMs + line.startMs, endMs: offsetMs + line.endMs, text: oneLine(line.text) }))
+      .map((line): Cue => ({
+        startMs: offsetMs + line.startMs,
+        endMs: offsetMs + line.endMs,
+        text: oneLine(line.text),
+        ...(voice !== '' && { voice }),
+      }))
       .filter((cue) => cue.text !== '');
   });
 }

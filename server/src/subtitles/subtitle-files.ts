@@ -11,17 +11,31 @@ export function subtitleTimestamp(ms: number, separator: ',' | '.'): string {
   return `${pad(hours)}:${pad(minutes)}:${pad(seconds)}${separator}${pad(total % 1_000, 3)}`;
 }
 
-/** SubRip has no escape syntax: text is written as is (players that parse <i>-style tags will). */
+/**
+ * SubRip has no escape syntax: text is written as is (players that parse <i>-style tags
+ * will). It has no voice syntax either: the voice is a `[Name] ` speaker label, the
+ * convention of subtitles for the deaf and hard of hearing.
+ */
 export function formatSrt(cues: readonly Cue[]): string {
   return cues
-    .map((cue, i) => `${i + 1}\n${subtitleTimestamp(cue.startMs, ',')} --> ${subtitleTimestamp(cue.endMs, ',')}\n${cue.text}\n`)
+    .map((cue, i) => {
+      const text = cue.voice === undefined ? cue.text : `[${cue.voice}] ${cue.text}`;
+      return `${i + 1}\n${subtitleTimestamp(cue.startMs, ',')} --> ${subtitleTimestamp(cue.endMs, ',')}\n${text}\n`;
+    })
     .join('\n');
 }
 
-/** WebVTT with &, < and > escaped, so markup in a caption shows literally (and "-->" cannot occur). */
+/**
+ * WebVTT with &, < and > escaped, so markup in a caption shows literally (and "-->" cannot
+ * occur). The voice is a voice span, `<v Name>text</v>` (W3C WebVTT, "cue voice span"), its
+ * name escaped the same way.
+ */
 export function formatVtt(cues: readonly Cue[]): string {
   const body = cues
-    .map((cue) => `${subtitleTimestamp(cue.startMs, '.')} --> ${subtitleTimestamp(cue.endMs, '.')}\n${escapeVtt(cue.text)}\n`)
+    .map((cue) => {
+      const text = cue.voice === undefined ? escapeVtt(cue.text) : `<v ${escapeVtt(cue.voice)}>${escapeVtt(cue.text)}</v>`;
+      return `${subtitleTimestamp(cue.startMs, '.')} --> ${subtitleTimestamp(cue.endMs, '.')}\n${text}\n`;
+    })
     .join('\n');
   return `WEBVTT\n\n${body}`;
 }

@@ -12,6 +12,7 @@ import type { ResolvedVoice, VoiceInfo, VoiceResolver } from '../core/voices.ts'
 import type { NewVoice, VoicesPort } from '../gateway/ports.ts';
 import type { FfmpegOptions } from './ffmpeg-decode.ts';
 import { normalizeSample } from './normalize-sample.ts';
+import { listedPreset, presetVoices } from './preset-voices.ts';
 import { SampleCache } from './sample-cache.ts';
 import { nameKey, newVoiceId, type StoredVoice, VoiceStore } from './voice-store.ts';
 
@@ -32,8 +33,6 @@ export interface VoiceLibraryOptions {
 export interface VoiceLibrary extends VoicesPort, VoiceResolver {
   close(): void;
 }
-
-type PresetVoice = Extract<ResolvedVoice, { kind: 'preset' }>;
 
 const unavailable = (message: string): ValidationError => new ValidationError('voice_unavailable', message);
 
@@ -62,21 +61,7 @@ export function createVoiceLibrary({ dir, engines, log, maxVoices = 200, ffmpeg 
   const presetsOf = (engine: TtsEngine): VoiceInfo[] =>
     engine.voices().map((name) => ({ id: `${engine.name}:${name}`, name, engine: engine.name, kind: 'preset', createdAtMs: 0 }));
 
-  const presetNamed = (name: string, candidates: readonly TtsEngine[]): PresetVoice | undefined => {
-    const key = nameKey(name);
-    for (const engine of candidates) {
-      const preset = engine.voices().find((v) => nameKey(v) === key);
-      if (preset !== undefined) return { kind: 'preset', name: preset, engine: engine.name };
-    }
-    return undefined;
-  };
-
-  /** A preset by id (`<engine>:<name>`) or by name. */
-  const presetFor = (idOrName: string): PresetVoice | undefined => {
-    const colon = idOrName.indexOf(':');
-    const engine = colon > 0 ? engineNamed(idOrName.slice(0, colon)) : undefined;
-    return (engine && presetNamed(idOrName.slice(colon + 1), [engine])) ?? presetNamed(idOrName, engines);
-  };
+  const presets = presetVoices(engines);
 
   const resolveClone = (voice: StoredVoice): ResolvedVoice => {
     const reason = unusableReason(voice);
@@ -104,7 +89,7 @@ export function createVoiceLibrary({ dir, engines, log, maxVoices = 200, ffmpeg 
   /** A 409 when the name is a library voice's, a preset's, or one being created. */
   const checkNameFree = (name: string): void => {
     if (store.byName(name) || pending.has(nameKey(name))) throw new ValidationError('name_taken', `a voice named "${name}" already exists`, 409);
-    const preset = presetNamed(name, engines);
+    const preset = listedPreset(name, engines);
     if (preset) throw new ValidationError('name_taken', `"${name}" is a preset voice of ${preset.engine}; choose another name`, 409);
     if (store.size + pending.size >= maxVoices) throw new ValidationError('library_full', `the library holds ${maxVoices} voices; delete one first`, 409);
   };
@@ -177,8 +162,9 @@ export function createVoiceLibrary({ dir, engines, log, maxVoices = 200, ffmpeg 
     async remove(id) {
       const voice = store.byId(id);
       if (!voice) {
-        const preset = id.includes(':') ? presetFor(id) : undefined;
-        const message = preset ? `${id} is a preset of ${preset.engine}; only library voices can be deleted` : `no library voice with id ${id}`;
+        // A listed preset's id resolves to its bare name; an unlisted engine's catch-all keeps the whole id.
+        const preset = id.includes(':') ? presets.resolve(id) : undefined;
+        const message = preset && preset.name !== id ? `${id} is a preset of ${preset.engine}; only library voices can be deleted` : `no library voice with id ${id}`;
         log.warn({ id }, `voice delete refused: ${message}`);
         throw new NotFoundError(message);
       }
@@ -196,7 +182,7 @@ export function createVoiceLibrary({ dir, engines, log, maxVoices = 200, ffmpeg 
 
     resolve(idOrName) {
       const voice = store.byId(idOrName) ?? store.byName(idOrName);
-      return voice ? resolveClone(voice) : presetFor(idOrName);
+      return voice ? resolveClone(voice) : presets.resolve(idOrName);
     },
 
     close: () => store.close(),

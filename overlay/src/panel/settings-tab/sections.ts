@@ -98,6 +98,27 @@ export const SECTIONS: Record<PanelSettingsSection, FieldGroup[]> = {
       ],
     },
   ],
+  voices: [
+    {
+      label: 'group.voiceRules',
+      fields: [
+        { path: 'sources', label: 'f.sourceVoices', kind: { type: 'pairs' } },
+        { path: 'paid', label: 'f.paidVoice', kind: { type: 'text', optional: true, datalist: VOICE_LIST_ID } },
+        { path: 'rewards', label: 'f.rewardVoices', kind: { type: 'pairs' } },
+        { path: 'users', label: 'f.userVoices', kind: { type: 'pairs' } },
+        { path: 'perViewer', label: 'f.perViewerVoices', kind: { type: 'lines' } },
+      ],
+    },
+    {
+      label: 'group.chatCommand',
+      fields: [
+        { path: 'chatCommand.enabled', label: 'f.chatCommandEnabled', kind: { type: 'bool' } },
+        { path: 'chatCommand.aliases', label: 'f.chatAliases', kind: { type: 'pairs' } },
+        { path: 'chatCommand.viewerVoices', label: 'f.viewerVoices', kind: { type: 'lines' } },
+        { path: 'chatCommand.moderatorVoices', label: 'f.moderatorVoices', kind: { type: 'lines' } },
+      ],
+    },
+  ],
   overlayStyle: [
     {
       fields: [
