@@ -17,7 +17,7 @@ function validationSummary(body: string): string | undefined {
   try {
     const { detail } = JSON.parse(body) as { detail?: { loc?: unknown[]; msg?: string; type?: string }[] };
     if (!Array.isArray(detail)) return undefined;
-    return detail.map((d) => `${d.type === 'missing' ? 'missing field' : 'field'} ${String(d.loc?.at(-1) ?? '?')} (${d.msg ?? 'invalid'})`).join(', ');
+    return detail.map((d) => `${d.type?.includes('missing') ? 'missing field' : 'field'} ${String(d.loc?.at(-1) ?? '?')} (${d.msg ?? 'invalid'})`).join(', ');
   } catch {
     return undefined;
   }
