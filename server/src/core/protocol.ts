@@ -2,6 +2,7 @@
  * The Socket.IO contract between the relay and its browser clients (see ARCHITECTURE.md).
  * Browser code imports these types with `import type` only.
  */
+import type { EndpointStatus } from './engine.ts';
 import type { HistoryEntry } from './history.ts';
 import type { SourceStatus } from './source.ts';
 import type { ClearResult, EngineSwitch, SpeechParam, TimedWord, Utterance } from './types.ts';
@@ -114,8 +115,8 @@ export interface PanelEngineStatus {
   name: string;
   healthy: boolean;
   detail?: string;
-  /** Each engine of the chain, in order (one entry for a single engine), with why it cannot speak. */
-  chain: { name: string; healthy: boolean; reason?: string }[];
+  /** Each engine of the chain, in order (one entry for a single engine), with why it cannot speak and its servers. */
+  chain: { name: string; healthy: boolean; reason?: string; endpoints?: EndpointStatus[] }[];
   /** Readouts spoken per engine since start. */
   spokenBy: Record<string, number>;
   /** Readouts since start whose `instruct` the engine that spoke them could not apply (they played without it). */

@@ -1,4 +1,4 @@
-/** /healthz: whether any engine can speak, each engine of the chain with why not, instructions ignored, and the queue. */
+/** /healthz: whether any engine can speak, each engine of the chain with why not and whether its servers answer, instructions ignored, and the queue. */
 import type { EngineChain } from '../core/engine.ts';
 import type { HealthReport } from '../gateway/ports.ts';
 
@@ -15,6 +15,7 @@ export function healthReport(engine: EngineChain, queue: { active: number; overl
       ...(detail ? { detail } : {}),
       ...(engine.engines.length > 1 ? { chain, spokenBy: engine.stats().spokenBy } : {}),
       instructIgnored,
+      ...(engine.engines.length === 1 && chain[0]?.endpoints ? { endpoints: chain[0].endpoints } : {}),
     },
     queue,
   };
