@@ -12,6 +12,7 @@ deps=(
   "xauth /usr/bin/xauth"
   "iproute2 /sbin/ip"
   "redis-server /usr/bin/redis-server"
+  "ffmpeg /usr/bin/ffmpeg"
 )
 
 missing=()

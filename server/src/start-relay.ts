@@ -4,7 +4,7 @@ import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { BehaviorSubject, combineLatest, map, merge, type Subscription } from 'rxjs';
 import type { Config } from './config.ts';
-import type { TtsEngine } from './core/engine.ts';
+import type { EngineChain, TtsEngine } from './core/engine.ts';
 import type { Logger } from './core/logger.ts';
 import { chainOf } from './core/engine-kit/engine-chain.ts';
 import { upgradeRoutes } from './core/source.ts';
@@ -26,6 +26,7 @@ import { QueuePolicySettings } from './settings/queue-policy-settings.ts';
 import { SettingsStore } from './settings/settings-store.ts';
 import { VoiceSettings } from './settings/voice-settings.ts';
 import { createConfiguredSources } from './sources.ts';
+import { createVoiceLibrary, type VoiceLibrary } from './voices/voice-library.ts';
 import { createObsIntegration, type ObsIntegration } from '../../plugin/obs/index.ts';
 import { connectRedis, loadOwnerId, startQueueHandoff } from '../../plugin/redis/index.ts';
 
@@ -37,10 +38,15 @@ export interface RunningRelay {
   engine: TtsEngine;
   obs?: ObsIntegration;
   moderation: SettingsStore<typeof ModerationSettings>;
+  /** The voice library: /api/voices, and how a caption's `voice` resolves (VoiceResolver). */
+  voices: VoiceLibrary;
   close(): Promise<void>;
 }
 
-export async function startRelay(config: Config, log: Logger, engineOverride?: TtsEngine): Promise<RunningRelay> {
+/** A chain given as the override is used as it is (tests of several engines); one engine becomes a chain of one. */
+const asChain = (engine: TtsEngine | EngineChain): EngineChain => ('engines' in engine ? engine : chainOf(engine));
+
+export async function startRelay(config: Config, log: Logger, engineOverride?: TtsEngine | EngineChain): Promise<RunningRelay> {
   const dataDir = resolve(config.RELAY_DATA_DIR);
   mkdirSync(dataDir, { recursive: true });
   const secrets = loadSecrets(dataDir, { token: config.RELAY_TOKEN, overlayKey: config.RELAY_OVERLAY_KEY });
@@ -55,7 +61,7 @@ export async function startRelay(config: Config, log: Logger, engineOverride?: T
   const engineActivity = recordEngineActivity(createPromEngineMetrics(metrics.registry));
   const redis = config.RELAY_REDIS_URL ? await connectRedis(config.RELAY_REDIS_URL, log.child({ part: 'redis' })) : undefined;
   const engine = engineOverride
-    ? chainOf(engineOverride)
+    ? asChain(engineOverride)
     : await createConfiguredEngine(config, log, {
         metrics: engineActivity.metrics,
         cloudLimiter: redis && sharedCloudLimiter(redis.client, config),
@@ -94,6 +100,8 @@ export async function startRelay(config: Config, log: Logger, engineOverride?: T
       onFenced: (fenced) => fenced$.next(fenced),
     }));
 
+  const voices = createVoiceLibrary({ dir: join(dataDir, 'voices'), engines: engine.engines, log: log.child({ part: 'voices' }) });
+
   const sources = createConfiguredSources(config, secrets.token, log);
   const ingest: Subscription = relay.connectSources(merge(...sources.map((s) => s.events$)));
   for (const source of sources) source.start();
@@ -114,6 +122,7 @@ export async function startRelay(config: Config, log: Logger, engineOverride?: T
 
   const gateway = await startGateway({
     relay,
+    voices,
     formatHistory,
     panel,
     overlayStyle$: overlayStyle.value$,
@@ -154,12 +163,14 @@ export async function startRelay(config: Config, log: Logger, engineOverride?: T
     engine,
     obs,
     moderation,
+    voices,
     async close() {
       ingest.unsubscribe();
       for (const sink of attachedSinks) sink.unsubscribe();
       await Promise.all(sources.map((s) => s.stop()));
       await obs?.close();
       await gateway.close();
+      voices.close();
       panel.close();
       policyUpdates.unsubscribe();
       relay.close();

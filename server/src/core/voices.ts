@@ -16,6 +16,8 @@ export interface VoiceInfo {
   /** The sample's transcript (clones). */
   promptText?: string;
   createdAtMs: number;
+  /** Why a library voice cannot be used now (its engine is not configured, or it was enrolled for another model). */
+  unavailable?: string;
 }
 
 /** A caption's `voice`, resolved: an engine's preset by name, or a clone from the library. */
@@ -23,6 +25,10 @@ export type ResolvedVoice = { kind: 'preset'; name: string; engine?: string } | 
 
 /** How the relay looks voices up (the voice library implements it). */
 export interface VoiceResolver {
-  /** Undefined when no engine preset and no library voice has this id or name. */
+  /**
+   * Undefined when no engine preset and no library voice has this id or name. Throws a
+   * ValidationError (`voice_unavailable`, 400) for a library voice that exists but cannot be
+   * spoken now: its engine is not configured, or it was enrolled for another model.
+   */
   resolve(idOrName: string): ResolvedVoice | undefined;
 }

@@ -11,7 +11,7 @@ import { silentLogger } from '../core/logger.ts';
 import { HISTORY_FIXTURE } from '../subtitles/fixture.ts';
 import { formatHistory } from '../subtitles/format-history.ts';
 import { createApp } from './app.ts';
-import type { RelayPort } from './ports.ts';
+import type { RelayPort, VoicesPort } from './ports.ts';
 
 const TOKEN = 'test-token';
 
@@ -49,6 +49,9 @@ const relay: RelayPort = {
   metricsContentType: 'text/plain',
 };
 
+/** /api/voices has its own tests (voices-api.test.ts). */
+const voices: VoicesPort = { list: () => [], create: async () => ({ id: '', name: '' }), remove: async () => {}, sample: () => undefined };
+
 let webDir: string;
 let server: Server;
 let baseUrl: string;
@@ -56,7 +59,7 @@ let baseUrl: string;
 beforeAll(async () => {
   webDir = mkdtempSync(join(tmpdir(), 'cosy-web-'));
   writeFileSync(join(webDir, 'overlay.html'), '<!doctype html>');
-  const app = createApp({ relay, formatHistory, token: TOKEN, webDir, log: silentLogger });
+  const app = createApp({ relay, voices, formatHistory, token: TOKEN, webDir, log: silentLogger });
   server = await new Promise<Server>((resolve) => {
     const s = app.listen(0, '127.0.0.1', () => resolve(s));
   });

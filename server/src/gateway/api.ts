@@ -122,7 +122,7 @@ function jsonBody(limitBytes: number) {
 }
 
 /** For a known path asked with a method it does not have: 405 with `Allow`. */
-function methodNotAllowed(allowed: string) {
+export function methodNotAllowed(allowed: string) {
   return (req: Request, res: Response, next: NextFunction) => {
     res.setHeader('Allow', allowed);
     next(new RelayError('method_not_allowed', `${req.method.slice(0, 20)} is not allowed here; use ${allowed}`, 405));

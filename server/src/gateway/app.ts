@@ -5,10 +5,13 @@ import { NotFoundError } from '../core/errors.ts';
 import type { Logger } from '../core/logger.ts';
 import { apiRouter } from './api.ts';
 import { errorHandler } from './errors.ts';
-import type { HistoryFormatter, RelayPort } from './ports.ts';
+import type { HistoryFormatter, RelayPort, VoicesPort } from './ports.ts';
+import { voicesRouter } from './voices-api.ts';
 
 export interface AppOptions {
   relay: RelayPort;
+  /** The voice library behind /api/voices. */
+  voices: VoicesPort;
   /** GET /api/history bodies (JSON, SRT, WebVTT). */
   formatHistory: HistoryFormatter;
   token: string;
@@ -32,7 +35,7 @@ const PAGE_CSP = [
   "form-action 'self'",
 ].join('; ');
 
-export function createApp({ relay, formatHistory, token, webDir, log, extraMetrics }: AppOptions): Express {
+export function createApp({ relay, voices, formatHistory, token, webDir, log, extraMetrics }: AppOptions): Express {
   if (!existsSync(join(webDir, 'overlay.html'))) {
     throw new Error(`browser pages are not built in ${webDir}: run "npm run build:web"`);
   }
@@ -59,6 +62,8 @@ export function createApp({ relay, formatHistory, token, webDir, log, extraMetri
     }
   });
 
+  // Before /api: its JSON body reader would take the multipart upload.
+  app.use('/api/voices', voicesRouter(voices, token));
   app.use('/api', apiRouter(relay, token, formatHistory));
 
   const page = (file: string) => (_req: express.Request, res: express.Response) => {

@@ -4,6 +4,7 @@ import type { FormattedHistory, HistoryEntry, HistoryFormat } from '../core/hist
 import type { PanelQueueItem } from '../core/protocol.ts';
 import type { ReadoutFeed } from '../core/sink.ts';
 import type { ClearResult } from '../core/types.ts';
+import type { VoiceInfo } from '../core/voices.ts';
 
 export interface CaptionInput {
   text: string;
@@ -61,4 +62,29 @@ export interface RelayPort {
   queueChanged$: Observable<unknown>;
   metricsText(): Promise<string>;
   metricsContentType: string;
+}
+
+/** A voice to add to the library, as POST /api/voices received it. */
+export interface NewVoice {
+  name: string;
+  /** The engine it is cloned for: `cosyvoice-selfhost` (prompt per request) or `cosyvoice` (enrolled). */
+  engine: string;
+  /** The sample's transcript ('' = unknown). */
+  promptText: string;
+  /** The sample's language (BCP 47), when given. */
+  language?: string;
+  /** The uploaded file: WAV, MP3 or M4A. */
+  audio: Uint8Array;
+}
+
+/** The voice library behind /api/voices. Errors are typed (ValidationError, NotFoundError, EngineError). */
+export interface VoicesPort {
+  /** Every configured engine's presets, then the library's voices. */
+  list(): VoiceInfo[];
+  /** Checks, normalizes, enrolls when the engine needs it, and stores the voice. */
+  create(voice: NewVoice, signal?: AbortSignal): Promise<{ id: string; name: string }>;
+  /** Deletes a library voice (and its upstream enrollment). Throws NotFoundError for an unknown id. */
+  remove(id: string): Promise<void>;
+  /** A library voice's stored sample (16 kHz mono 16-bit WAV); undefined for an unknown id. */
+  sample(id: string): Uint8Array | undefined;
 }
