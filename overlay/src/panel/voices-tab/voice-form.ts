@@ -21,12 +21,13 @@ interface Sample {
   label: string;
 }
 
-/** What the relay's refusal means, in the panel's words (the relay's own message follows). */
-const REFUSALS: Record<number, LabelKey> = { 400: 'voices.invalidAudio', 409: 'voices.nameTaken', 413: 'voices.tooBig' };
+/** What the relay's refusal means, in the panel's words, by error code or 413 (the relay's own message follows). */
+const REFUSALS: Record<string, LabelKey> = { invalid_audio: 'voices.invalidAudio', name_taken: 'voices.nameTaken' };
 
 function describeRefusal(err: unknown): string {
-  if (err instanceof ApiError && REFUSALS[err.status]) return `${t(REFUSALS[err.status]!)}: ${err.message}`;
-  return describeError(err);
+  if (!(err instanceof ApiError)) return describeError(err);
+  const key = err.status === 413 ? 'voices.tooBig' : REFUSALS[err.code];
+  return key ? `${t(key)}: ${err.message}` : describeError(err);
 }
 
 const cloningEngines = (engines: readonly PanelEngineInfo[]): PanelEngineInfo[] => engines.filter((e) => e.cloning !== 'none');
