@@ -117,8 +117,8 @@ describe('panel voices', () => {
   it('creates a voice from an uploaded WAV after playing it back; the transcript is shown as text', async () => {
     await upload('sample.wav', sampleWav);
     await playSampleBack();
-    expect(await create('Streamer 主播', HOSTILE_TRANSCRIPT)).toBe('Created: Streamer 主播');
-    const row = cloneRow('Streamer 主播');
+    expect(await create('Streamer_主播', HOSTILE_TRANSCRIPT)).toBe('Created: Streamer_主播');
+    const row = cloneRow('Streamer_主播');
     await row.waitFor();
     expect(await row.getAttribute('data-engine')).toBe('cosyvoice-selfhost');
     expect(await row.locator('.text').textContent()).toBe(HOSTILE_TRANSCRIPT);
@@ -126,7 +126,7 @@ describe('panel voices', () => {
     expect(await panel.isVisible('#voices-clones-empty')).toBe(false);
     expect(await panel.inputValue('#voice-name')).toBe('');
     expect(await panel.isVisible('#voice-sample')).toBe(false);
-    const voice = (await listed()).find((v) => v.name === 'Streamer 主播');
+    const voice = (await listed()).find((v) => v.name === 'Streamer_主播');
     expect(voice).toMatchObject({ kind: 'clone', engine: 'cosyvoice-selfhost', promptText: HOSTILE_TRANSCRIPT });
     expect(await row.getAttribute('data-voice-id')).toBe(voice!.id);
     expect(await panel.evaluate(() => (window as unknown as { __pwned?: number }).__pwned)).toBeUndefined();
@@ -137,15 +137,15 @@ describe('panel voices', () => {
     const errorsBefore = consoles[0]!.errors.length;
     const tooShort = wavFromPcm16(new Int16Array(16_000).map((_, i) => Math.round(8000 * Math.sin(i / 5))), 16_000);
     await upload('short.wav', tooShort);
-    expect(await create('Too short', '')).toMatch(/^The sample cannot be used: .*1\.0 s/);
+    expect(await create('Too_short', '')).toMatch(/^The sample cannot be used: .*1\.0 s/);
     await upload('sample.wav', sampleWav);
-    expect(await create('streamer 主播', '')).toMatch(/^That name is taken: /);
+    expect(await create('streamer_主播', '')).toMatch(/^That name is taken: /);
     await upload('huge.wav', new Uint8Array(11 * 1024 * 1024));
     expect(await create('Huge', '')).toMatch(/^The file is too big: /);
-    expect((await listed()).filter((v) => v.kind === 'clone').map((v) => v.name)).toEqual(['Streamer 主播']);
+    expect((await listed()).filter((v) => v.kind === 'clone').map((v) => v.name)).toEqual(['Streamer_主播']);
     await panel.click('#lang');
     await upload('short.wav', tooShort);
-    expect(await create('Too short', '')).toMatch(/^样本无法使用: /);
+    expect(await create('Too_short', '')).toMatch(/^样本无法使用: /);
     await panel.click('#lang');
     // Chromium logs each refused request; these four are expected, nothing else.
     const refused = consoles[0]!.errors.splice(errorsBefore);
@@ -153,9 +153,9 @@ describe('panel voices', () => {
   });
 
   it('tests the cloned voice with any text: the relay speaks it with the sample and the page plays it', async () => {
-    const id = await cloneRow('Streamer 主播').getAttribute('data-voice-id');
+    const id = await cloneRow('Streamer_主播').getAttribute('data-voice-id');
     await panel.fill('#voices-test-text', 'Thanks for the raid, everyone!');
-    await cloneRow('Streamer 主播').locator('button.test').click();
+    await cloneRow('Streamer_主播').locator('button.test').click();
     const result = panel.locator('#voices-test-result');
     await expect.poll(() => result.getAttribute('data-played'), { timeout: 20_000 }).toBe('1');
     expect(await result.getAttribute('data-voice')).toBe(id);
@@ -165,7 +165,7 @@ describe('panel voices', () => {
   });
 
   it('deletes the voice after a confirming second click', async () => {
-    const row = cloneRow('Streamer 主播');
+    const row = cloneRow('Streamer_主播');
     const button = row.locator('button.delete');
     await button.click();
     expect(await button.textContent()).toBe('Really delete?');
@@ -185,9 +185,9 @@ describe('panel voices', () => {
     expect(await panel.isVisible('#voice-sample')).toBe(true);
     expect(await panel.textContent('#voice-record')).toBe('Record');
     await playSampleBack();
-    expect(await create('Recorded voice', SAMPLE_TEXT)).toBe('Created: Recorded voice');
-    await cloneRow('Recorded voice').waitFor();
-    expect((await listed()).find((v) => v.name === 'Recorded voice')).toMatchObject({ kind: 'clone', engine: 'cosyvoice-selfhost' });
+    expect(await create('Recorded_voice', SAMPLE_TEXT)).toBe('Created: Recorded_voice');
+    await cloneRow('Recorded_voice').waitFor();
+    expect((await listed()).find((v) => v.name === 'Recorded_voice')).toMatchObject({ kind: 'clone', engine: 'cosyvoice-selfhost' });
   });
 
   it('fits a phone (390×844) without horizontal scrolling', async () => {

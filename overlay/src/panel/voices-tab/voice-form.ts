@@ -133,6 +133,7 @@ export class VoiceForm {
         name,
         engine: this.engine.value,
         promptText: byId<HTMLTextAreaElement>('voice-transcript').value.trim(),
+        language: byId<HTMLInputElement>('voice-language').value.trim() || undefined,
         sample: this.sample.blob,
         fileName: this.sample.fileName,
       });

@@ -65,6 +65,7 @@ function row(voice: VoiceInfo, actions: VoiceListActions): HTMLElement {
     { 'data-voice-id': voice.id, 'data-kind': voice.kind, 'data-engine': voice.engine },
     h('span', { class: 'meta' }, h('span', { class: 'name' }, voice.name), h('span', { class: 'source' }, meta)),
     voice.promptText ? h('span', { class: 'text' }, voice.promptText) : null,
+    voice.unavailable ? h('span', { class: 'reason' }, voice.unavailable) : null,
     h('span', { class: 'actions' }, testButton(voice, actions), voice.kind === 'clone' && deleteButton(voice, actions)),
   );
 }

@@ -8,6 +8,8 @@ export interface NewVoice {
   engine: string;
   /** The sample's transcript ('' = unknown). */
   promptText: string;
+  /** The sample's language (BCP 47, e.g. `zh`, `en`), when known. */
+  language?: string;
   /** WAV (recorded here) or an uploaded WAV/MP3/M4A file. */
   sample: Blob;
   /** The sample's file name (the relay reads the format from the bytes). */
@@ -25,6 +27,7 @@ export async function createVoice(voice: NewVoice): Promise<{ id: string; name: 
   form.set('name', voice.name);
   form.set('engine', voice.engine);
   form.set('promptText', voice.promptText);
+  if (voice.language) form.set('language', voice.language);
   form.set('promptWav', voice.sample, voice.fileName);
   return (await (await apiFetch('/api/voices', { method: 'POST', body: form })).json()) as { id: string; name: string };
 }
