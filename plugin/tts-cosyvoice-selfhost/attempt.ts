@@ -1,9 +1,10 @@
 /**
- * One attempt at the rest of an utterance on one self-hosted server: one POST
- * /inference_sft per sentence, in order, streaming raw PCM; after each sentence its word
- * cues are estimated from the text and the audio. Sentence by sentence, a dropped stream
- * resumes at the sentence it cut (the model samples at random, so only that sentence's
- * head is trimmed by sample count). Unsubscribing aborts the request at once.
+ * One attempt at the rest of an utterance on one self-hosted server: one POST per sentence
+ * (the route its voice needs, see routes.ts), in order, streaming raw PCM; after each
+ * sentence its word cues are estimated from the text and the audio. Sentence by sentence, a
+ * dropped stream resumes at the sentence it cut (the model samples at random, so only that
+ * sentence's head is trimmed by sample count). A 200 that ends before any audio is named
+ * (unknown speaker, no audio), never "cannot reach". Unsubscribing aborts the request at once.
  */
 import { Observable } from 'rxjs';
 import { BYTES_PER_SAMPLE } from '../../server/src/core/clock.ts';
@@ -13,10 +14,14 @@ import { PhaseDeadline } from '../../server/src/core/engine-kit/phase-deadline.t
 import type { AttemptContext } from '../../server/src/core/engine-kit/resilient-stream.ts';
 import { splitSentences } from '../../server/src/core/engine-kit/text-segmentation.ts';
 import type { UtteranceProgress } from '../../server/src/core/engine-kit/utterance-progress.ts';
-import type { SynthesisOutput } from '../../server/src/core/types.ts';
+import type { SynthesisOutput, SynthesisRequest } from '../../server/src/core/types.ts';
 import { estimateWordCues } from './estimate-word-cues.ts';
-import { httpStatusError, networkError } from './http-errors.ts';
+import { httpStatusError, networkError, noAudioError } from './http-errors.ts';
 import type { ResolvedSelfhostOptions } from './options.ts';
+import { routeFor } from './routes.ts';
+import type { SpeakingRateCheck } from './speaking-rate.ts';
+
+const HAS_WORDS = /[\p{L}\p{N}]/u;
 
 function concatSamples(chunks: Uint8Array[]): Int16Array {
   const samples = new Int16Array(chunks.reduce((n, c) => n + c.byteLength, 0) / BYTES_PER_SAMPLE);
@@ -29,12 +34,15 @@ function concatSamples(chunks: Uint8Array[]): Int16Array {
   return samples;
 }
 
-export function attempt$(
-  options: ResolvedSelfhostOptions,
-  speaker: string,
-  progress: UtteranceProgress,
-  { endpoint }: AttemptContext,
-): Observable<SynthesisOutput> {
+export interface SelfhostAttempt {
+  options: ResolvedSelfhostOptions;
+  request: SynthesisRequest;
+  /** The preset speaker for a request without a cloned voice of this engine. */
+  speaker: string;
+  rateCheck: SpeakingRateCheck;
+}
+
+export function attempt$({ options, request, speaker, rateCheck }: SelfhostAttempt, progress: UtteranceProgress, { endpoint }: AttemptContext): Observable<SynthesisOutput> {
   const { metrics, name: engine, deadlines, sampleRateHz } = options;
   return new Observable<SynthesisOutput>((subscriber) => {
     progress.beginAttempt();
@@ -43,6 +51,10 @@ export function attempt$(
     const deadline = new PhaseDeadline(endpoint.url, (error) => subscriber.error(error));
     let release: (() => void) | undefined;
     let audioStarted = false;
+    const named = (error: EngineError) => {
+      metrics.countUpstreamError(engine, error.code);
+      return error;
+    };
 
     const speakSentence = async (sentence: string, first: boolean) => {
       const sentenceStartMs = progress.attemptAudioMs();
@@ -51,33 +63,39 @@ export function attempt$(
         if (first) metrics.observeFirstPacketMs(engine, phase, Date.now() - phaseStartedMs);
         phaseStartedMs = Date.now();
       };
+      const call = routeFor(request, sentence, speaker, options.instructRoute);
       deadline.arm('connect', deadlines.connectMs);
-      const response = await fetch(`${endpoint.url}/inference_sft`, {
-        method: 'POST',
-        body: new URLSearchParams({ tts_text: sentence, spk_id: speaker }),
-        signal: abort.signal,
-      });
+      const response = await fetch(`${endpoint.url}${call.route}`, { method: 'POST', body: call.body, signal: abort.signal });
       if (!response.ok || !response.body) {
         metrics.countUpstreamError(engine, `http_${response.status}`);
-        throw httpStatusError(response.status, await response.text().catch(() => ''), endpoint.url);
+        throw httpStatusError(call, response.status, await response.text().catch(() => ''), endpoint.url);
       }
       endPhase('connect');
       deadline.arm('first-audio', deadlines.firstAudioMs);
       const aligner = new Pcm16Aligner();
       const received: Uint8Array[] = [];
       const reader = response.body.getReader();
-      for (let chunk = await reader.read(); !chunk.done; chunk = await reader.read()) {
-        const pcm = aligner.push(chunk.value);
-        if (!pcm) continue;
-        if (received.length === 0) endPhase('first-audio');
-        deadline.arm('stall', deadlines.stallMs);
-        received.push(pcm);
-        audioStarted = true;
-        const fresh = progress.takeAudio(pcm);
-        if (fresh) subscriber.next({ kind: 'audio', pcm: fresh, sampleRateHz });
+      try {
+        for (let chunk = await reader.read(); !chunk.done; chunk = await reader.read()) {
+          const pcm = aligner.push(chunk.value);
+          if (!pcm) continue;
+          if (received.length === 0) endPhase('first-audio');
+          deadline.arm('stall', deadlines.stallMs);
+          received.push(pcm);
+          audioStarted = true;
+          const fresh = progress.takeAudio(pcm);
+          if (fresh) subscriber.next({ kind: 'audio', pcm: fresh, sampleRateHz });
+        }
+      } catch (error) {
+        // server.py sends its 200 before the model runs: a cut before any audio is the model failing on this request.
+        if (received.length === 0 && !abort.signal.aborted) throw named(noAudioError(call, true, endpoint.url));
+        throw error;
       }
       deadline.clear();
-      const words = estimateWordCues(sentence, concatSamples(received), sampleRateHz, options.silence).map((w) => ({
+      if (received.length === 0 && HAS_WORDS.test(sentence)) throw named(noAudioError(call, false, endpoint.url));
+      const samples = concatSamples(received);
+      rateCheck.observe(endpoint.url, sentence, samples.length);
+      const words = estimateWordCues(sentence, samples, sampleRateHz, options.silence).map((w) => ({
         text: w.text,
         startMs: progress.toUtteranceMs(sentenceStartMs + w.startMs),
         endMs: progress.toUtteranceMs(sentenceStartMs + w.endMs),

@@ -56,9 +56,9 @@ describe('cosyvoice self-hosted engine', () => {
     expect(result.sampleRates).toEqual(new Set([24_000]));
   });
 
-  it('retries a server error on the next endpoint', async () => {
+  it('retries a gateway error (a proxy in front of the server) on the next endpoint', async () => {
     await start(2);
-    fakes[0]!.injectFault({ kind: 'http-error', status: 500 });
+    fakes[0]!.injectFault({ kind: 'http-error', status: 502 });
     expectReference(await speak());
     expect(metrics.retries).toEqual({ 'cosyvoice-selfhost:upstream_error': 1 });
   });

@@ -3,6 +3,7 @@
  * chain (reasons, spoken-by, fallbacks, retries, throttled waits, pool), each source
  * (connected, messages/min, last error) and OBS, with "ensure overlay in OBS" when configured.
  */
+import type { EndpointStatus } from '../../../server/src/core/engine.ts';
 import type { PanelHealth, PanelOverlayStatus } from '../../../server/src/core/protocol.ts';
 import { byId, h, type Child } from './dom.ts';
 import { command, health$, init$, relayNowMs } from './connection.ts';
@@ -47,7 +48,23 @@ function engineLine(name: string, healthy: boolean, why: string | undefined): Ch
   return [h('strong', {}, name), ' ', flag(healthy, 'healthy', 'unhealthy'), why ? ` — ${why}` : ''];
 }
 
-function renderEngine({ engine }: PanelHealth): Child[] {
+/** Each server of a network engine: whether it answered its last probe or request, and when. */
+function endpointList(endpoints: readonly EndpointStatus[], nowMs: number): Child {
+  if (endpoints.length === 0) return false;
+  const item = (s: EndpointStatus) =>
+    h(
+      'li',
+      { class: 'endpoint-status', 'data-url': s.url, 'data-reachable': String(s.reachable) },
+      h('code', {}, s.url),
+      ' ',
+      s.checkedAtMs === 0 ? labelled('span', 'notChecked', { class: 'flag' }) : flag(s.reachable, 'reachable', 'unreachable'),
+      s.checkedAtMs > 0 ? ` · ${formatSince(s.checkedAtMs, nowMs)}` : '',
+      s.detail !== undefined && h('span', { class: s.reachable ? 'hint block' : 'bad block' }, s.detail),
+    );
+  return h('ul', { class: 'endpoints' }, ...endpoints.map(item));
+}
+
+function renderEngine({ engine }: PanelHealth, nowMs: number): Child[] {
   const waits = engine.throttledWaits;
   const pool = engine.pool.map((p) => `${p.engine} ${p.endpoint}: ${p.idle} / ${p.busy}`).join('; ');
   const details = h(
@@ -60,7 +77,9 @@ function renderEngine({ engine }: PanelHealth): Child[] {
     kv('throttledWaits', `${waits.count} (${Math.round(waits.totalMs)} ms)`),
     pool !== '' && kv('pool', pool),
   );
-  const chain = engine.chain.map((e) => h('li', { 'data-healthy': String(e.healthy) }, ...engineLine(e.name, e.healthy, e.reason)));
+  const chain = engine.chain.map((e) =>
+    h('li', { 'data-healthy': String(e.healthy) }, ...engineLine(e.name, e.healthy, e.reason), endpointList(e.endpoints ?? [], nowMs)),
+  );
   return [details, h('ol', { class: 'chain' }, ...chain)];
 }
 
@@ -104,7 +123,7 @@ function render(): void {
   const health = health$.value;
   if (!health) return;
   show('overlays-body', renderOverlays(health, relayNowMs()));
-  show('engine-body', renderEngine(health));
+  show('engine-body', renderEngine(health, relayNowMs()));
   show('sources-body', renderSources(health));
   show('obs-body', renderObs(health));
   const playing = health.overlays.some((o) => o.playingId !== undefined);

@@ -21,6 +21,8 @@ export interface TtsEngine {
   synthesize(request: SynthesisRequest, signal?: AbortSignal): Observable<SynthesisOutput>;
   /** Whether the engine can speak right now (for /healthz). */
   healthy(): boolean;
+  /** Each upstream server and whether it answers (network engines; undefined or [] = none). */
+  endpointStatuses?(): readonly EndpointStatus[];
   /** Why the engine cannot speak, a sentence for the operator; undefined while healthy. */
   healthReason(): string | undefined;
   close(): Promise<void>;
@@ -55,11 +57,24 @@ export type VoiceCloning =
 
 export const NO_CLONING: VoiceCloning = { kind: 'none' };
 
+/** One upstream server of a network engine as /healthz and the panel show it. */
+export interface EndpointStatus {
+  url: string;
+  /** It answered the last probe or request (an answer that is an error still counts). */
+  reachable: boolean;
+  /** Why not, or what the probe found wrong (e.g. a sample rate that does not fit the audio). */
+  detail?: string;
+  /** When this was last learned (0 = not checked yet). */
+  checkedAtMs: number;
+}
+
 /** One engine of a chain as /healthz shows it. */
 export interface EngineStatus {
   name: string;
   healthy: boolean;
   reason?: string;
+  /** Its upstream servers (network engines). */
+  endpoints?: EndpointStatus[];
 }
 
 /** What the relay always holds: a chain of one or more engines (fallback order). */

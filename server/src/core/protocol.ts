@@ -2,7 +2,7 @@
  * The Socket.IO contract between the relay and its browser clients (see ARCHITECTURE.md).
  * Browser code imports these types with `import type` only.
  */
-import type { VoiceCloning } from './engine.ts';
+import type { EndpointStatus, VoiceCloning } from './engine.ts';
 import type { HistoryEntry } from './history.ts';
 import type { SourceStatus } from './source.ts';
 import type { ClearResult, SpeechParam, TimedWord, Utterance } from './types.ts';
@@ -110,8 +110,8 @@ export interface PanelEngineStatus {
   name: string;
   healthy: boolean;
   detail?: string;
-  /** Each engine of the chain, in order (one entry for a single engine), with why it cannot speak. */
-  chain: { name: string; healthy: boolean; reason?: string }[];
+  /** Each engine of the chain, in order (one entry for a single engine), with why it cannot speak and its servers. */
+  chain: { name: string; healthy: boolean; reason?: string; endpoints?: EndpointStatus[] }[];
   /** Readouts spoken per engine since start. */
   spokenBy: Record<string, number>;
   /** Switches to the next engine of the chain, by reason. */

@@ -1,5 +1,6 @@
 /** What the gateway needs from the rest of the relay, handed in by the composition root (start-relay.ts). */
 import type { Observable } from 'rxjs';
+import type { EndpointStatus } from '../core/engine.ts';
 import type { FormattedHistory, HistoryEntry, HistoryFormat } from '../core/history.ts';
 import type { PanelQueueItem } from '../core/protocol.ts';
 import type { ReadoutFeed } from '../core/sink.ts';
@@ -24,8 +25,10 @@ export interface HealthReport {
     healthy: boolean;
     /** Why the engine (chain) cannot speak. */
     detail?: string;
-    /** A fallback chain's engines, in order, each with why it cannot speak. */
-    chain?: { name: string; healthy: boolean; reason?: string }[];
+    /** A fallback chain's engines, in order, each with why it cannot speak and its servers. */
+    chain?: { name: string; healthy: boolean; reason?: string; endpoints?: EndpointStatus[] }[];
+    /** A single network engine's servers: reachable or not, probed at start and every few seconds while idle. */
+    endpoints?: EndpointStatus[];
     /** Readouts spoken per engine since start (a fallback chain). */
     spokenBy?: Record<string, number>;
   };

@@ -90,7 +90,14 @@ export function createPanelService(deps: PanelServiceDeps): PanelService {
           name: engine.name,
           healthy: engine.healthy,
           ...(engine.detail ? { detail: engine.detail } : {}),
-          chain: engine.chain ?? [{ name: engine.name, healthy: engine.healthy, ...(engine.detail ? { reason: engine.detail } : {}) }],
+          chain: engine.chain ?? [
+            {
+              name: engine.name,
+              healthy: engine.healthy,
+              ...(engine.detail ? { reason: engine.detail } : {}),
+              ...(engine.endpoints ? { endpoints: engine.endpoints } : {}),
+            },
+          ],
           spokenBy: relay.spokenCounts(),
           ...deps.engineActivity(),
         },

@@ -1,4 +1,4 @@
-/** /healthz: whether any engine can speak, each engine of the chain with why not, and the queue. */
+/** /healthz: whether any engine can speak, each engine of the chain with why not and whether its servers answer, and the queue. */
 import type { EngineChain } from '../core/engine.ts';
 import type { HealthReport } from '../gateway/ports.ts';
 
@@ -14,6 +14,7 @@ export function healthReport(engine: EngineChain, queue: { active: number; overl
       healthy,
       ...(detail ? { detail } : {}),
       ...(engine.engines.length > 1 ? { chain, spokenBy: engine.stats().spokenBy } : {}),
+      ...(engine.engines.length === 1 && chain[0]?.endpoints ? { endpoints: chain[0].endpoints } : {}),
     },
     queue,
   };

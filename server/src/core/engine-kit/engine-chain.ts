@@ -157,7 +157,8 @@ export function createEngineChain(engines: readonly TtsEngine[], options: Engine
     statuses: () =>
       engines.map((e) => {
         const reason = e.healthy() ? undefined : (e.healthReason() ?? `${e.name} is unhealthy`);
-        return { name: e.name, healthy: reason === undefined, ...(reason ? { reason } : {}) };
+        const endpoints = e.endpointStatuses?.() ?? [];
+        return { name: e.name, healthy: reason === undefined, ...(reason ? { reason } : {}), ...(endpoints.length > 0 ? { endpoints: [...endpoints] } : {}) };
       }),
     close: async () => {
       await Promise.all(engines.map((e) => e.close()));

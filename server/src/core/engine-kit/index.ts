@@ -2,6 +2,7 @@
 export { type BackoffPolicy, backoffDelayMs, DEFAULT_BACKOFF } from './backoff.ts';
 export { cancelOnAbort } from './cancel-on-abort.ts';
 export { CircuitBreaker, type CircuitBreakerOptions, type CircuitState, DEFAULT_CIRCUIT_BREAKER } from './circuit-breaker.ts';
+export { DEFAULT_PROBE_INTERVAL_MS, type EndpointProbe, EndpointMonitor, meansUnreachable, type ProbeResult } from './endpoint-monitor.ts';
 export { type Endpoint, EndpointSet } from './endpoint-set.ts';
 export { chainOf, createEngineChain, type EngineChainOptions } from './engine-chain.ts';
 export { EngineHealth } from './engine-health.ts';

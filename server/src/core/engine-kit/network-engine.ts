@@ -6,13 +6,14 @@
  * health with a reason, circuit-state and first-packet metrics, cancellation by `signal`.
  * The shared option fields of network engines are declared (and defaulted) here once.
  */
-import { defer, EMPTY, type Observable, throwError } from 'rxjs';
+import { defer, EMPTY, finalize, type Observable, tap, throwError } from 'rxjs';
 import { NO_CLONING, type TtsEngine, type VoiceCloning } from '../engine.ts';
 import { ConfigError, type EngineError } from '../errors.ts';
 import { type Logger, silentLogger } from '../logger.ts';
 import type { SpeechParam, SynthesisOutput, SynthesisRequest } from '../types.ts';
 import { cancelOnAbort } from './cancel-on-abort.ts';
 import { type CircuitBreakerOptions, DEFAULT_CIRCUIT_BREAKER } from './circuit-breaker.ts';
+import { type EndpointProbe, EndpointMonitor } from './endpoint-monitor.ts';
 import { EndpointSet } from './endpoint-set.ts';
 import { EngineHealth } from './engine-health.ts';
 import { type EngineMetrics, noopEngineMetrics } from './engine-metrics.ts';
@@ -102,6 +103,9 @@ export interface NetworkEngineParts {
   onDisabled?: () => void;
   /** Frees the plugin's own resources (sockets); the kit marks the engine closed first. */
   close?: () => Promise<void>;
+  /** A cheap request that tells whether an endpoint answers, run at start and every `probeIntervalMs` while idle; without it, only requests tell. */
+  probe?: EndpointProbe;
+  probeIntervalMs?: number;
 }
 
 /** A network engine, with the kit's endpoints and health its plugin may consult (warm pools). */
@@ -123,6 +127,20 @@ export function createNetworkEngine(parts: NetworkEngineParts): NetworkEngine {
     },
   });
   const health = new EngineHealth(name, endpoints, log, () => parts.onDisabled?.());
+  let requestsInFlight = 0;
+  const monitor = new EndpointMonitor({
+    urls: options.urls,
+    ...(parts.probe ? { probe: parts.probe } : {}),
+    ...(parts.probeIntervalMs ? { intervalMs: parts.probeIntervalMs } : {}),
+    busy: () => requestsInFlight > 0,
+    logger: log,
+  });
+  monitor.start();
+  /** With a probe, an engine none of whose servers answers cannot speak (known before a caption fails). */
+  const unreachableReason = (): string | undefined =>
+    parts.probe && monitor.noneReachable()
+      ? `no ${name} server answers: ${monitor.statuses().map((s) => `${s.url} (${s.detail ?? 'unreachable'})`).join(', ')}`
+      : undefined;
 
   const synthesize = (request: SynthesisRequest, signal?: AbortSignal): Observable<SynthesisOutput> =>
     defer(() => {
@@ -134,12 +152,25 @@ export function createNetworkEngine(parts: NetworkEngineParts): NetworkEngine {
         engine: name,
         endpoints,
         retry: options.retry,
-        attempt$: (context) => parts.attempt$(request, progress, context),
+        attempt$: (context) =>
+          parts.attempt$(request, progress, context).pipe(
+            tap({
+              next: (output) => output.kind === 'audio' && monitor.noteOutcome(context.endpoint.url),
+              error: (error: unknown) => monitor.noteOutcome(context.endpoint.url, error),
+            }),
+          ),
         isProgress: (output) => output.kind === 'audio',
         metrics,
         logger: log.child({ id: request.id }),
         random: options.random,
-      }).pipe(trackRequest(name, metrics, (error) => health.note(error)));
+      }).pipe(
+        trackRequest(name, metrics, (error) => health.note(error)),
+        (stream$) =>
+          defer(() => {
+            requestsInFlight += 1;
+            return stream$.pipe(finalize(() => (requestsInFlight -= 1)));
+          }),
+      );
     }).pipe(cancelOnAbort(signal));
 
   return {
@@ -151,10 +182,12 @@ export function createNetworkEngine(parts: NetworkEngineParts): NetworkEngine {
     endpoints,
     health,
     synthesize,
-    healthy: () => health.healthy(),
-    healthReason: () => health.healthReason(),
+    healthy: () => health.healthy() && !unreachableReason(),
+    healthReason: () => health.healthReason() ?? unreachableReason(),
+    endpointStatuses: () => monitor.statuses(),
     async close() {
       health.markClosed();
+      monitor.close();
       await parts.close?.();
     },
   };
