@@ -102,7 +102,7 @@ afterAll(async () => {
 });
 
 describe('panel voices', () => {
-  it('lists the presets per engine, no clones yet, and offers only the engine that can clone', async () => {
+  it('lists the presets per engine, no clones yet, offers only the engine that can clone, and tests a preset', async () => {
     const embedded = panel.locator('#voices-presets details[data-engine="embedded"]');
     await embedded.waitFor();
     const presets = (await listed()).filter((v) => v.kind === 'preset' && v.engine === 'embedded');
@@ -112,6 +112,16 @@ describe('panel voices', () => {
     expect(await panel.locator('#voice-engine option').allTextContents()).toEqual(['cosyvoice-selfhost']);
     expect(await panel.isVisible('#voice-no-engine')).toBe(false);
     expect(await panel.textContent('#tabs button[data-tab="voices"]')).toBe('Voices');
+
+    await panel.fill('#voices-test-text', 'Hello there.');
+    await embedded.locator('summary').click();
+    const preset = embedded.locator('li').first();
+    await preset.locator('button.test').click();
+    const result = panel.locator('#voices-test-result');
+    await expect.poll(() => result.getAttribute('data-played'), { timeout: 20_000 }).toBe('1');
+    expect(await result.getAttribute('data-voice')).toBe(await preset.getAttribute('data-voice-id'));
+    expect(await result.getAttribute('data-engine')).toBe('embedded');
+    await embedded.locator('summary').click();
   });
 
   it('creates a voice from an uploaded WAV after playing it back; the transcript is shown as text', async () => {
@@ -157,11 +167,14 @@ describe('panel voices', () => {
     await panel.fill('#voices-test-text', 'Thanks for the raid, everyone!');
     await cloneRow('Streamer_主播').locator('button.test').click();
     const result = panel.locator('#voices-test-result');
-    await expect.poll(() => result.getAttribute('data-played'), { timeout: 20_000 }).toBe('1');
+    await expect.poll(() => result.getAttribute('data-played'), { timeout: 20_000 }).toBe('2');
     expect(await result.getAttribute('data-voice')).toBe(id);
     expect(await result.getAttribute('data-engine')).toBe('cosyvoice-selfhost');
     expect(Number(await result.getAttribute('data-bytes'))).toBeGreaterThan(10_000);
-    expect(selfhost.stats.texts).toContain('Thanks for the raid, everyone!');
+    // The self-hosted server got the sample (16 kHz mono WAV) and its transcript with the text.
+    const call = selfhost.stats.calls.find((c) => c.fields.tts_text === 'Thanks for the raid, everyone!');
+    expect(call).toMatchObject({ route: 'inference_zero_shot', fields: { prompt_text: HOSTILE_TRANSCRIPT } });
+    expect(call!.promptWavBytes).toBeGreaterThan(3 * 16_000 * 2);
   });
 
   it('deletes the voice after a confirming second click', async () => {
