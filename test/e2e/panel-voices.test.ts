@@ -12,9 +12,9 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { wavFromPcm16 } from '../../overlay/src/panel/voices-tab/wav.ts';
 import { createEmbeddedEngine } from '../../plugin/tts-embedded/index.ts';
 import type { VoiceInfo } from '../../server/src/core/voices.ts';
+import { encodeWav, pcm16FromFloats } from '../../server/src/core/wav-file.ts';
 import { startFakeSelfhost, type FakeSelfhost } from '../fakes/cosyvoice-selfhost/fake-selfhost-server.ts';
 import { startHarness, type Harness } from '../support/relay-harness.ts';
 import { expectNoConsoleErrors, launchChromium, saveScreenshot, type ConsoleLog } from './browser.ts';
@@ -40,8 +40,7 @@ async function embeddedWav(text: string): Promise<{ wav: Uint8Array; durationMs:
       engine.synthesize({ id: 'voice-sample', text }).subscribe({ next: (o) => o.kind === 'audio' && chunks.push(o.pcm), error: reject, complete: resolve }),
     );
     const pcm = Buffer.concat(chunks);
-    const samples = new Int16Array(pcm.buffer, pcm.byteOffset, pcm.byteLength >> 1);
-    return { wav: wavFromPcm16(samples, engine.sampleRateHz), durationMs: (samples.length / engine.sampleRateHz) * 1000 };
+    return { wav: encodeWav(pcm, engine.sampleRateHz), durationMs: (pcm.byteLength / 2 / engine.sampleRateHz) * 1000 };
   } finally {
     await engine.close();
   }
@@ -145,7 +144,7 @@ describe('panel voices', () => {
 
   it('says why the relay refuses a sample: bad audio with its reason, a taken name, a too big file', async () => {
     const errorsBefore = consoles[0]!.errors.length;
-    const tooShort = wavFromPcm16(new Int16Array(16_000).map((_, i) => Math.round(8000 * Math.sin(i / 5))), 16_000);
+    const tooShort = encodeWav(pcm16FromFloats(new Float32Array(16_000).map((_, i) => 0.25 * Math.sin(i / 5))), 16_000);
     await upload('short.wav', tooShort);
     expect(await create('Too_short', '')).toMatch(/^The sample cannot be used: .*1\.0 s/);
     await upload('sample.wav', sampleWav);

@@ -4,7 +4,7 @@
  * written as a 16-bit WAV, the format the voice library stores. Stops by itself at the
  * longest sample the library takes.
  */
-import { floatToPcm16, wavFromPcm16 } from './wav.ts';
+import { encodeWav, pcm16FromFloats } from '../../../../server/src/core/wav-file.ts';
 
 export const SAMPLE_RATE_HZ = 16_000;
 /** The library takes samples of 3–60 s. */
@@ -81,6 +81,6 @@ async function toWav(recording: Blob): Promise<RecordedSample> {
   source.connect(mixer.destination);
   source.start();
   const mono = await mixer.startRendering();
-  const wav = wavFromPcm16(floatToPcm16(mono.getChannelData(0)), SAMPLE_RATE_HZ);
+  const wav = encodeWav(pcm16FromFloats(mono.getChannelData(0)), SAMPLE_RATE_HZ);
   return { wav: new Blob([wav], { type: 'audio/wav' }), durationMs: (frames / SAMPLE_RATE_HZ) * 1000 };
 }

@@ -1,13 +1,14 @@
 import { describe, expect, it } from 'vitest';
-import { floatToPcm16, wavFromPcm16 } from './wav.ts';
+import { encodeWav, pcm16FromFloats } from './wav-file.ts';
 
-describe('wav', () => {
-  it('converts floats to 16-bit with clipping', () => {
-    expect(Array.from(floatToPcm16(Float32Array.from([0, 1, -1, 0.5, 2, -3])))).toEqual([0, 32767, -32768, 16384, 32767, -32768]);
+describe('wav-file', () => {
+  it('converts floats to 16-bit little-endian with clipping', () => {
+    const pcm = pcm16FromFloats(Float32Array.from([0, 1, -1, 0.5, 2, -3]));
+    expect(Array.from(new Int16Array(pcm.buffer))).toEqual([0, 32767, -32767, 16384, 32767, -32767]);
   });
 
-  it('writes a canonical mono 16-bit PCM WAV header and the samples little-endian', () => {
-    const wav = wavFromPcm16(Int16Array.from([1, -2, 300]), 16_000);
+  it('writes a canonical mono 16-bit PCM WAV header, then the samples', () => {
+    const wav = encodeWav(new Uint8Array(Int16Array.from([1, -2, 300]).buffer), 16_000);
     const view = new DataView(wav.buffer);
     const ascii = (at: number, n: number) => String.fromCharCode(...wav.subarray(at, at + n));
     expect(wav.byteLength).toBe(44 + 6);
