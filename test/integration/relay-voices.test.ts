@@ -101,6 +101,8 @@ describe('/api/voices', () => {
     expect(await errorOf(await upload({ name: 'x', extra: { colour: 'red' } }))).toMatchObject({ code: 'unknown_field' });
     const json = await relay.post('/api/voices', { name: 'x' });
     expect(json.status).toBe(415);
+    const put = await fetch(`${relay.url}/api/voices`, { method: 'PUT', headers: { authorization: `Bearer ${relay.secrets.token}` } });
+    expect([put.status, put.headers.get('allow')]).toEqual([405, 'GET, POST']);
   });
 
   it('409 on a taken name, in any case', async () => {

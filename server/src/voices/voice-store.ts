@@ -51,7 +51,7 @@ CREATE TABLE IF NOT EXISTS voices (
   duration_ms       INTEGER NOT NULL,
   enrolled_voice_id TEXT,
   target_model      TEXT
-) WITHOUT ROWID;
+);
 `;
 
 const ID_PREFIX = 'clone:';
@@ -104,7 +104,7 @@ export class VoiceStore {
       db.exec(SCHEMA);
       return db;
     });
-    const rows = this.db.prepare('SELECT * FROM voices ORDER BY created_at_ms, id').all() as VoiceRow[];
+    const rows = this.db.prepare('SELECT * FROM voices ORDER BY rowid').all() as VoiceRow[];
     for (const row of rows) this.voices.set(row.id, fromRow(row));
     this.removeOrphans();
   }
