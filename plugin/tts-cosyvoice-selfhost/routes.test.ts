@@ -46,13 +46,6 @@ describe('routeFor', () => {
     expect(route({ clone: { id: 'x', engine: 'cosyvoice', enrolledVoiceId: 'cosyvoice-v2-abc' } }).route).toBe('/inference_sft');
   });
 
-  it('encodes the prompt part once per voice sample', () => {
-    const a = route({ clone: clone('提示') }).body as FormData;
-    const b = route({ clone: clone('提示') }, '再见。').body as FormData;
-    expect(a.get('prompt_wav')).toBeInstanceOf(Blob);
-    expect((a.get('prompt_wav') as File).size).toBe((b.get('prompt_wav') as File).size);
-  });
-
   it('textScript: CJK vs Latin, simply', () => {
     expect(textScript('你好，世界 world')).toBe('cjk');
     expect(textScript('Hello, 世界 and everyone here')).toBe('latin');

@@ -47,18 +47,11 @@ export function tagScript(tag: string): Script {
   return CJK_LANGS.has(tag.toLowerCase().split(/[-_]/u)[0]!) ? 'cjk' : 'latin';
 }
 
-/** The prompt WAV as an upload part, encoded once per voice sample (the same bytes are sent with every sentence). */
-const promptParts = new WeakMap<Uint8Array, Blob>();
-function promptPart(wav: Uint8Array): Blob {
-  let blob = promptParts.get(wav);
-  if (!blob) promptParts.set(wav, (blob = new Blob([wav as Uint8Array<ArrayBuffer>], { type: 'audio/wav' })));
-  return blob;
-}
-
 function multipart(fields: Record<string, string>, wav: Uint8Array): FormData {
   const form = new FormData();
   for (const [name, value] of Object.entries(fields)) form.append(name, value);
-  form.append('prompt_wav', promptPart(wav), 'prompt.wav');
+  // Encoding the part per request costs nothing measurable (test/bench/selfhost.ts): no cache.
+  form.append('prompt_wav', new Blob([wav as Uint8Array<ArrayBuffer>], { type: 'audio/wav' }), 'prompt.wav');
   return form;
 }
 

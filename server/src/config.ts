@@ -60,6 +60,8 @@ export const configSchema = z.object({
   COSYVOICE_SELFHOST_URL: commaList.default(['http://127.0.0.1:50000']),
   COSYVOICE_SELFHOST_SPEAKER: z.string().default('中文女'),
   COSYVOICE_SELFHOST_SAMPLE_RATE_HZ: z.coerce.number().pipe(z.union([z.literal(22050), z.literal(24000)])).default(22050),
+  /** How the self-hosted server applies an instruction: instruct2 (CosyVoice2/3, cloned voices), instruct (v1 -Instruct model, presets), off; default by sample rate. */
+  COSYVOICE_SELFHOST_INSTRUCT: z.enum(['instruct2', 'instruct', 'off']).optional(),
   /** In a fallback chain, how long an engine may take to its first audio before the next one speaks. */
   TTS_FALLBACK_BUDGET_MS: positiveInt.default(1500),
   TWITCH_CHANNEL: z.string().min(1).optional(),

@@ -46,6 +46,7 @@ async function createEngine(name: EngineName, config: Config, log: Logger, { met
         urls: config.COSYVOICE_SELFHOST_URL,
         speaker: config.COSYVOICE_SELFHOST_SPEAKER,
         sampleRateHz: config.COSYVOICE_SELFHOST_SAMPLE_RATE_HZ,
+        ...(config.COSYVOICE_SELFHOST_INSTRUCT ? { instruct: config.COSYVOICE_SELFHOST_INSTRUCT } : {}),
         logger,
         metrics,
       });

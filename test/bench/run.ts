@@ -9,12 +9,14 @@ import { benchGlass } from './glass.ts';
 import { benchModeration } from './moderation.ts';
 import { benchPipeline } from './pipeline.ts';
 import { benchQueueAdmission } from './queue.ts';
+import { benchSelfhost } from './selfhost.ts';
 
 type Bench = () => Promise<Record<string, number>>;
 
 const BENCHES: Record<string, Bench> = {
   glass: benchGlass,
   cosyvoice: benchCosyvoice,
+  selfhost: benchSelfhost,
   moderation: benchModeration,
   pipeline: benchPipeline,
   queue: benchQueueAdmission,
