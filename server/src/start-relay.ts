@@ -113,6 +113,7 @@ export async function startRelay(config: Config, log: Logger, engineOverride?: T
     queueChanges$: queue.changes$,
     isPaused: () => queue.isPaused(),
     engines: engine.engines,
+    voices,
     engineActivity: engineActivity.snapshot,
     sources: () => sources.map((s) => ({ name: s.name, ...s.status() })),
     obs: () => obs,

@@ -148,7 +148,7 @@ describe('panel', () => {
 
   it('fits a phone (390×844) on every tab without horizontal scrolling', async () => {
     const { page, console: log } = await openPanel(browser, relay, PHONE);
-    for (const tab of ['live', 'health', 'history', 'settings'] as const) {
+    for (const tab of ['live', 'health', 'history', 'voices', 'settings'] as const) {
       await showTab(page, tab);
       await page.waitForTimeout(100);
       const { scrollWidth, clientWidth } = await page.evaluate(() => ({

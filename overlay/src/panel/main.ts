@@ -16,6 +16,7 @@ import { setUpSettings } from './settings-tab/settings-view.ts';
 import { setUpShortcuts } from './shortcuts.ts';
 import { load, store } from './storage.ts';
 import { setUpTabs } from './tabs.ts';
+import { setUpVoices } from './voices-tab/voices-view.ts';
 
 const TOKEN_KEY = 'cosy-relay.token';
 
@@ -85,9 +86,11 @@ setUpHealth();
 const chart = setUpLatency();
 setUpHistory();
 setUpSettings();
+const refreshVoices = setUpVoices();
 setUpTabs((tab) => {
   if (tab === 'health') chart.draw();
   if (tab === 'history') void searchHistory();
+  if (tab === 'voices') void refreshVoices();
 });
 setUpShortcuts({ skipCurrent, togglePause }, () => conn$.value === 'connected');
 

@@ -1,4 +1,5 @@
 /** One status line for command results and errors (role=status; errors also role=alert). */
+import { ApiError } from './api.ts';
 import { byId } from './dom.ts';
 import { PanelCommandError } from './connection.ts';
 import { t } from './lang.ts';
@@ -16,9 +17,10 @@ export function notify(text: string, kind: 'ok' | 'bad' = 'ok'): void {
   clearTimer = setTimeout(() => (notice.hidden = true), kind === 'bad' ? 8_000 : 3_000);
 }
 
-/** An error as the panel says it: a timeout in words, a refusal with its code. */
+/** An error as the panel says it: a timeout in words, a refusal (socket command or HTTP API) with its code. */
 export function describeError(err: unknown): string {
   if (err instanceof PanelCommandError) return err.code === 'timeout' ? t('timeout') : `${err.message} (${err.code})`;
+  if (err instanceof ApiError) return `${err.message} (${err.code})`;
   return err instanceof Error ? err.message : String(err);
 }
 

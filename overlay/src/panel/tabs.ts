@@ -1,7 +1,7 @@
-/** The panel's tabs: live, health, history, settings. */
+/** The panel's tabs: live, health, history, voices, settings. */
 import { byId } from './dom.ts';
 
-export type TabName = 'live' | 'health' | 'history' | 'settings';
+export type TabName = 'live' | 'health' | 'history' | 'voices' | 'settings';
 
 export function setUpTabs(onShow: (tab: TabName) => void): void {
   const buttons = [...byId('tabs').querySelectorAll<HTMLButtonElement>('button[data-tab]')];

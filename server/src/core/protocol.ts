@@ -2,7 +2,7 @@
  * The Socket.IO contract between the relay and its browser clients (see ARCHITECTURE.md).
  * Browser code imports these types with `import type` only.
  */
-import type { EndpointStatus } from './engine.ts';
+import type { EndpointStatus, VoiceCloning } from './engine.ts';
 import type { HistoryEntry } from './history.ts';
 import type { SourceStatus } from './source.ts';
 import type { ClearResult, EngineSwitch, SpeechParam, TimedWord, Utterance } from './types.ts';
@@ -192,6 +192,8 @@ export interface PanelEngineInfo {
   speechParams: SpeechParam[];
   /** Voice names it knows; empty when it cannot list them. */
   voices: string[];
+  /** How it speaks cloned voices: not at all, with the sample per request, or enrolled upstream. */
+  cloning: VoiceCloning['kind'];
 }
 
 export interface PanelInit {

@@ -9,6 +9,7 @@ import type { TtsEngine } from '../core/engine.ts';
 import { ValidationError } from '../core/errors.ts';
 import type { PanelObsStatus, PanelScaleOutStatus, PanelSettings, PanelSettingsSection, PanelSourceStatus } from '../core/protocol.ts';
 import type { Utterance } from '../core/types.ts';
+import type { VoiceResolver } from '../core/voices.ts';
 import type { PanelPort } from '../gateway/panel-port.ts';
 import type { ModerationSettings } from '../moderation/settings.ts';
 import type { Relay } from '../relay/relay.ts';
@@ -38,6 +39,8 @@ export interface PanelServiceDeps {
   isPaused(): boolean;
   /** Each engine the voice test can speak with (a chain's members, or the one engine). */
   engines: readonly TtsEngine[];
+  /** The voice library: the voice test speaks its voices by id or name. */
+  voices?: VoiceResolver;
   engineActivity(): EngineActivity;
   sources(): PanelSourceStatus[];
   /** The OBS integration once it runs; undefined when OBS is not configured. */
@@ -70,7 +73,12 @@ export function createPanelService(deps: PanelServiceDeps): PanelService {
 
   return {
     info: () => ({
-      engines: deps.engines.map((e) => ({ name: e.name, speechParams: [...(e.speechParams ?? [])], voices: [...(e.voices?.() ?? [])] })),
+      engines: deps.engines.map((e) => ({
+        name: e.name,
+        speechParams: [...(e.speechParams ?? [])],
+        voices: [...(e.voices?.() ?? [])],
+        cloning: e.cloning?.kind ?? 'none',
+      })),
       obsConfigured: deps.obsConfigured,
     }),
     health() {
@@ -125,7 +133,7 @@ export function createPanelService(deps: PanelServiceDeps): PanelService {
       settings.moderation.replace(withoutUserDenied(settings.moderation.value, user));
     },
     searchHistory: (query) => searchHistory(relay.history({ limit: SEARCH_SCAN_LIMIT }), query, SEARCH_RESULT_LIMIT),
-    testVoice: (request, signal) => testVoice(deps.engines, request, signal),
+    testVoice: (request, signal) => testVoice(deps, request, signal),
     async ensureObsOverlay() {
       const obs = deps.obs();
       if (!obs) throw new ValidationError('obs_not_configured', 'OBS is not configured: set OBS_WEBSOCKET_URL and restart the relay', 409);

@@ -1,7 +1,8 @@
 /**
  * The panel's voice test: a short text spoken by one engine of the chain with the chosen
  * voice, rate, pitch and volume, returned as PCM for the panel to play. Never queued, never
- * sent to overlays. Bounded in text, audio length and time.
+ * sent to overlays. Bounded in text, audio length and time. The voice may be a library
+ * voice (id or name): it then speaks with the engine it belongs to (a clone with its sample).
  */
 import { randomUUID } from 'node:crypto';
 import type { Subscription } from 'rxjs';
@@ -10,7 +11,8 @@ import { BYTES_PER_SAMPLE, msToSamples, pcmBytesToMs } from '../core/clock.ts';
 import type { TtsEngine } from '../core/engine.ts';
 import { EngineError, NotFoundError } from '../core/errors.ts';
 import type { VoiceTestResult } from '../core/protocol.ts';
-import type { SpeechParam } from '../core/types.ts';
+import type { SpeechParam, SynthesisRequest } from '../core/types.ts';
+import type { VoiceResolver } from '../core/voices.ts';
 import { parseWith } from '../gateway/validate.ts';
 import { gainOf, withGain } from '../pipeline/gain.ts';
 import { VoiceSettings } from '../settings/voice-settings.ts';
@@ -38,14 +40,32 @@ function ignoredSpeechParams(engine: TtsEngine): SpeechParam[] {
   return SPEECH_PARAMS.filter((p) => !engine.speechParams?.includes(p));
 }
 
+/** What the voice test speaks with: the chain's engines, and the voice library when there is one. */
+export interface VoiceTestDeps {
+  engines: readonly TtsEngine[];
+  voices?: VoiceResolver;
+}
+
+/**
+ * The engine and the request's voice: a library voice (preset or clone, by id or name) names
+ * its own engine; any other voice goes to the chosen engine as it is.
+ */
+function voiceOf(voices: VoiceResolver | undefined, engine: string, voice: string | undefined): { engine: string } & Pick<SynthesisRequest, 'voice' | 'clone'> {
+  const resolved = voice === undefined ? undefined : voices?.resolve(voice);
+  if (resolved?.kind === 'clone') return { engine: resolved.clone.engine, clone: resolved.clone };
+  if (resolved?.kind === 'preset') return { engine: resolved.engine ?? engine, voice: resolved.name };
+  return { engine, ...(voice !== undefined && { voice }) };
+}
+
 /** Throws ValidationError (bad request), NotFoundError (no such engine), EngineError (synthesis failed or timed out). */
 export async function testVoice(
-  engines: readonly TtsEngine[],
+  { engines, voices }: VoiceTestDeps,
   input: unknown,
   signal: AbortSignal,
   limits: VoiceTestLimits = DEFAULT_VOICE_TEST_LIMITS,
 ): Promise<VoiceTestResult> {
-  const { engine: name, text, voice, rate, pitch, volumePercent } = parseWith(VoiceTestRequest, input, 'invalid_body', 'voice test');
+  const { engine: chosen, text, voice: requested, rate, pitch, volumePercent } = parseWith(VoiceTestRequest, input, 'invalid_body', 'voice test');
+  const { engine: name, ...voice } = voiceOf(voices, chosen, requested);
   const engine = engines.find((e) => e.name === name);
   if (!engine) throw new NotFoundError(`no engine named ${name} (engines: ${engines.map((e) => e.name).join(', ')})`);
 
@@ -81,7 +101,7 @@ export async function testVoice(
       limits.timeoutMs,
     );
     signal.addEventListener('abort', onAbort, { once: true });
-    const request = { id: `voice-test-${randomUUID()}`, text, rate, pitch, ...(voice !== undefined && { voice }) };
+    const request: SynthesisRequest = { id: `voice-test-${randomUUID()}`, text, rate, pitch, ...voice };
     subscription = engine
       .synthesize(request, controller.signal)
       .pipe(withGain(gainOf(volumePercent)))

@@ -5,10 +5,11 @@
  */
 import { BYTES_PER_SAMPLE } from '../core/clock.ts';
 import { LinearResampler } from '../core/engine-kit/pcm-resampler.ts';
+import { encodeWav, pcm16FromFloats } from '../core/wav-file.ts';
 import { type CompressedFormat, decodeWithFfmpeg, type FfmpegOptions } from './ffmpeg-decode.ts';
 import { InvalidAudioError } from './invalid-audio.ts';
 import { checkDuration, checkLevel } from './sample-checks.ts';
-import { decodeWav, encodeWav, isWav } from './wav.ts';
+import { decodeWav, isWav } from './wav.ts';
 
 export const SAMPLE_RATE_HZ = 16_000;
 
@@ -27,14 +28,6 @@ function compressedFormatOf(bytes: Uint8Array): CompressedFormat | undefined {
   return undefined;
 }
 
-/** Mono floats → signed 16-bit little-endian PCM. */
-function toPcm16(samples: Float32Array): Uint8Array {
-  const pcm = new Uint8Array(samples.length * BYTES_PER_SAMPLE);
-  const view = new DataView(pcm.buffer);
-  for (let i = 0; i < samples.length; i++) view.setInt16(i * BYTES_PER_SAMPLE, Math.round(Math.max(-1, Math.min(1, samples[i]!)) * 32767), true);
-  return pcm;
-}
-
 async function decodeMono(bytes: Uint8Array, ffmpeg: FfmpegOptions): Promise<{ samples: Float32Array; sampleRateHz: number }> {
   if (isWav(bytes)) {
     const wav = decodeWav(bytes);
@@ -51,7 +44,7 @@ export async function normalizeSample(bytes: Uint8Array, ffmpeg: FfmpegOptions =
   const { samples, sampleRateHz } = await decodeMono(bytes, ffmpeg);
   checkDuration(samples.length, sampleRateHz);
   checkLevel(samples, sampleRateHz);
-  const pcm = toPcm16(samples);
+  const pcm = pcm16FromFloats(samples);
   const pcm16k = sampleRateHz === SAMPLE_RATE_HZ ? pcm : new LinearResampler(sampleRateHz, SAMPLE_RATE_HZ).push(pcm);
   return { wav: encodeWav(pcm16k, SAMPLE_RATE_HZ), durationMs: Math.round((pcm16k.length / BYTES_PER_SAMPLE / SAMPLE_RATE_HZ) * 1000) };
 }

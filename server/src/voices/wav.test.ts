@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { tone, wavOf, type WavLayout } from './test-samples.ts';
-import { decodeWav, encodeWav } from './wav.ts';
+import { encodeWav } from '../core/wav-file.ts';
+import { decodeWav } from './wav.ts';
 
 const maxDiff = (a: Float32Array, b: Float32Array): number => a.reduce((m, x, i) => Math.max(m, Math.abs(x - b[i]!)), 0);
 

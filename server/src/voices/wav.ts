@@ -1,7 +1,7 @@
 /**
  * The WAV container: decodes RIFF/WAVE PCM (8-bit unsigned, 16/24/32-bit signed integer,
- * 32/64-bit float; WAVE_FORMAT_EXTENSIBLE too; any rate and channel count) and writes
- * 16-bit mono WAV. Layout from Microsoft's RIFF / WAVEFORMATEX(TENSIBLE) definitions.
+ * 32/64-bit float; WAVE_FORMAT_EXTENSIBLE too; any rate and channel count); writing is
+ * core/wav-file.ts. Layout from Microsoft's RIFF / WAVEFORMATEX(TENSIBLE) definitions.
  */
 import { InvalidAudioError } from './invalid-audio.ts';
 
@@ -109,30 +109,4 @@ export function decodeWav(bytes: Uint8Array): DecodedWav {
       return out;
     },
   };
-}
-
-const HEADER_BYTES = 44;
-
-/** A canonical 44-byte-header WAV around signed 16-bit little-endian mono PCM. */
-export function encodeWav(pcm: Uint8Array, sampleRateHz: number): Uint8Array {
-  const out = new Uint8Array(HEADER_BYTES + pcm.length);
-  const view = new DataView(out.buffer);
-  const tag = (at: number, text: string): void => {
-    for (let i = 0; i < 4; i++) out[at + i] = text.charCodeAt(i);
-  };
-  tag(0, 'RIFF');
-  view.setUint32(4, 36 + pcm.length, true);
-  tag(8, 'WAVE');
-  tag(12, 'fmt ');
-  view.setUint32(16, 16, true);
-  view.setUint16(20, FORMAT_PCM, true);
-  view.setUint16(22, 1, true);
-  view.setUint32(24, sampleRateHz, true);
-  view.setUint32(28, sampleRateHz * 2, true);
-  view.setUint16(32, 2, true);
-  view.setUint16(34, 16, true);
-  tag(36, 'data');
-  view.setUint32(40, pcm.length, true);
-  out.set(pcm, HEADER_BYTES);
-  return out;
 }

@@ -42,7 +42,7 @@ export const rowState = (page: Page, id: string): Promise<string | null> => queu
 export const LONG_TEXT = Array.from({ length: 6 }, (_, i) => `Sentence ${i + 1} keeps talking for quite a while.`).join(' ');
 
 /** Switches the panel to a tab. */
-export async function showTab(page: Page, tab: 'live' | 'health' | 'history' | 'settings'): Promise<void> {
+export async function showTab(page: Page, tab: 'live' | 'health' | 'history' | 'voices' | 'settings'): Promise<void> {
   await page.click(`#tabs button[data-tab="${tab}"]`);
   await page.waitForSelector(`#tab-${tab}:not([hidden])`);
 }

@@ -1,38 +1,17 @@
 /**
  * Voice test: speaks a sample with the chosen engine and the voice form's (unsaved) voice,
- * rate, pitch and volume; the PCM comes back in the command's ack (binary) and plays here.
- * Says which speech parameters the chosen engine ignores.
+ * rate, pitch and volume, and plays it here. Says which speech parameters the chosen engine
+ * ignores.
  */
-import type { PanelEngineInfo, VoiceTestResult } from '../../../../server/src/core/protocol.ts';
-import { command, init$ } from '../connection.ts';
+import type { PanelEngineInfo } from '../../../../server/src/core/protocol.ts';
+import { init$ } from '../connection.ts';
 import { byId, h, setText } from '../dom.ts';
-import { formatDurationMs } from '../format.ts';
 import { lang$, t } from '../lang.ts';
 import { run } from '../notice.ts';
+import { playVoiceTest } from '../voice-test-player.ts';
 import { VOICE_LIST_ID } from './sections.ts';
 
 const SPEECH_PARAMS = ['rate', 'pitch'] as const;
-
-let audio: AudioContext | undefined;
-
-/** int16 LE mono PCM → a played AudioBuffer; resolves when it ends. */
-function play(result: VoiceTestResult): Promise<void> {
-  audio ??= new AudioContext();
-  const bytes = result.pcm instanceof ArrayBuffer ? new Uint8Array(result.pcm) : new Uint8Array(result.pcm.buffer, result.pcm.byteOffset, result.pcm.byteLength);
-  const samples = bytes.byteLength >> 1;
-  if (samples === 0) return Promise.resolve();
-  const buffer = audio.createBuffer(1, samples, result.sampleRateHz);
-  const channel = buffer.getChannelData(0);
-  const view = new DataView(bytes.buffer, bytes.byteOffset, samples * 2);
-  for (let i = 0; i < samples; i++) channel[i] = view.getInt16(i * 2, true) / 32768;
-  const source = audio.createBufferSource();
-  source.buffer = buffer;
-  source.connect(audio.destination);
-  const ended = new Promise<void>((resolve) => (source.onended = () => resolve()));
-  void audio.resume();
-  source.start();
-  return ended;
-}
 
 function selectedEngine(): PanelEngineInfo | undefined {
   const name = byId<HTMLSelectElement>('test-engine').value;
@@ -68,20 +47,17 @@ export function setUpVoiceTest(draft: () => Record<string, unknown>): void {
     void run(button, async () => {
       const { voice, rate, pitch, volumePercent } = draft();
       const num = (v: unknown) => (typeof v === 'number' ? v : undefined);
-      setText(result, t('testPlaying'));
-      const answer = await command('voice:test', {
-        engine: select.value,
-        text: text.value,
-        voice: typeof voice === 'string' ? voice : undefined,
-        rate: num(rate),
-        pitch: num(pitch),
-        volumePercent: num(volumePercent),
-      });
-      result.dataset.durationMs = String(Math.round(answer.durationMs));
-      result.dataset.bytes = String(answer.pcm.byteLength);
-      setText(result, `${answer.engine} · ${formatDurationMs(answer.durationMs)}${answer.truncated ? ` (${t('truncated')})` : ''}`);
-      await play(answer);
-      result.dataset.played = String(Number(result.dataset.played ?? 0) + 1);
+      await playVoiceTest(
+        {
+          engine: select.value,
+          text: text.value,
+          voice: typeof voice === 'string' ? voice : undefined,
+          rate: num(rate),
+          pitch: num(pitch),
+          volumePercent: num(volumePercent),
+        },
+        result,
+      );
     }),
   );
 }
