@@ -171,11 +171,15 @@ function captionCases(): HttpCase[] {
   HOSTILE_LIST.forEach(({ category, value }, i) => {
     post(`text ${category}#${i}`, json({ text: value }), CAPTION_OUTCOMES);
     post(`user ${category}#${i}`, json({ text: `hostile user name ${i}`, user: value }), ['202', '400 invalid_body']);
-    // voice, lang and source are identifiers: a string that looks like one may pass.
+    // voice, lang and source are identifiers: a string that looks like one may pass (a voice
+    // only when an engine or the library knows it).
     const identifier = /^[A-Za-z][\w.:/-]{0,34}$/.test(value);
     for (const field of ['voice', 'lang', 'source']) {
-      post(`${field} ${category}#${i}`, json({ text: `hostile ${field} ${i}`, [field]: value }), identifier ? ['202', '400 invalid_body'] : ['400 invalid_body']);
+      const passing = field === 'voice' ? ['202', '400 invalid_body', '400 unknown_voice'] : ['202', '400 invalid_body'];
+      post(`${field} ${category}#${i}`, json({ text: `hostile ${field} ${i}`, [field]: value }), identifier ? passing : ['400 invalid_body']);
     }
+    // instruct is plain text for the engine: bounded, no control characters, no markup.
+    post(`instruct ${category}#${i}`, json({ text: `hostile instruct ${i}`, instruct: value }), ['202', '400 invalid_body']);
   });
   // Every field with every JSON type.
   const valid: Record<string, (v: unknown) => boolean> = {
@@ -184,6 +188,7 @@ function captionCases(): HttpCase[] {
     source: () => false,
     voice: () => false,
     lang: () => false,
+    instruct: () => false,
     /** Strings that merely look like an identifier ("NaN") may be accepted there. */
     priority: (v) => typeof v === 'number' && Number.isInteger(v) && v >= 0 && v <= 1000,
   };
@@ -191,7 +196,8 @@ function captionCases(): HttpCase[] {
     ANY_VALUES.forEach((value, i) => {
       const body = field === 'text' ? { text: value } : { text: `typed ${field} ${i}`, [field]: value };
       const identifierField = field === 'source' || field === 'voice' || field === 'lang';
-      const expect = identifierField && typeof value === 'string' ? ['202', '400 invalid_body']
+      const expect = field === 'voice' && typeof value === 'string' ? ['202', '400 invalid_body', '400 unknown_voice']
+        : (identifierField || field === 'instruct') && typeof value === 'string' ? ['202', '400 invalid_body']
         : !ok(value) ? ['400 invalid_body'] : field === 'text' ? CAPTION_OUTCOMES : ['202'];
       post(`type ${field}=${json(value)}`, json(body), expect);
     });
