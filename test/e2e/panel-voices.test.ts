@@ -59,7 +59,7 @@ async function create(name: string, transcript: string): Promise<string> {
   await panel.fill('#voice-name', name);
   await panel.fill('#voice-transcript', transcript);
   await panel.click('#voice-create-button');
-  await expect.poll(() => createResult().textContent(), { timeout: 15_000 }).not.toMatch(/^(Creating…)?$/);
+  await expect.poll(() => createResult().textContent(), { timeout: 15_000 }).not.toMatch(/^(Creating…|创建中…)?$/);
   return (await createResult().textContent()) ?? '';
 }
 
