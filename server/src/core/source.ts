@@ -13,8 +13,23 @@ export const CHAT_ROLES = ['broadcaster', 'moderator', 'vip', 'subscriber', 'vie
 /** What the chatter is in the channel. Every chatter is at least a 'viewer'. */
 export type ChatRole = (typeof CHAT_ROLES)[number];
 
-/** Why the caption exists (a voiced ASR final is a plain 'chat' caption). */
-export type CaptionKind = 'chat' | 'bits' | 'reward' | 'sub' | 'gift' | 'superchat';
+/**
+ * Why the caption exists (a voiced ASR final is a plain 'chat' caption). 'raid' and
+ * 'announcement' are Twitch notices (a raid arriving; a moderator's /announce).
+ */
+export type CaptionKind = 'chat' | 'bits' | 'reward' | 'sub' | 'gift' | 'superchat' | 'raid' | 'announcement';
+
+/** Kinds that are money even when the platform reports no amount (a Twitch sub or sub gift). */
+const PAID_KINDS: ReadonlySet<CaptionKind> = new Set(['bits', 'superchat', 'gift', 'sub']);
+
+/**
+ * Whether a caption was paid for: an amount, or a kind that costs money. A paid readout is
+ * never dropped by the viewer limits (duplicates, cooldown, per-user cap) nor deduplicated
+ * against an unpaid one.
+ */
+export function isPaidCaption(caption: { kind?: CaptionKind; paidAmount?: PaidAmount }): boolean {
+  return (caption.paidAmount?.value ?? 0) > 0 || (caption.kind !== undefined && PAID_KINDS.has(caption.kind));
+}
 
 /** Money or platform currency attached to a caption (bits: Twitch cheers; CNY: Bilibili). */
 export interface PaidAmount {

@@ -1,15 +1,15 @@
 /** One readout per user per `cooldownMs`; privileged users and paid messages are exempt. */
 import type { MonoTypeOperatorFunction } from 'rxjs';
-import { privilegeCheck } from './privilege.ts';
+import { limitExemption } from './privilege.ts';
 import { RecentKeys } from './recent-keys.ts';
 import type { ModerationInput, RuleContext } from './rule-context.ts';
 import { dropWhen, userKey } from './rule-kit.ts';
 
 export function cooldown<T extends ModerationInput>(ctx: RuleContext): MonoTypeOperatorFunction<T> {
-  const privileged = privilegeCheck(ctx);
+  const exempt = limitExemption(ctx);
   const lastReadout = new RecentKeys(ctx.maxTrackedKeys);
   return dropWhen(ctx, 'cooldown', (event, s) => {
-    if (s.cooldownMs === 0 || privileged(event)) return false;
+    if (s.cooldownMs === 0 || exempt(event)) return false;
     const key = userKey(event);
     const now = ctx.nowMs();
     if (lastReadout.seenWithin(key, s.cooldownMs, now)) return true;

@@ -1,9 +1,10 @@
 /**
  * Drops a text already read within the window (copypasta), comparing case-, spacing- and
- * punctuation-insensitively; per user or across everyone. Privileged users are exempt.
+ * punctuation-insensitively; per user or across everyone. Privileged users and paid messages
+ * are exempt (a cheer repeating an earlier plain message is still read).
  */
 import type { MonoTypeOperatorFunction } from 'rxjs';
-import { privilegeCheck } from './privilege.ts';
+import { limitExemption } from './privilege.ts';
 import { RecentKeys } from './recent-keys.ts';
 import type { ModerationInput, RuleContext } from './rule-context.ts';
 import { dropWhen, userKey } from './rule-kit.ts';
@@ -11,11 +12,11 @@ import { dropWhen, userKey } from './rule-kit.ts';
 const NOT_WORD = /[^\p{L}\p{N}]+/gu;
 
 export function dedupe<T extends ModerationInput>(ctx: RuleContext): MonoTypeOperatorFunction<T> {
-  const privileged = privilegeCheck(ctx);
+  const exempt = limitExemption(ctx);
   const recentTexts = new RecentKeys(ctx.maxTrackedKeys);
   return dropWhen(ctx, 'duplicate', (event, s) => {
     const { windowMs, scope } = s.duplicates;
-    if (windowMs === 0 || privileged(event)) return false;
+    if (windowMs === 0 || exempt(event)) return false;
     const normalized = event.text.normalize('NFKC').toLowerCase().replace(NOT_WORD, '');
     if (normalized === '') return false;
     const key = scope === 'user' ? `${userKey(event)}\n${normalized}` : normalized;

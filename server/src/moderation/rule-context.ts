@@ -1,5 +1,5 @@
 /** What every moderation rule works on and is given. */
-import type { ChatRole, PaidAmount } from '../core/source.ts';
+import type { CaptionKind, ChatRole, PaidAmount } from '../core/source.ts';
 import type { CaptionSourceName } from '../core/types.ts';
 import type { ModerationSettings } from './settings.ts';
 
@@ -11,6 +11,8 @@ export interface ModerationInput {
   source: CaptionSourceName;
   roles: readonly ChatRole[];
   paidAmount?: PaidAmount;
+  /** Why the caption exists; a paid kind (sub, gift) is paid even without an amount. */
+  kind?: CaptionKind;
   lang?: string;
   /** How to say the user's name; set by the spoken-names rule. */
   spokenName?: string;

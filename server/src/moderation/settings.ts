@@ -71,7 +71,7 @@ export const ModerationSettings = z.object({
       allowed: z.array(Role).default([...CHAT_ROLES]),
       /** Roles that skip the role gate, cooldown, per-user cap and duplicate check. */
       bypass: z.array(Role).default(['broadcaster', 'moderator']),
-      /** Paid messages (bits, gifts, super chats) skip them too. */
+      /** Paid messages (bits, gifts, super chats) skip the role gate too; they always skip the cooldown, per-user cap and duplicate check. */
       paidBypass: z.boolean().default(true),
     })
     .prefault({}),

@@ -1,14 +1,14 @@
-/** A user may have at most `maxQueuedPerUser` readouts waiting; privileged users are exempt. */
+/** A user may have at most `maxQueuedPerUser` readouts waiting; privileged users and paid messages are exempt. */
 import type { MonoTypeOperatorFunction } from 'rxjs';
-import { privilegeCheck } from './privilege.ts';
+import { limitExemption } from './privilege.ts';
 import type { ModerationInput, RuleContext } from './rule-context.ts';
 import { dropWhen } from './rule-kit.ts';
 
 export function userQueueCap<T extends ModerationInput>(ctx: RuleContext): MonoTypeOperatorFunction<T> {
-  const privileged = privilegeCheck(ctx);
+  const exempt = limitExemption(ctx);
   return dropWhen(
     ctx,
     'user-queue-full',
-    (event, s) => s.maxQueuedPerUser > 0 && !privileged(event) && ctx.queuedCount(event.user) >= s.maxQueuedPerUser,
+    (event, s) => s.maxQueuedPerUser > 0 && !exempt(event) && ctx.queuedCount(event.user) >= s.maxQueuedPerUser,
   );
 }

@@ -124,6 +124,16 @@ describe('DurableQueue', () => {
     expect(queue.enqueue(caption('hello', { receivedAtMs: 3_000 }), { dedupeWindowMs: 5_000 }).duplicate).toBe(false);
   });
 
+  it('never dedupes a paid caption (a cheer repeating an earlier plain message is read)', () => {
+    const queue = openQueue();
+    const plain = queue.enqueue(caption('hello', { receivedAtMs: 1_000 }), { dedupeWindowMs: 5_000 }).utterance;
+    const cheer = queue.enqueue(caption('hello', { receivedAtMs: 2_000, paid: true }), { dedupeWindowMs: 5_000 });
+    expect(cheer.duplicate).toBe(false);
+    expect(cheer.utterance.id).not.toBe(plain.id);
+    expect(cheer.utterance.paid).toBe(true);
+    expect(queue.enqueue(caption('hello', { receivedAtMs: 2_500, paid: true }), { dedupeWindowMs: 5_000 }).duplicate).toBe(false);
+  });
+
   it('does not dedupe outside the window or when the window is off', () => {
     const queue = openQueue();
     queue.enqueue(caption('hello', { receivedAtMs: 1_000 }));

@@ -132,7 +132,8 @@ export class DurableQueue {
   /**
    * Accepts a caption: committed to disk before this returns. With `dedupeWindowMs`, the same
    * text+user received (by `receivedAtMs`) within the window and not dropped returns the first
-   * one with `duplicate: true`, even when the queue is full. A source at its bound rejects or
+   * one with `duplicate: true`, even when the queue is full; a paid caption is never a
+   * duplicate (a cheer repeating an earlier plain message is read). A source at its bound rejects or
    * makes room (EnqueueResult.dropped). Throws QueueFullError, StorageError.
    * `fsync: false` (chat, where nobody holds a 202) commits without waiting for the disk:
    * still safe against a killed process, not against a power cut — and it keeps a raid from
@@ -374,7 +375,7 @@ export class DurableQueue {
 
   /** Runs inside enqueueTx. */
   private insertUnlessFullOrDuplicate(event: CaptionEvent, dedupeWindowMs: number): EnqueueResult {
-    if (dedupeWindowMs > 0) {
+    if (dedupeWindowMs > 0 && event.paid !== true) {
       const first = this.sql.findDuplicate.get(event.user, event.text, event.receivedAtMs - dedupeWindowMs);
       if (first) return { utterance: toUtterance(first), duplicate: true, dropped: [] };
     }

@@ -1,9 +1,6 @@
 /** Where a chat caption goes in the queue: its priority class by money and chat role. */
-import type { CaptionKind, ChatRole, SourceCaption } from '../core/source.ts';
+import { isPaidCaption, type ChatRole, type SourceCaption } from '../core/source.ts';
 import type { PriorityClass, QueuePolicy } from './policy.ts';
-
-/** Kinds that are money even when the platform reports no amount (a Twitch sub notice). */
-const PAID_KINDS: ReadonlySet<CaptionKind> = new Set(['bits', 'superchat', 'gift', 'sub']);
 
 /** The broadcaster ranks with moderators, VIPs with subscribers. */
 const ROLE_CLASS: Record<ChatRole, Exclude<PriorityClass, 'paid'>> = {
@@ -22,7 +19,7 @@ export function priorityFor(
   caption: Pick<SourceCaption, 'roles' | 'paidAmount' | 'kind'>,
   policy: Pick<QueuePolicy, 'classes'>,
 ): { priority: number; paid: boolean } {
-  const paid = (caption.paidAmount?.value ?? 0) > 0 || PAID_KINDS.has(caption.kind);
+  const paid = isPaidCaption(caption);
   if (paid) return { priority: policy.classes.paid, paid };
   const byRole = caption.roles.map((role) => policy.classes[ROLE_CLASS[role]]);
   return { priority: Math.max(policy.classes.viewer, ...byRole), paid };
