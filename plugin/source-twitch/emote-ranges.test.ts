@@ -18,3 +18,18 @@ describe('removeEmoteRanges', () => {
     expect(removeEmoteRanges('hi there', '25:x-y,5-2')).toBe('hi there');
   });
 });
+
+describe('removeEmoteRanges with wrong positions (issue 12)', () => {
+  it('an off-by-one range removes the whole emote, not all but its first letter', () => {
+    expect(removeEmoteRanges('Kappa', '25:1-5')).toBe('');
+    expect(removeEmoteRanges('hi Kappa there', '25:4-8')).toBe('hi there');
+  });
+
+  it('ranges of one emote must all cover the same whole word, else the name is removed everywhere', () => {
+    expect(removeEmoteRanges('Kappa x Kappa', '25:0-4,9-13')).toBe('x');
+  });
+
+  it('removes nothing when no word of the range length is in the message', () => {
+    expect(removeEmoteRanges('hello', '25:1-2')).toBe('hello');
+  });
+});

@@ -98,7 +98,7 @@ describe('USERNOTICE subs', () => {
 
   it('ignores subs without a message, other notices, and subs when disabled', () => {
     expect(eventOf(subNoticeLine('chan', viewer, 'sub'))).toBeUndefined();
-    expect(eventOf(subNoticeLine('chan', viewer, 'subgift', 'x'))).toBeUndefined();
+    expect(eventOf(subNoticeLine('chan', viewer, 'subgift', 'x'), { subGifts: false })).toBeUndefined();
     expect(eventOf(subNoticeLine('chan', viewer, 'sub', 'hi'), { subs: false })).toBeUndefined();
   });
 });

@@ -1,10 +1,14 @@
 /**
  * Twitch chat IRC messages (with the tags + commands capabilities) → SourceEvents:
  * PRIVMSG (command prefix / all messages / bits / channel-point reward), USERNOTICE
- * sub/resub, CLEARCHAT (ban/timeout) and CLEARMSG (one message deleted).
+ * sub/resub, sub gifts, raids and announcements, CLEARCHAT (ban/timeout) and CLEARMSG (one
+ * message deleted). Tag names and msg-ids: https://dev.twitch.tv/docs/chat/irc/#twitch-irc-capabilities
+ * (USERNOTICE tags), checked against real lines kept in tmi.js test/events.js and
+ * twitch-irc-rs src/message/commands/usernotice.rs.
  */
 import { randomUUID } from 'node:crypto';
 import { triggeredChatText, type ChatRole, type ChatTriggers, type SourceCaption, type SourceEvent } from '../../server/src/core/source.ts';
+import { ChatMemory } from './chat-memory.ts';
 import { removeEmoteRanges } from './emote-ranges.ts';
 import type { IrcMessage } from './irc-message.ts';
 
@@ -15,6 +19,12 @@ export interface TwitchTriggers extends ChatTriggers {
   rewardIds: string[];
   /** Read the message attached to sub/resub notices (kind 'sub'). */
   subs: boolean;
+  /** Read sub gifts (kind 'gift', paid): one line per gift, one per community gift bomb. */
+  subGifts: boolean;
+  /** Read an incoming raid (kind 'raid'). */
+  raids: boolean;
+  /** Read a moderator's /announce (kind 'announcement'). */
+  announcements: boolean;
 }
 
 export const DEFAULT_TWITCH_TRIGGERS: TwitchTriggers = {
@@ -23,12 +33,22 @@ export const DEFAULT_TWITCH_TRIGGERS: TwitchTriggers = {
   minBits: 100,
   rewardIds: [],
   subs: true,
+  subGifts: true,
+  raids: false,
+  announcements: true,
 };
 
-const ACTION = /^\u0001ACTION (.*)\u0001$/su;
+/** `/me`: CTCP ACTION, possibly empty ("\u0001ACTION\u0001"), the closing \u0001 sometimes missing. */
+const ACTION = /^\u0001ACTION(?: (.*?))?\u0001?$/su;
 /** Cheermotes: a word followed by the bits it cheers ("Cheer100", "BibleThump50"). */
 const CHEERMOTE = /(?<!\S)\p{L}+\d+(?!\S)/gu;
 const SUB_NOTICES = new Set(['sub', 'resub']);
+/** A single gift; `anonsubgift` is the legacy id of an anonymous one. */
+const SUB_GIFTS = new Set(['subgift', 'anonsubgift']);
+/** A community gift bomb, read once; its per-recipient `subgift` notices share its origin id. */
+const GIFT_BOMBS = new Set(['submysterygift', 'anonsubmysterygift']);
+/** Twitch's own legacy sender of host notices ("X is now hosting you."): never chat. */
+const SYSTEM_SENDERS = new Set(['jtv']);
 
 export function rolesFromTags(tags: Record<string, string>): ChatRole[] {
   const badges = new Set((tags['badges'] ?? '').split(',').map((b) => b.split('/')[0]));
@@ -42,10 +62,16 @@ export function rolesFromTags(tags: Record<string, string>): ChatRole[] {
 }
 
 function spokenText(raw: string, tags: Record<string, string>): string {
-  const text = ACTION.exec(raw)?.[1] ?? raw;
+  const action = ACTION.exec(raw);
+  const text = action ? (action[1] ?? '') : raw;
   const withoutEmotes = removeEmoteRanges(text, tags['emotes']);
   if (tags['bits'] === undefined) return withoutEmotes.trim();
   return withoutEmotes.replace(CHEERMOTE, ' ').replace(/\s+/gu, ' ').trim();
+}
+
+/** The chatter's login: the `login` tag of a notice, or the nick of a message's prefix. */
+function loginOf(msg: IrcMessage): string | undefined {
+  return msg.tags['login'] || (msg.command === 'PRIVMSG' ? msg.prefixNick : undefined) || undefined;
 }
 
 function caption(msg: IrcMessage, text: string, kind: SourceCaption['kind'], receivedAtMs: number): SourceCaption {
@@ -55,7 +81,7 @@ function caption(msg: IrcMessage, text: string, kind: SourceCaption['kind'], rec
     type: 'caption',
     kind,
     text,
-    user: tags['display-name'] || msg.prefixNick || tags['login'] || 'unknown',
+    user: tags['display-name']?.trim() || loginOf(msg) || 'unknown',
     ...(userId ? { userId } : {}),
     roles: rolesFromTags(tags),
     messageId: tags['id'] || randomUUID(),
@@ -65,6 +91,7 @@ function caption(msg: IrcMessage, text: string, kind: SourceCaption['kind'], rec
 }
 
 function fromPrivmsg(msg: IrcMessage, triggers: TwitchTriggers, receivedAtMs: number): SourceCaption | undefined {
+  if (SYSTEM_SENDERS.has(msg.prefixNick?.toLowerCase() ?? '')) return undefined;
   const text = spokenText(msg.params[1] ?? '', msg.tags);
   if (text === '') return undefined;
   const bits = Number(msg.tags['bits'] ?? 0);
@@ -77,23 +104,59 @@ function fromPrivmsg(msg: IrcMessage, triggers: TwitchTriggers, receivedAtMs: nu
   return chatText === undefined ? undefined : caption(msg, chatText, 'chat', receivedAtMs);
 }
 
-function fromUsernotice(msg: IrcMessage, triggers: TwitchTriggers, receivedAtMs: number): SourceCaption | undefined {
-  if (!triggers.subs || !SUB_NOTICES.has(msg.tags['msg-id'] ?? '')) return undefined;
-  const text = spokenText(msg.params[1] ?? '', msg.tags);
-  return text === '' ? undefined : caption(msg, text, 'sub', receivedAtMs);
+/** Text Twitch wrote for a notice ("X gifted a Tier 1 sub to Y!"); `system-msg` is required by the docs, empty on announcements. */
+function systemText(msg: IrcMessage): string {
+  return (msg.tags['system-msg'] ?? '').replace(/\s+/gu, ' ').trim();
 }
 
-/** The event an incoming IRC message stands for, if any. */
-export function toSourceEvent(msg: IrcMessage, triggers: TwitchTriggers, receivedAtMs: number): SourceEvent | undefined {
+function fromUsernotice(msg: IrcMessage, triggers: TwitchTriggers, receivedAtMs: number, memory: ChatMemory): SourceCaption | undefined {
+  const msgId = msg.tags['msg-id'] ?? '';
+  const originId = msg.tags['msg-param-origin-id'];
+  if (SUB_NOTICES.has(msgId)) {
+    const text = triggers.subs ? spokenText(msg.params[1] ?? '', msg.tags) : '';
+    return text === '' ? undefined : caption(msg, text, 'sub', receivedAtMs);
+  }
+  if (GIFT_BOMBS.has(msgId) || SUB_GIFTS.has(msgId)) {
+    if (GIFT_BOMBS.has(msgId) && originId) memory.rememberGiftBatch(originId);
+    else if (originId && memory.isInGiftBatch(originId)) return undefined; // one recipient of a bomb already read
+    const text = triggers.subGifts ? systemText(msg) : '';
+    return text === '' ? undefined : caption(msg, text, 'gift', receivedAtMs);
+  }
+  if (msgId === 'raid') {
+    const text = triggers.raids ? systemText(msg) : '';
+    return text === '' ? undefined : caption(msg, text, 'raid', receivedAtMs);
+  }
+  if (msgId === 'announcement') {
+    const text = triggers.announcements ? spokenText(msg.params[1] ?? '', msg.tags) : '';
+    return text === '' ? undefined : caption(msg, text, 'announcement', receivedAtMs);
+  }
+  return undefined;
+}
+
+/**
+ * The event an incoming IRC message stands for, if any. `memory` carries what earlier lines
+ * told (user ids by login, gift bombs); give the same one for every line of a connection.
+ */
+export function toSourceEvent(
+  msg: IrcMessage,
+  triggers: TwitchTriggers,
+  receivedAtMs: number,
+  memory: ChatMemory = new ChatMemory(),
+): SourceEvent | undefined {
+  const login = loginOf(msg);
+  const senderId = msg.tags['user-id'];
+  if (login && senderId) memory.rememberUser(login, senderId);
   switch (msg.command) {
     case 'PRIVMSG':
       return fromPrivmsg(msg, triggers, receivedAtMs);
     case 'USERNOTICE':
-      return fromUsernotice(msg, triggers, receivedAtMs);
+      return fromUsernotice(msg, triggers, receivedAtMs, memory);
     case 'CLEARCHAT': {
-      const user = msg.params[1];
-      if (user === undefined) return undefined;
-      const userId = msg.tags['target-user-id'];
+      const user = msg.params[1]?.trim();
+      if (!user) return undefined;
+      // Without tags (an old or minimal server) only the login is named: readouts carry the
+      // display name, so match by the id this login was last seen with.
+      const userId = msg.tags['target-user-id'] || memory.userIdOf(user);
       return { type: 'clear-user', source: 'twitch', user, ...(userId ? { userId } : {}), receivedAtMs };
     }
     case 'CLEARMSG': {

@@ -9,6 +9,7 @@ import {
   type WebSocketSession,
 } from '../../server/src/core/websocket-source.ts';
 import { SourceError, type CaptionSource } from '../../server/src/core/source.ts';
+import { ChatMemory } from './chat-memory.ts';
 import { parseIrcLine, type IrcMessage } from './irc-message.ts';
 import { DEFAULT_TWITCH_TRIGGERS, toSourceEvent, type TwitchTriggers } from './twitch-events.ts';
 
@@ -36,6 +37,8 @@ export function createTwitchSource(options: TwitchSourceOptions): CaptionSource 
   const channel = options.channel.replace(/^#/u, '').toLowerCase();
   const triggers: TwitchTriggers = { ...DEFAULT_TWITCH_TRIGGERS, ...options.triggers };
   const nowMs = options.nowMs ?? Date.now;
+  /** Kept across reconnects: a ban after a reconnect still finds the chatter's id. */
+  const memory = new ChatMemory();
 
   /** Logs in (CAP, PASS, NICK) and answers the server, line by line. */
   function open(link: WebSocketLink): WebSocketSession {
@@ -66,7 +69,7 @@ export function createTwitchSource(options: TwitchSourceOptions): CaptionSource 
           return;
         }
         default: {
-          const event = toSourceEvent(msg, triggers, nowMs());
+          const event = toSourceEvent(msg, triggers, nowMs(), memory);
           if (event) link.emit(event);
         }
       }

@@ -77,6 +77,12 @@ export const configSchema = z.object({
   TWITCH_MIN_BITS: z.coerce.number().int().min(0).default(100),
   TWITCH_REWARD_IDS: commaList.default([]),
   TWITCH_READ_SUBS: bool.default(true),
+  /** Sub gifts (paid): one readout per gift or per community gift bomb. */
+  TWITCH_READ_SUB_GIFTS: bool.default(true),
+  /** Incoming raids: off, an alert box usually announces them and the streamer greets the raiders. */
+  TWITCH_READ_RAIDS: bool.default(false),
+  /** A moderator's /announce: on, it is written to be noticed (bots are on the deny list). */
+  TWITCH_READ_ANNOUNCEMENTS: bool.default(true),
   BILIBILI_ROOM_ID: z.coerce.number().int().positive().optional(),
   BILIBILI_URL: z.string().url().optional(),
   BILIBILI_UID: z.coerce.number().int().min(0).optional(),
