@@ -115,9 +115,10 @@ export async function startRelay(config: Config, log: Logger, engineOverride?: T
     engines: engine.engines,
     voices,
     engineActivity: engineActivity.snapshot,
-    sources: () => sources.map((s) => ({ name: s.name, ...s.status() })),
+    sources: () => sources.map((s) => ({ name: s.name, listens: s.upgrade !== undefined, ...s.status() })),
     obs: () => obs,
     obsConfigured: config.OBS_WEBSOCKET_URL !== undefined,
+    maxTextChars: config.RELAY_MAX_TEXT_CHARS,
     scaleOut: () => handoff?.status(),
     settings: { moderation, queuePolicy, voice, voices: voiceRules, overlayStyle },
   });

@@ -263,6 +263,42 @@ describe('overlay page (real Chromium)', () => {
     expect(await page.evaluate(() => (window as unknown as { __pwned?: unknown }).__pwned)).toBeUndefined();
   });
 
+  it('shows chat text whole once word timings arrive: symbols before the first word, emoji, skipped text', async () => {
+    await page.evaluate(() => {
+      const w = window as unknown as { __lines: string[] };
+      w.__lines = [];
+      const line = document.getElementById('caption-line')!;
+      new MutationObserver(() => {
+        const text = line.textContent ?? '';
+        if (text && w.__lines.at(-1) !== text) w.__lines.push(text);
+      }).observe(line, { subtree: true, childList: true, characterData: true });
+    });
+    // The samples of issue 12 (cue words as engines give them: symbols not spoken), then siblings.
+    const samples: { text: string; words: string[]; highlighted: string[] }[] = [
+      { text: '<3 love this stream', words: ['love', 'this', 'stream'], highlighted: ['love', 'this', 'stream'] },
+      { text: '@streamer hi', words: ['streamer', 'hi'], highlighted: ['streamer', 'hi'] },
+      { text: '#1 fan', words: ['number', 'one', 'fan'], highlighted: ['#1', 'fan'] },
+      { text: 'gg 😀 wp!! <3 「你好」世界。', words: ['gg', 'wp', '你好', '世界'], highlighted: ['gg', 'wp', '你好', '世界'] },
+    ];
+    for (const [n, sample] of samples.entries()) {
+      const id = `sym${n}`;
+      await page.evaluate(() => {
+        const w = window as unknown as { __lines: string[]; __seenWords: string[] };
+        w.__lines = [];
+        w.__seenWords = [];
+      });
+      await feed.sendUtterance(sineUtterance({ id, text: sample.text, words: sample.words, chunks: 6 }));
+      await ended(id);
+      const { lines, seen } = await page.evaluate(() => {
+        const w = window as unknown as { __lines: string[]; __seenWords: string[] };
+        return { lines: w.__lines, seen: w.__seenWords };
+      });
+      expect(lines.length).toBeGreaterThan(0);
+      expect(new Set(lines)).toEqual(new Set([sample.text]));
+      expect(seen).toEqual(sample.highlighted);
+    }
+  });
+
   it('clears the caption after the hold time', async () => {
     await page.waitForFunction(() => document.getElementById('caption')!.hidden, undefined, { timeout: 5000 });
   });

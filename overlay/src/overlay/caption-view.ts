@@ -4,7 +4,7 @@
  * createElement + textContent only — caption text is never parsed as markup.
  */
 import type { TimedWord } from '../../../server/src/core/types.ts';
-import { currentWordIndex, layoutWords, pageRange, type Segment } from '../lib/word-layout.ts';
+import { currentWordIndex, layoutWords, pageRange, pageSegments } from '../lib/word-layout.ts';
 
 export interface CaptionContent {
   id: string;
@@ -15,8 +15,8 @@ export interface CaptionContent {
 
 export class CaptionView {
   private content: CaptionContent | null = null;
-  private segments: Segment[] = [];
-  private wordSpans = new Map<number, HTMLSpanElement>();
+  /** Shown word spans with the cue words each one stands for. */
+  private wordSpans: { index: number; last: number; span: HTMLSpanElement }[] = [];
   private renderedWords = -1;
   private renderedPage: [number, number] = [0, 0];
   private current = -2;
@@ -68,8 +68,8 @@ export class CaptionView {
     }
     if (cur === this.current) return;
     this.current = cur;
-    for (const [i, span] of this.wordSpans) {
-      const state = i < cur ? 'spoken' : i === cur ? 'current' : 'upcoming';
+    for (const { index, last, span } of this.wordSpans) {
+      const state = last < cur ? 'spoken' : index <= cur ? 'current' : 'upcoming';
       if (span.dataset.state === state) continue;
       span.dataset.state = state;
       span.classList.toggle('spoken', state === 'spoken');
@@ -79,8 +79,7 @@ export class CaptionView {
 
   clear(): void {
     this.content = null;
-    this.segments = [];
-    this.wordSpans.clear();
+    this.wordSpans = [];
     this.renderedWords = -1;
     this.box.hidden = true;
     delete this.box.dataset.id;
@@ -88,33 +87,27 @@ export class CaptionView {
     this.userEl.textContent = '';
   }
 
-  private build(c: CaptionContent, [from, to]: [number, number]): void {
-    this.segments = layoutWords(c.text, c.words);
+  private build(c: CaptionContent, page: [number, number]): void {
     this.renderedWords = c.words.length;
-    this.renderedPage = [from, to];
-    this.wordSpans.clear();
+    this.renderedPage = page;
+    this.wordSpans = [];
     const nodes: Node[] = [];
-    const lastPage = to >= c.words.length;
-    for (const seg of this.segments) {
-      if (seg.kind === 'word') {
-        if (seg.index < from || seg.index >= to) continue;
-        const span = document.createElement('span');
+    for (const seg of pageSegments(layoutWords(c.text, c.words), c.words.length, page)) {
+      if (seg.kind === 'gap') {
+        nodes.push(document.createTextNode(seg.text));
+        continue;
+      }
+      const span = document.createElement('span');
+      span.textContent = seg.text;
+      if (seg.kind === 'tail') {
+        span.className = c.words.length ? 'tail' : 'tail plain';
+      } else {
         span.className = 'word';
         span.dataset.i = String(seg.index);
         span.dataset.state = 'upcoming';
-        span.textContent = seg.text;
-        this.wordSpans.set(seg.index, span);
-        nodes.push(span);
-      } else if (seg.kind === 'gap') {
-        // A gap is shown with the word after it, except a page's leading gap; trailing text on the last page.
-        const shown = (seg.before > from && seg.before < to) || (seg.before >= c.words.length && lastPage);
-        if (shown) nodes.push(document.createTextNode(seg.text));
-      } else if (lastPage) {
-        const span = document.createElement('span');
-        span.className = c.words.length ? 'tail' : 'tail plain';
-        span.textContent = seg.text;
-        nodes.push(span);
+        this.wordSpans.push({ index: seg.index, last: seg.last, span });
       }
+      nodes.push(span);
     }
     this.lineEl.replaceChildren(...nodes);
   }

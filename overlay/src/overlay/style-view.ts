@@ -28,7 +28,8 @@ export class OverlayStyleView {
     for (const name of [...stage.classList]) if (/^(pos|align)-/.test(name)) stage.classList.remove(name);
     stage.classList.add(`pos-${params.position}`, `align-${params.align}`);
     for (const box of boxes) {
-      box.style.fontFamily = params.font;
+      // The chosen font first; Chinese falls back to the CJK stack (style.css) on machines without it.
+      box.style.fontFamily = `${params.font}, var(--cjk-fonts)`;
       box.style.fontSize = `${params.sizePx}px`;
       box.classList.toggle('shadow', params.shadow);
     }

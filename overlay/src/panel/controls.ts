@@ -3,8 +3,8 @@
  * confirmation), ban from a queue row, and the banned users with unban.
  */
 import { byId, h } from './dom.ts';
-import { command, health$, queue$, settings$ } from './connection.ts';
-import { labelled, t } from './lang.ts';
+import { command, health$, init$, queue$, settings$ } from './connection.ts';
+import { labelled, lang$, t, tf } from './lang.ts';
 import { describeError, notify, run } from './notice.ts';
 import { currentItem, queuedPaidCount } from './queue-items.ts';
 import type { QueueActions } from './queue-view.ts';
@@ -60,6 +60,19 @@ function setUpSend(): void {
     result.textContent = message;
     result.className = `hint ${kind}`;
   };
+  // The relay's limit (RELAY_MAX_TEXT_CHARS), counted as the textarea counts (UTF-16 units).
+  const count = byId('send-count');
+  const showCount = () => {
+    const max = text.maxLength;
+    count.textContent = tf('sendLimit', { n: text.value.length, max });
+    count.classList.toggle('warn', text.value.length >= max);
+  };
+  init$.subscribe((init) => {
+    if (init) text.maxLength = init.maxTextChars;
+    showCount();
+  });
+  text.addEventListener('input', showCount);
+  lang$.subscribe(showCount);
   form.addEventListener('submit', (ev) => {
     ev.preventDefault();
     const value = text.value.trim();
@@ -70,6 +83,7 @@ function setUpSend(): void {
         const { id } = await command('caption:send', { text: value });
         show(`${t('sent')} · ${id}`, 'ok');
         text.value = '';
+        showCount();
       } catch (err) {
         show(describeError(err), 'bad');
       }

@@ -4,7 +4,7 @@
  * (connected, messages/min, last error) and OBS, with "ensure overlay in OBS" when configured.
  */
 import type { EndpointStatus } from '../../../server/src/core/engine.ts';
-import type { PanelHealth, PanelOverlayStatus } from '../../../server/src/core/protocol.ts';
+import type { PanelHealth, PanelOverlayStatus, PanelSourceStatus } from '../../../server/src/core/protocol.ts';
 import { byId, h, type Child } from './dom.ts';
 import { command, health$, init$, relayNowMs } from './connection.ts';
 import { formatSince } from './format.ts';
@@ -84,6 +84,12 @@ function renderEngine({ engine }: PanelHealth, nowMs: number): Child[] {
   return [details, h('ol', { class: 'chain' }, ...chain)];
 }
 
+/** Connected, idle (a source feeds connect to, with none connected and no error), or not connected. */
+function sourceFlag(s: PanelSourceStatus): HTMLElement {
+  if (s.connected || !s.listens || s.lastError !== undefined) return flag(s.connected, 'conn.connected', 'conn.idle');
+  return labelled('span', 'src.waiting', { class: 'flag', 'data-idle': 'true', title: t('src.waitingHint') });
+}
+
 function renderSources({ sources }: PanelHealth): Child[] {
   return sources.map((s) =>
     h(
@@ -91,7 +97,7 @@ function renderSources({ sources }: PanelHealth): Child[] {
       { class: 'source-status', 'data-source': s.name, 'data-connected': String(s.connected) },
       h('strong', {}, s.name),
       ' ',
-      flag(s.connected, 'conn.connected', 'conn.idle'),
+      sourceFlag(s),
       ` · ${s.messagesPerMin} `,
       labelled('span', 'messagesPerMin'),
       s.lastError !== undefined && h('span', { class: 'bad block' }, `${t('lastError')}: ${s.lastError}`),

@@ -39,3 +39,28 @@ export function labelled<K extends keyof HTMLElementTagNameMap>(tag: K, key: Lab
   el.dataset.i18n = key;
   return el;
 }
+
+/** The label `key` with its `{name}` placeholders filled from `values`. */
+export function tf(key: LabelKey, values: Record<string, string | number>): string {
+  return t(key).replace(/\{(\w+)\}/gu, (whole, name: string) => (Object.hasOwn(values, name) ? String(values[name]) : whole));
+}
+
+/** The label of a key built from data (`reason.cooldown`, `opt.vip`), or undefined when there is none. */
+export function labelFor(key: string): string | undefined {
+  return isLabelKey(key) ? t(key) : undefined;
+}
+
+/** Like `labelled` for a key built from data; an element showing `fallback` when there is no such label. */
+export function labelledOr<K extends keyof HTMLElementTagNameMap>(tag: K, key: string, fallback: string, attrs: Attrs = {}): HTMLElementTagNameMap[K] {
+  return isLabelKey(key) ? labelled(tag, key, attrs) : h(tag, attrs, fallback);
+}
+
+/**
+ * A drop or skip reason in the panel's language: known reasons by their label, keeping any
+ * detail ("synthesis failed (x): y" → "合成失败 (x): y"); unknown reasons as the relay wrote them.
+ */
+export function reasonText(reason: string): string {
+  const head = /^[^(:]*/u.exec(reason)![0].trim();
+  const label = labelFor(`reason.${head}`);
+  return label === undefined ? reason : label + reason.slice(head.length);
+}

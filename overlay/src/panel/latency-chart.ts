@@ -6,7 +6,7 @@ import uPlot from 'uplot';
 import type { PanelStats } from '../../../server/src/core/protocol.ts';
 import { byId, h, setText } from './dom.ts';
 import { stats$ } from './connection.ts';
-import { lang$, labelled, t } from './lang.ts';
+import { lang$, labelled, reasonText, t } from './lang.ts';
 
 const HEIGHT_PX = 220;
 
@@ -65,7 +65,7 @@ function renderSummary(stats: PanelStats | null): void {
   byId('drops-body').replaceChildren(
     ...(drops.length === 0
       ? [h('tr', {}, labelled('td', 'noDrops', { colspan: 2, class: 'hint' }))]
-      : drops.map(([reason, n]) => h('tr', { 'data-reason': reason }, h('td', {}, reason), h('td', { class: 'num' }, String(n))))),
+      : drops.map(([reason, n]) => h('tr', { 'data-reason': reason }, h('td', {}, reasonText(reason)), h('td', { class: 'num' }, String(n))))),
   );
 }
 

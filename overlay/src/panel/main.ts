@@ -113,6 +113,7 @@ byId('logout').addEventListener('click', () => {
 byId('lang').addEventListener('click', toggleLang);
 lang$.subscribe(() => {
   applyLabels();
+  queueView.render(queue$.value); // reasons carry details, so they are relabelled by the rows
   byId('lang').textContent = t('lang');
   showError(errorKey);
 });

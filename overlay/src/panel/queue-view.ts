@@ -8,7 +8,7 @@ import type { PanelQueueItem } from '../../../server/src/core/protocol.ts';
 import { h, setText } from './dom.ts';
 import { formatDurationMs } from './format.ts';
 import type { LabelKey } from './i18n.ts';
-import { labelled, t } from './lang.ts';
+import { labelled, reasonText, t } from './lang.ts';
 import { ACTIVE_STATES, displayState, playProgress, sourceAndVoice, switchSummary } from './queue-items.ts';
 
 export interface QueueActions {
@@ -67,7 +67,7 @@ class QueueRow {
     setText(this.source, sourceAndVoice(item));
     setText(this.text, item.text);
     const showReason = (item.state === 'dropped' || item.state === 'skipped') && state !== 'expired' && item.reason !== undefined;
-    setText(this.reason, showReason ? item.reason! : '');
+    setText(this.reason, showReason ? reasonText(item.reason!) : '');
     this.reason.hidden = !showReason;
     setText(this.switchedText, switchSummary(item.switched ?? [], t('switchedAt')));
     this.switched.hidden = !item.switched?.length;

@@ -133,6 +133,8 @@ export interface PanelEngineStatus {
 export interface PanelSourceStatus extends SourceStatus {
   /** 'twitch', 'bilibili', 'asr', … */
   name: string;
+  /** It waits for feeds to connect to it (the ASR feed): not connected then means idle, not a fault. */
+  listens?: boolean;
 }
 
 export interface PanelObsStatus {
@@ -201,6 +203,8 @@ export interface PanelInit {
   overlayPath: string;
   engines: PanelEngineInfo[];
   obsConfigured: boolean;
+  /** The longest text a caption may have (RELAY_MAX_TEXT_CHARS): the panel's send box takes no more. */
+  maxTextChars: number;
 }
 
 export type PanelHistoryItem = Pick<

@@ -34,7 +34,7 @@ const relay = {
 
 let saved: Record<string, unknown> = { rate: 1 };
 const panel: PanelPort = {
-  info: () => ({ engines: [{ name: 'embedded', speechParams: ['rate', 'pitch'], voices: ['en-us'], cloning: 'none' }], obsConfigured: false }),
+  info: () => ({ engines: [{ name: 'embedded', speechParams: ['rate', 'pitch'], voices: ['en-us'], cloning: 'none' }], obsConfigured: false, maxTextChars: 500 }),
   health: () => ({
     nowMs: Date.now(),
     paused: false,

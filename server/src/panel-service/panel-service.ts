@@ -46,6 +46,8 @@ export interface PanelServiceDeps {
   /** The OBS integration once it runs; undefined when OBS is not configured. */
   obs(): ObsPort | undefined;
   obsConfigured: boolean;
+  /** RELAY_MAX_TEXT_CHARS: the panel's send box limit. */
+  maxTextChars: number;
   /** The queue handoff with RELAY_REDIS_URL; undefined without. */
   scaleOut?(): PanelScaleOutStatus | undefined;
   settings: { moderation: SettingsSection<ModerationSettings> } & Record<Exclude<PanelSettingsSection, 'moderation'>, SettingsSection>;
@@ -80,6 +82,7 @@ export function createPanelService(deps: PanelServiceDeps): PanelService {
         cloning: e.cloning?.kind ?? 'none',
       })),
       obsConfigured: deps.obsConfigured,
+      maxTextChars: deps.maxTextChars,
     }),
     health() {
       const { engine } = relay.health();

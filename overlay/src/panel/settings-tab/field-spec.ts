@@ -27,6 +27,8 @@ export interface FieldSpec {
   path: string;
   label: LabelKey;
   kind: FieldKind;
+  /** Why the field holds what it holds, shown under it. */
+  hint?: LabelKey;
 }
 
 export interface FieldGroup {

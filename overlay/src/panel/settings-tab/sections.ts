@@ -51,7 +51,7 @@ export const SECTIONS: Record<PanelSettingsSection, FieldGroup[]> = {
     {
       label: 'group.users',
       fields: [
-        { path: 'users.deny', label: 'f.deny', kind: { type: 'lines' } },
+        { path: 'users.deny', label: 'f.deny', kind: { type: 'lines' }, hint: 'f.denyHint' },
         { path: 'users.allow', label: 'f.allow', kind: { type: 'lines' } },
         { path: 'users.spokenNames', label: 'f.spokenNames', kind: { type: 'pairs' } },
       ],

@@ -6,7 +6,7 @@
 import type { PanelSettingsSection } from '../../../../server/src/core/protocol.ts';
 import { command } from '../connection.ts';
 import { h, setText } from '../dom.ts';
-import { labelled, t } from '../lang.ts';
+import { labelled, labelledOr, t } from '../lang.ts';
 import { describeError } from '../notice.ts';
 import { formatField, getPath, parseField, setPath, type ControlValue, type FieldGroup, type FieldSpec } from './field-spec.ts';
 
@@ -30,7 +30,7 @@ function control(spec: FieldSpec): Pick<Field, 'read' | 'write'> & { node: HTMLE
     }
     case 'set': {
       const boxes = kind.options.map((option) => h('input', { type: 'checkbox', value: option, name: spec.path }));
-      const node = h('span', { id, class: 'set' }, ...boxes.map((b) => h('label', { class: 'inline' }, b, ` ${b.value}`)));
+      const node = h('span', { id, class: 'set' }, ...boxes.map((b) => h('label', { class: 'inline' }, b, ' ', labelledOr('span', `opt.${b.value}`, b.value))));
       return {
         node,
         id,
@@ -39,7 +39,7 @@ function control(spec: FieldSpec): Pick<Field, 'read' | 'write'> & { node: HTMLE
       };
     }
     case 'enum': {
-      const select = h('select', { id, name: spec.path }, ...kind.options.map((o) => h('option', { value: o }, o)));
+      const select = h('select', { id, name: spec.path }, ...kind.options.map((o) => labelledOr('option', `opt.${o}`, o, { value: o })));
       return { node: select, id, read: () => select.value, write: (v) => (select.value = String(v)) };
     }
     case 'lines':
@@ -128,7 +128,8 @@ export class SettingsForm {
   private field(spec: FieldSpec): HTMLElement {
     const { node, id, read, write } = control(spec);
     const error = h('span', { class: 'field-error', role: 'alert' });
-    const box = h('div', { class: `field ${spec.kind.type}`, 'data-path': spec.path }, labelled('label', spec.label, { for: id }), node, error);
+    const hint = spec.hint && labelled('p', spec.hint, { class: 'hint' });
+    const box = h('div', { class: `field ${spec.kind.type}`, 'data-path': spec.path }, labelled('label', spec.label, { for: id }), node, hint, error);
     this.fields.push({ spec, box, error, read, write });
     return box;
   }

@@ -6,7 +6,7 @@
 import type { PanelEngineInfo } from '../../../../server/src/core/protocol.ts';
 import { init$ } from '../connection.ts';
 import { byId, h, setText } from '../dom.ts';
-import { lang$, t } from '../lang.ts';
+import { lang$, t, tf } from '../lang.ts';
 import { run } from '../notice.ts';
 import { playVoiceTest } from '../voice-test-player.ts';
 import { VOICE_LIST_ID } from './sections.ts';
@@ -20,10 +20,11 @@ function selectedEngine(): PanelEngineInfo | undefined {
 
 function renderNote(): void {
   const engine = selectedEngine();
-  const ignored = SPEECH_PARAMS.filter((p) => engine && !engine.speechParams.includes(p));
+  const ignored = engine ? SPEECH_PARAMS.filter((p) => !engine.speechParams.includes(p)) : [];
   const note = byId('test-note');
-  note.hidden = ignored.length === 0;
-  setText(note, `${engine?.name ?? ''} ${t('ignores')} ${ignored.join(', ')}: ${t('ignoresNote')}`);
+  note.hidden = !engine || ignored.length === 0;
+  note.dataset.ignored = ignored.join(',');
+  setText(note, engine && ignored.length > 0 ? tf('ignoresParams', { engine: engine.name, params: ignored.map((p) => t(`param.${p}`)).join(', ') }) : '');
   byId('voice-names').replaceChildren(...(engine?.voices ?? []).map((v) => h('option', { value: v })));
 }
 
