@@ -1,6 +1,7 @@
 /**
  * Drops a text already read within the window (copypasta), comparing case-, spacing- and
- * punctuation-insensitively; per user or across everyone. Privileged users are exempt.
+ * punctuation-insensitively; per user or across everyone. Privileged users are exempt; per
+ * user, so is a message whose sender cannot be told apart (see `userKey`).
  */
 import type { MonoTypeOperatorFunction } from 'rxjs';
 import { privilegeCheck } from './privilege.ts';
@@ -18,7 +19,9 @@ export function dedupe<T extends ModerationInput>(ctx: RuleContext): MonoTypeOpe
     if (windowMs === 0 || privileged(event)) return false;
     const normalized = event.text.normalize('NFKC').toLowerCase().replace(NOT_WORD, '');
     if (normalized === '') return false;
-    const key = scope === 'user' ? `${userKey(event)}\n${normalized}` : normalized;
+    const user = scope === 'user' ? userKey(event) : '';
+    if (user === undefined) return false;
+    const key = scope === 'user' ? `${user}\n${normalized}` : normalized;
     const now = ctx.nowMs();
     if (recentTexts.seenWithin(key, windowMs, now)) return true;
     recentTexts.record(key, now, windowMs);

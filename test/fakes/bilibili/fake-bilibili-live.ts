@@ -2,7 +2,7 @@
  * A fake Bilibili live danmaku server (WebSocket on 127.0.0.1, port 0) speaking the real
  * binary protocol: it requires an auth packet first (operation 7, checked and recorded),
  * answers it (operation 8), answers heartbeats (operation 2) with the popularity
- * (operation 3), and sends command packets raw, zlib- or brotli-compressed, several per body.
+ * (operation 3, its heartbeat body echoed past the declared length as the real server does), and sends command packets raw, zlib- or brotli-compressed, several per body.
  * It builds its packets itself (not with the plugin's encoder) so the two check each other.
  */
 import { once } from 'node:events';
@@ -33,6 +33,8 @@ export interface FakeBilibiliLiveOptions {
   authCode?: number;
   /** false = swallow heartbeats (a half-dead server); default true. */
   answerHeartbeats?: boolean;
+  /** The popularity (人气值) sent in heartbeat replies; default 5251. */
+  popularity?: number;
   port?: number;
 }
 
@@ -75,8 +77,10 @@ export async function startFakeBilibiliLive(options: FakeBilibiliLiveOptions = {
       heartbeats += 1;
       if (options.answerHeartbeats === false) return;
       const popularity = Buffer.alloc(4);
-      popularity.writeUInt32BE(5251);
-      ws.send(bilibiliPacket(3, 1, popularity));
+      popularity.writeUInt32BE(options.popularity ?? 5251);
+      // As the live server does: the declared length covers the popularity only, and the
+      // heartbeat body is echoed after it (bilibili-API-collect docs/live/message_stream.md).
+      ws.send(Buffer.concat([bilibiliPacket(3, 1, popularity), body]));
     }
   };
 
