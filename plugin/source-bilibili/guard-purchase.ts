@@ -37,7 +37,8 @@ const GUARD_NAMES: Record<number, string> = { 1: '总督', 2: '提督', 3: '舰�
 
 const Level = z.number().int().min(1).max(3);
 
-const GuardBuy = z.object({
+/** GUARD_BUY names the level in `gift_name`, USER_TOAST_MSG in `role_name`; the rest is shared. */
+const GuardBuyOrToast = z.object({
   data: z.object({
     uid: z.number(),
     username: z.string(),
@@ -45,17 +46,6 @@ const GuardBuy = z.object({
     num: z.number().int().positive(),
     price: z.number().min(0),
     gift_name: z.string().optional(),
-    start_time: z.number(),
-  }),
-});
-
-const UserToast = z.object({
-  data: z.object({
-    uid: z.number(),
-    username: z.string(),
-    guard_level: Level,
-    num: z.number().int().positive(),
-    price: z.number().min(0),
     role_name: z.string().optional(),
     start_time: z.number(),
   }),
@@ -76,17 +66,11 @@ function purchase(uid: number, user: string, level: number, num: number, price: 
 
 /** The purchase a GUARD_BUY, USER_TOAST_MSG or USER_TOAST_MSG_V2 body stands for, if it is one. */
 export function guardPurchaseOf(command: string, body: unknown): GuardPurchase | undefined {
-  if (command === 'GUARD_BUY') {
-    const parsed = GuardBuy.safeParse(body);
+  if (command === 'GUARD_BUY' || command === 'USER_TOAST_MSG') {
+    const parsed = GuardBuyOrToast.safeParse(body);
     if (!parsed.success) return undefined;
     const d = parsed.data.data;
-    return purchase(d.uid, d.username, d.guard_level, d.num, d.price, d.gift_name, d.start_time);
-  }
-  if (command === 'USER_TOAST_MSG') {
-    const parsed = UserToast.safeParse(body);
-    if (!parsed.success) return undefined;
-    const d = parsed.data.data;
-    return purchase(d.uid, d.username, d.guard_level, d.num, d.price, d.role_name, d.start_time);
+    return purchase(d.uid, d.username, d.guard_level, d.num, d.price, d.gift_name ?? d.role_name, d.start_time);
   }
   const parsed = UserToastV2.safeParse(body);
   if (!parsed.success) return undefined;
