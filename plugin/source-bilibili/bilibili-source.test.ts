@@ -93,4 +93,40 @@ describe('bilibili source against a fake danmaku server', () => {
       { type: 'clear-message', messageId: 'sc-7' },
     ]);
   });
+
+  it('reads the real heartbeat reply (popularity plus the echoed body) into the status, without a protocol error', async () => {
+    await t.fake.close();
+    t.fake = await startFakeBilibiliLive({ popularity: 2466 });
+    t.start({ heartbeatIntervalMs: 200 });
+    await until(() => t.source.status().popularity === 2466);
+    expect(t.source.status()).toMatchObject({ connected: true });
+    expect(t.source.status().lastError).toBeUndefined();
+  });
+
+  it('reads a guard purchase once although GUARD_BUY, USER_TOAST_MSG and USER_TOAST_MSG_V2 all announce it', async () => {
+    t.start();
+    await until(() => t.source.status().connected);
+    const events = firstValueFrom(t.source.events$.pipe(take(2), toArray()));
+    t.fake.sendCommands([...bilibiliCommands.guardPurchase(42, '新舰长', 3, 1, 198_000), bilibiliCommands.danmaku('之后', { uid: 1, uname: 'a' })], 'brotli');
+    await expect(events).resolves.toMatchObject([
+      { kind: 'sub', user: '新舰长', paidAmount: { value: 198, currency: 'CNY' }, giftName: '舰长' },
+      { kind: 'chat', text: '之后' },
+    ]);
+  });
+
+  it('says names are masked (LOG_IN_NOTICE or a masked danmaku) and keeps masked viewers apart', async () => {
+    t.start();
+    await until(() => t.source.status().connected);
+    expect(t.source.status().notices).toBeUndefined();
+    const events = firstValueFrom(t.source.events$.pipe(take(2), toArray()));
+    t.fake.sendCommands(
+      [bilibiliCommands.loginNotice(), bilibiliCommands.maskedDanmaku('一', '提***', 'e040a292'), bilibiliCommands.maskedDanmaku('二', '提***', '998a531f')],
+      'brotli',
+    );
+    await expect(events).resolves.toMatchObject([
+      { user: '提***', userId: 'hash:e040a292', maskedName: true },
+      { user: '提***', userId: 'hash:998a531f', maskedName: true },
+    ]);
+    expect(t.source.status().notices).toEqual(['names-masked']);
+  });
 });

@@ -1,6 +1,8 @@
 /**
  * Bilibili live danmaku over WebSocket: auth packet, heartbeat every 30 s (answered with
- * popularity), zlib/brotli command bodies, reconnect with backoff.
+ * popularity, shown in the status), zlib/brotli command bodies, reconnect with backoff. A
+ * platform message is emitted once (a guard purchase arrives as several commands), and the
+ * status says when the platform masks viewers' names (no login).
  */
 import {
   createWebSocketSource,
@@ -8,9 +10,10 @@ import {
   type WebSocketLink,
   type WebSocketSession,
 } from '../../server/src/core/websocket-source.ts';
-import { SourceError, type CaptionSource } from '../../server/src/core/source.ts';
-import { DEFAULT_BILIBILI_TRIGGERS, toSourceEvents, type BilibiliTriggers } from './bilibili-commands.ts';
-import { decodePackets, encodePacket, Operation, type Packet } from './packet.ts';
+import { SourceError, type CaptionSource, type SourceEvent, type SourceStatus } from '../../server/src/core/source.ts';
+import { commandName, DEFAULT_BILIBILI_TRIGGERS, toSourceEvents, type BilibiliTriggers } from './bilibili-commands.ts';
+import { SeenIds } from './seen-ids.ts';
+import { decodePackets, encodePacket, HEARTBEAT_BODY, Operation, type Packet } from './packet.ts';
 
 export const BILIBILI_DANMAKU_URL = 'wss://broadcastlv.chat.bilibili.com/sub';
 
@@ -31,7 +34,8 @@ export interface BilibiliSourceOptions extends SocketSourceOptions {
   heartbeatIntervalMs?: number;
 }
 
-const HEARTBEAT_BODY = '[object Object]';
+/** Message ids remembered to emit each once: guard commands of one purchase arrive within seconds. */
+const SEEN_MESSAGE_IDS = 1_000;
 
 function authBody(options: BilibiliSourceOptions): string {
   return JSON.stringify({
@@ -49,6 +53,16 @@ export function createBilibiliSource(options: BilibiliSourceOptions): CaptionSou
   const triggers: BilibiliTriggers = { ...DEFAULT_BILIBILI_TRIGGERS, ...options.triggers };
   const nowMs = options.nowMs ?? Date.now;
   const log = options.logger.child({ source: 'bilibili', roomId: options.roomId });
+  const seen = new SeenIds(SEEN_MESSAGE_IDS);
+  let namesMasked = false;
+  let popularity: number | undefined;
+
+  /** Whether to emit `event`, noting what it says about masking on the way. */
+  const admit = (event: SourceEvent): boolean => {
+    if (event.type !== 'caption') return true;
+    if (event.kind === 'chat') namesMasked = event.maskedName === true;
+    return seen.firstTime(event.messageId);
+  };
 
   /** Sends the auth packet; heartbeats once the server accepted it; reads command packets. */
   function open(link: WebSocketLink): WebSocketSession {
@@ -83,8 +97,9 @@ export function createBilibiliSource(options: BilibiliSourceOptions): CaptionSou
         return;
       }
       try {
+        if (commandName(body) === 'LOG_IN_NOTICE') namesMasked = true;
         for (const event of toSourceEvents(body, { triggers, anchorUid: options.anchorUid, receivedAtMs: nowMs() })) {
-          link.emit(event);
+          if (admit(event)) link.emit(event);
         }
       } catch (error) {
         // One odd command from the server must never take the relay down.
@@ -105,15 +120,28 @@ export function createBilibiliSource(options: BilibiliSourceOptions): CaptionSou
         for (const packet of packets) {
           if (packet.operation === Operation.authReply) onAuthReply(packet);
           else if (packet.operation === Operation.command) onCommand(packet);
+          else if (packet.operation === Operation.heartbeatReply && packet.body.length >= 4) popularity = packet.body.readUInt32BE(0);
         }
       },
       heartbeat,
     };
   }
 
-  return createWebSocketSource(
+  const source = createWebSocketSource(
     'bilibili',
     { url: options.url ?? BILIBILI_DANMAKU_URL, heartbeatIntervalMs: options.heartbeatIntervalMs ?? 30_000, open },
     options,
   );
+  const status = (): SourceStatus => ({
+    ...source.status(),
+    ...(namesMasked ? { notices: ['names-masked'] } : {}),
+    ...(popularity === undefined ? {} : { popularity }),
+  });
+  return {
+    name: source.name,
+    events$: source.events$,
+    status,
+    start: () => source.start(),
+    stop: () => source.stop(),
+  };
 }

@@ -2,7 +2,7 @@ import { brotliCompressSync, deflateSync } from 'node:zlib';
 import { describe, expect, it } from 'vitest';
 import { SourceError } from '../../server/src/core/source.ts';
 import { bilibiliPacket } from '../../test/fakes/bilibili/fake-bilibili-live.ts';
-import { decodePackets, encodePacket, MAX_INFLATED_BYTES_PER_FRAME, MAX_PACKETS_PER_FRAME, Operation, Protover } from './packet.ts';
+import { decodePackets, encodePacket, HEARTBEAT_BODY, MAX_INFLATED_BYTES_PER_FRAME, MAX_PACKETS_PER_FRAME, Operation, Protover } from './packet.ts';
 
 const json = (value: object): Buffer => Buffer.from(JSON.stringify(value));
 
@@ -51,6 +51,21 @@ describe('decodePackets', () => {
     expect(packets[0]).toMatchObject({ operation: Operation.heartbeatReply });
     expect(packets[0]!.body.readUInt32BE(0)).toBe(5251);
     expect(packets).toHaveLength(4);
+  });
+
+  it('reads the real heartbeat reply: the echoed heartbeat body follows the declared length', () => {
+    // bilibili-API-collect docs/live/message_stream.md (commit 5b77c40), 心跳包回复 (人气值) example:
+    // 0000 0014 0010 0001 0000 0003 0000 0000 | 0000 09a2 | "[object Object]"
+    const frame = Buffer.concat([Buffer.from('00000014001000010000000300000000000009a2', 'hex'), Buffer.from(HEARTBEAT_BODY)]);
+    const packets = decodePackets(frame);
+    expect(packets).toHaveLength(1);
+    expect(packets[0]).toMatchObject({ operation: Operation.heartbeatReply, protover: Protover.plain });
+    expect(packets[0]!.body.readUInt32BE(0)).toBe(2466);
+  });
+
+  it('still refuses trailing bytes after any other packet', () => {
+    const frame = Buffer.concat([bilibiliPacket(5, 0, json({ cmd: 'A' })), Buffer.from(HEARTBEAT_BODY)]);
+    expect(() => decodePackets(frame)).toThrow(/truncated header/u);
   });
 
   it('throws a typed error on truncated or corrupt frames', () => {

@@ -9,6 +9,12 @@ import { SourceError } from '../../server/src/core/source.ts';
 
 export const HEADER_BYTES = 16;
 
+/**
+ * What the client sends as a heartbeat body (as the web client does). The server echoes it
+ * after the popularity in its heartbeat reply, outside the reply's declared length.
+ */
+export const HEARTBEAT_BODY = '[object Object]';
+
 export const Operation = {
   heartbeat: 2,
   heartbeatReply: 3,
@@ -80,12 +86,20 @@ function inflate(protover: number, body: Buffer, budget: FrameBudget): Buffer {
 
 /**
  * Every packet in `data` (one WebSocket frame), compressed bodies expanded in place.
+ * A heartbeat reply's trailing echo (see HEARTBEAT_BODY) is not a packet and is skipped.
  * Throws SourceError `bilibili_bad_packet` on a malformed frame: bad lengths, an unknown
  * protocol version, a compressed body inside a compressed body, or a frame past the
  * MAX_INFLATED_BYTES_PER_FRAME / MAX_PACKETS_PER_FRAME bounds.
  */
 export function decodePackets(data: Buffer): Packet[] {
   return decodeInto(data, 0, { inflatedBytes: 0, packets: 0 }, []);
+}
+
+/** Whether a well-formed packet header (header length 16, a length that fits) starts at `offset`. */
+function startsWithPacket(data: Buffer, offset: number): boolean {
+  if (data.length - offset < HEADER_BYTES) return false;
+  const packetBytes = data.readUInt32BE(offset);
+  return data.readUInt16BE(offset + 4) === HEADER_BYTES && packetBytes >= HEADER_BYTES && offset + packetBytes <= data.length;
 }
 
 function decodeInto(data: Buffer, depth: number, budget: FrameBudget, packets: Packet[]): Packet[] {
@@ -107,6 +121,14 @@ function decodeInto(data: Buffer, depth: number, budget: FrameBudget, packets: P
     const operation = data.readUInt32BE(offset + 8);
     const seq = data.readUInt32BE(offset + 12);
     const body = data.subarray(offset + headerBytes, offset + packetBytes);
+    if (operation === Operation.heartbeatReply && depth === 0 && !startsWithPacket(data, offset + packetBytes)) {
+      // The heartbeat reply's packet length covers the 4-byte popularity only; the echoed
+      // heartbeat body follows it. bilibili-API-collect docs/live/message_stream.md
+      // (心跳包回复: "正文分为两个部分 … 人气值 … 心跳包正文内容", example 0000 0014 … 0000 09a2
+      // "[object Object]") and blivedm clients/ws_base.py ("pack_len不包括客户端发的心跳包内容").
+      packets.push({ protover, operation, seq, body });
+      return packets;
+    }
     if (protover === Protover.zlib || protover === Protover.brotli) {
       if (depth > 0) throw new SourceError('bilibili_bad_packet', 'nested compressed body');
       decodeInto(inflate(protover, body, budget), depth + 1, budget, packets);

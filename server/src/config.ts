@@ -90,6 +90,9 @@ export const configSchema = z.object({
   /** Gifts worth at least this many CNY are read (0 = off). */
   BILIBILI_MIN_GIFT_CNY: z.coerce.number().min(0).default(1),
   BILIBILI_MIN_SUPERCHAT_CNY: z.coerce.number().min(0).default(0),
+  /** Guard purchases (舰长/提督/总督) are read, when they cost at least BILIBILI_MIN_GUARD_CNY. */
+  BILIBILI_READ_GUARDS: bool.default(true),
+  BILIBILI_MIN_GUARD_CNY: z.coerce.number().min(0).default(0),
   /** ASR finals are voiced too (voice relay mode), not only shown. */
   ASR_VOICE_FINALS: bool.default(false),
   OBS_WEBSOCKET_URL: z.string().url().optional(),

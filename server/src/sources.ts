@@ -41,6 +41,7 @@ export function createConfiguredSources(config: Config, token: string, log: Logg
         triggers: {
           minGiftCny: config.BILIBILI_MIN_GIFT_CNY > 0 ? config.BILIBILI_MIN_GIFT_CNY : null,
           minSuperChatCny: config.BILIBILI_MIN_SUPERCHAT_CNY,
+          minGuardCny: config.BILIBILI_READ_GUARDS ? config.BILIBILI_MIN_GUARD_CNY : null,
         },
         logger: log.child({ source: 'bilibili' }),
       }),

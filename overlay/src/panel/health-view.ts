@@ -100,7 +100,9 @@ function renderSources({ sources }: PanelHealth): Child[] {
       sourceFlag(s),
       ` · ${s.messagesPerMin} `,
       labelled('span', 'messagesPerMin'),
+      s.popularity !== undefined && ` · ${t('popularity')} ${s.popularity}`,
       s.lastError !== undefined && h('span', { class: 'bad block' }, `${t('lastError')}: ${s.lastError}`),
+      ...(s.notices ?? []).map((notice) => labelled('span', `notice.${notice}`, { class: 'warn block', 'data-notice': notice })),
     ),
   );
 }

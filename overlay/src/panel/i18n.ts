@@ -83,6 +83,9 @@ const en = {
   sources: 'Sources',
   messagesPerMin: 'msg/min',
   lastError: 'Last error',
+  popularity: 'popularity',
+  'notice.names-masked':
+    'Bilibili is masking viewer names (提***) because the relay is not logged in: names cannot be read, and viewers are told apart by a hash of their id where the message carries one. To fix it, set BILIBILI_UID to your account uid and BILIBILI_KEY to the token getDanmuInfo returns when called with your logged-in cookie, then restart.',
   obs: 'OBS',
   obsOff: 'OBS integration is off (set OBS_WEBSOCKET_URL).',
   obsConnected: 'Connected',
@@ -351,6 +354,9 @@ const zh: Record<LabelKey, string> = {
   sources: '来源',
   messagesPerMin: '条/分钟',
   lastError: '最近错误',
+  popularity: '人气值',
+  'notice.names-masked':
+    'B站正在隐藏观众昵称（提***），因为中继没有登录：昵称无法朗读，观众只能靠消息里的用户 ID 哈希区分（有时也没有）。解决办法：把 BILIBILI_UID 设为你的账号 UID，把 BILIBILI_KEY 设为用已登录的 Cookie 调用 getDanmuInfo 得到的 token，然后重启。',
   obs: 'OBS',
   obsOff: '未启用 OBS 集成（设置 OBS_WEBSOCKET_URL）。',
   obsConnected: '已连接',

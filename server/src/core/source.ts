@@ -47,6 +47,11 @@ export interface SourceCaption {
   user: string;
   /** The platform's stable user id, when it has one. */
   userId?: string;
+  /**
+   * The platform hid the name (Bilibili without login: "提***"): it is neither the viewer's
+   * name nor unique. Per-user rules key on `userId` only; without one they do not apply.
+   */
+  maskedName?: boolean;
   roles: ChatRole[];
   paidAmount?: PaidAmount;
   /** Twitch: the channel-point custom reward redeemed (IRC tag `custom-reward-id`); the voice rules may give it a voice. */
@@ -102,7 +107,17 @@ export interface SourceStatus {
   messagesPerMin: number;
   /** The most recent connection error (kept after a reconnect; `connected` tells the present). */
   lastError?: string;
+  /** What the streamer should know about the connection, as codes the panel words. */
+  notices?: SourceNotice[];
+  /** The platform's audience figure from its heartbeat replies (Bilibili 人气值), when it sends one. */
+  popularity?: number;
 }
+
+/**
+ * 'names-masked': the platform hides viewers' names and ids from this connection (Bilibili
+ * without login); the fix is to log in (for Bilibili: BILIBILI_UID and BILIBILI_KEY).
+ */
+export type SourceNotice = 'names-masked';
 
 /** A source that is connected to from outside: it takes HTTP upgrades on its own path. */
 export interface UpgradeHandler {

@@ -15,6 +15,19 @@ describe('cooldown', () => {
     expect(h.drops).toEqual([{ reason: 'cooldown', text: '2', user: 'alice' }]);
   });
 
+  it('masked names (Bilibili without login): keyed by id when there is one, not limited as one user when there is none', () => {
+    const h = ruleHarness({ cooldownMs: 5_000 });
+    const masked = { user: '提***', source: 'bilibili' as const, maskedName: true };
+    const out = h.run(cooldown, [
+      chat('a', { ...masked, userId: 'hash:e040a292' }),
+      chat('b', { ...masked, userId: 'hash:998a531f' }),
+      chat('c', { ...masked, userId: 'hash:e040a292' }),
+      chat('d', masked),
+      chat('e', masked),
+    ]);
+    expect(out.map((e) => e.text)).toEqual(['a', 'b', 'd', 'e']);
+  });
+
   it('keys users by platform id when there is one, per source', () => {
     const h = ruleHarness({ cooldownMs: 5_000 });
     const out = h.run(cooldown, [

@@ -1,4 +1,7 @@
-/** One readout per user per `cooldownMs`; privileged users and paid messages are exempt. */
+/**
+ * One readout per user per `cooldownMs`; privileged users and paid messages are exempt, and
+ * so is a message whose sender cannot be told apart (see `userKey`).
+ */
 import type { MonoTypeOperatorFunction } from 'rxjs';
 import { limitExemption } from './privilege.ts';
 import { RecentKeys } from './recent-keys.ts';
@@ -11,6 +14,7 @@ export function cooldown<T extends ModerationInput>(ctx: RuleContext): MonoTypeO
   return dropWhen(ctx, 'cooldown', (event, s) => {
     if (s.cooldownMs === 0 || exempt(event)) return false;
     const key = userKey(event);
+    if (key === undefined) return false;
     const now = ctx.nowMs();
     if (lastReadout.seenWithin(key, s.cooldownMs, now)) return true;
     lastReadout.record(key, now, s.cooldownMs);

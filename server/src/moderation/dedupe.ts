@@ -1,7 +1,8 @@
 /**
  * Drops a text already read within the window (copypasta), comparing case-, spacing- and
  * punctuation-insensitively; per user or across everyone. Privileged users and paid messages
- * are exempt (a cheer repeating an earlier plain message is still read).
+ * are exempt (a cheer repeating an earlier plain message is still read); per user, so is a
+ * message whose sender cannot be told apart (see `userKey`).
  */
 import type { MonoTypeOperatorFunction } from 'rxjs';
 import { limitExemption } from './privilege.ts';
@@ -19,7 +20,9 @@ export function dedupe<T extends ModerationInput>(ctx: RuleContext): MonoTypeOpe
     if (windowMs === 0 || exempt(event)) return false;
     const normalized = event.text.normalize('NFKC').toLowerCase().replace(NOT_WORD, '');
     if (normalized === '') return false;
-    const key = scope === 'user' ? `${userKey(event)}\n${normalized}` : normalized;
+    const user = scope === 'user' ? userKey(event) : '';
+    if (user === undefined) return false;
+    const key = scope === 'user' ? `${user}\n${normalized}` : normalized;
     const now = ctx.nowMs();
     if (recentTexts.seenWithin(key, windowMs, now)) return true;
     recentTexts.record(key, now, windowMs);

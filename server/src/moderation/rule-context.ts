@@ -8,6 +8,12 @@ export interface ModerationInput {
   text: string;
   user: string;
   userId?: string;
+  /**
+   * The name is the platform's mask ("提***"), shared by many viewers. Per-user rules
+   * (cooldown, per-user duplicates, per-user queue cap) key on `userId` alone for such a
+   * message, and skip it when it has none: see `userKey` in rule-kit.ts.
+   */
+  maskedName?: boolean;
   source: CaptionSourceName;
   roles: readonly ChatRole[];
   paidAmount?: PaidAmount;

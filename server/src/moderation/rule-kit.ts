@@ -51,8 +51,13 @@ export function userIn(names: ReadonlySet<string>, event: ModerationInput): bool
   return names.has(event.user.toLowerCase()) || (event.userId !== undefined && names.has(event.userId.toLowerCase()));
 }
 
-/** Identity of the chatter across messages: per source, by id when there is one. */
-export function userKey(event: ModerationInput): string {
+/**
+ * Identity of the chatter across messages: per source, by id when there is one, else by
+ * name. Undefined when neither tells viewers apart (a masked name without an id): per-user
+ * rules then do not apply, rather than treating every masked viewer as one user.
+ */
+export function userKey(event: ModerationInput): string | undefined {
+  if (event.userId === undefined && event.maskedName === true) return undefined;
   return `${event.source}:${(event.userId ?? event.user).toLowerCase()}`;
 }
 

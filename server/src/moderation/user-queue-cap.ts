@@ -1,4 +1,8 @@
-/** A user may have at most `maxQueuedPerUser` readouts waiting; privileged users and paid messages are exempt. */
+/**
+ * A user may have at most `maxQueuedPerUser` readouts waiting (counted by name in the queue);
+ * privileged users and paid messages are exempt, and so is a masked name ("提***"), which many
+ * viewers share.
+ */
 import type { MonoTypeOperatorFunction } from 'rxjs';
 import { limitExemption } from './privilege.ts';
 import type { ModerationInput, RuleContext } from './rule-context.ts';
@@ -9,6 +13,7 @@ export function userQueueCap<T extends ModerationInput>(ctx: RuleContext): MonoT
   return dropWhen(
     ctx,
     'user-queue-full',
-    (event, s) => s.maxQueuedPerUser > 0 && !exempt(event) && ctx.queuedCount(event.user) >= s.maxQueuedPerUser,
+    (event, s) =>
+      s.maxQueuedPerUser > 0 && event.maskedName !== true && !exempt(event) && ctx.queuedCount(event.user) >= s.maxQueuedPerUser,
   );
 }

@@ -2,7 +2,7 @@
  * A fake Bilibili live danmaku server (WebSocket on 127.0.0.1, port 0) speaking the real
  * binary protocol: it requires an auth packet first (operation 7, checked and recorded),
  * answers it (operation 8), answers heartbeats (operation 2) with the popularity
- * (operation 3), and sends command packets raw, zlib- or brotli-compressed, several per body.
+ * (operation 3, its heartbeat body echoed past the declared length as the real server does), and sends command packets raw, zlib- or brotli-compressed, several per body.
  * It builds its packets itself (not with the plugin's encoder) so the two check each other.
  */
 import { once } from 'node:events';
@@ -33,6 +33,8 @@ export interface FakeBilibiliLiveOptions {
   authCode?: number;
   /** false = swallow heartbeats (a half-dead server); default true. */
   answerHeartbeats?: boolean;
+  /** The popularity (人气值) sent in heartbeat replies; default 5251. */
+  popularity?: number;
   port?: number;
 }
 
@@ -75,8 +77,10 @@ export async function startFakeBilibiliLive(options: FakeBilibiliLiveOptions = {
       heartbeats += 1;
       if (options.answerHeartbeats === false) return;
       const popularity = Buffer.alloc(4);
-      popularity.writeUInt32BE(5251);
-      ws.send(bilibiliPacket(3, 1, popularity));
+      popularity.writeUInt32BE(options.popularity ?? 5251);
+      // As the live server does: the declared length covers the popularity only, and the
+      // heartbeat body is echoed after it (bilibili-API-collect docs/live/message_stream.md).
+      ws.send(Buffer.concat([bilibiliPacket(3, 1, popularity), body]));
     }
   };
 
@@ -184,6 +188,35 @@ export const bilibiliCommands = {
         user_info: { uname, face: '', guard_level: 3, manager: 0, user_level: 20 },
       },
     };
+  },
+  /** One guard purchase as GUARD_BUY, USER_TOAST_MSG and USER_TOAST_MSG_V2 (the server sends all three). */
+  guardPurchase(uid: number, username: string, guardLevel: 1 | 2 | 3, months: number, priceGold: number): object[] {
+    const roleName = ({ 1: '总督', 2: '提督', 3: '舰长' } as const)[guardLevel];
+    const startTime = Math.floor(Date.now() / 1000);
+    const common = { uid, username, guard_level: guardLevel, num: months, price: priceGold, start_time: startTime, end_time: startTime };
+    return [
+      { cmd: 'GUARD_BUY', data: { ...common, gift_id: 10003, gift_name: roleName } },
+      { cmd: 'USER_TOAST_MSG', data: { ...common, role_name: roleName, unit: '月', toast_msg: `<%${username}%> 开通了${roleName}` } },
+      {
+        cmd: 'USER_TOAST_MSG_V2',
+        data: {
+          sender_uinfo: { uid, base: { name: username } },
+          guard_info: { guard_level: guardLevel, role_name: roleName, start_time: startTime, end_time: startTime },
+          pay_info: { num: months, price: priceGold, unit: '月' },
+          option: { source: 0 },
+        },
+      },
+    ];
+  },
+  /** What the server sends when it starts masking names for a connection that did not log in. */
+  loginNotice(): object {
+    return { cmd: 'LOG_IN_NOTICE', data: { notice_msg: '为保护用户隐私，未注册登陆用户将无法查看他人昵称', image_web: '', image_app: '' } };
+  },
+  /** A danmaku as a connection without login sees it: uid 0, masked name, info[0][7] still the uid's CRC32 (hex). */
+  maskedDanmaku(text: string, maskedName: string, uidCrc32: string): object {
+    const danmaku = bilibiliCommands.danmaku(text, { uid: 0, uname: maskedName }) as { info: unknown[][] };
+    danmaku.info[0]![7] = uidCrc32;
+    return danmaku;
   },
   superChatDelete(ids: number[]): object {
     return { cmd: 'SUPER_CHAT_MESSAGE_DELETE', data: { ids } };
