@@ -25,8 +25,8 @@ describe('splitCaptionLines', () => {
   });
 
   it('breaks at a sentence end, even inside quotes', () => {
-    const lines = splitCaptionLines(captionWords(timed('Hi!', 'He', 'said', '"go."', 'Then', 'left?', 'Yes')));
-    expect(lines.map((l) => [l.text, l.startMs])).toEqual([['Hi!', 0], ['He said "go."', 100], ['Then left?', 400], ['Yes', 600]]);
+    const lines = splitCaptionLines(captionWords(timed('Hi!', 'He', 'said', '"go."', 'Then...', 'left?', 'Yes')));
+    expect(lines.map((l) => [l.text, l.startMs])).toEqual([['Hi!', 0], ['He said "go."', 100], ['Then... left?', 400], ['Yes', 600]]);
   });
 
   it('shows punctuation 608 can show of a CJK text, and nothing of a line with no letter or digit left', () => {

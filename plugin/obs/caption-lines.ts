@@ -17,8 +17,8 @@ export interface CaptionLine {
 }
 
 const charCount = (text: string): number => [...text].length;
-/** A line ends a sentence: '.', '!' or '?', maybe inside closing quotes or brackets. */
-const SENTENCE_END = /[.!?]["')\]]*$/u;
+/** A line ends a sentence: '.', '!' or '?' (not an ellipsis '...'), maybe inside closing quotes or brackets. */
+const SENTENCE_END = /(?:[!?]|(?<!\.)\.)["')\]]*$/u;
 const SHOWS_SOMETHING = /[\p{L}\p{N}]/u;
 
 /**
