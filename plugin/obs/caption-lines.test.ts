@@ -2,8 +2,9 @@ import { describe, expect, it } from 'vitest';
 import type { TimedWord } from '../../server/src/core/types.ts';
 import { captionWords, splitCaptionLines } from './caption-lines.ts';
 
-/** Words 100 ms apart, each lasting 100 ms. */
-const timed = (...texts: string[]): TimedWord[] => texts.map((text, i) => ({ text, startMs: i * 100, endMs: i * 100 + 100 }));
+/** Words 100 ms apart, each lasting 100 ms, separated by a space (as the aligner gives them). */
+const timed = (...texts: string[]): TimedWord[] =>
+  texts.map((text, i) => ({ text: i === 0 ? text : ` ${text}`, startMs: i * 100, endMs: i * 100 + 100 }));
 
 describe('splitCaptionLines', () => {
   it('fills lines greedily up to 32 characters, each starting at its first word', () => {
@@ -23,25 +24,33 @@ describe('splitCaptionLines', () => {
     expect(splitCaptionLines(over).map((l) => l.text)).toEqual(['a'.repeat(16), 'b'.repeat(16)]);
   });
 
-  it('joins CJK words without spaces and counts characters, not bytes', () => {
-    const words = timed('你好', '欢迎', '来到', 'OBS', '直播间');
-    expect(splitCaptionLines(captionWords(words))).toEqual([{ text: '你好欢迎来到OBS直播间', startMs: 0, wordCount: 5 }]);
-    const many = timed(...Array.from({ length: 20 }, () => '直播'));
-    expect(splitCaptionLines(many).map((l) => [...l.text].length)).toEqual([32, 8]);
+  it('breaks at a sentence end, even inside quotes', () => {
+    const lines = splitCaptionLines(captionWords(timed('Hi!', 'He', 'said', '"go."', 'Then...', 'left?', 'Yes')));
+    expect(lines.map((l) => [l.text, l.startMs])).toEqual([['Hi!', 0], ['He said "go."', 100], ['Then... left?', 400], ['Yes', 600]]);
+  });
+
+  it('shows punctuation 608 can show of a CJK text, and nothing of a line with no letter or digit left', () => {
+    const words: TimedWord[] = [
+      { text: '你好，', startMs: 0, endMs: 100 },
+      { text: 'OBS', startMs: 100, endMs: 200 },
+      { text: '直播间！', startMs: 200, endMs: 300 },
+    ];
+    expect(splitCaptionLines(captionWords(words))).toEqual([{ text: ', OBS!', startMs: 0, wordCount: 3 }]);
+    expect(splitCaptionLines(captionWords([{ text: '你好。', startMs: 0, endMs: 100 }]))).toEqual([{ text: '', startMs: 0, wordCount: 1 }]);
   });
 });
 
 describe('captionWords', () => {
-  it('trims, drops empty words, and cuts an over-long word into timed pieces', () => {
+  it('keeps one leading space, drops empty words, and cuts an over-long word into timed pieces', () => {
     const long = 'x'.repeat(70);
     const words = captionWords([
-      { text: ' hi ', startMs: 0, endMs: 100 },
+      { text: '  hi ', startMs: 0, endMs: 100 },
       { text: ' ', startMs: 100, endMs: 150 },
       { text: long, startMs: 300, endMs: 600 },
     ]);
     expect(words).toEqual([
-      { text: 'hi', startMs: 0, endMs: 100 },
-      { text: 'x'.repeat(32), startMs: 300, endMs: 400 },
+      { text: ' hi', startMs: 0, endMs: 100 },
+      { text: ` ${'x'.repeat(32)}`, startMs: 300, endMs: 400 }, // the space is dropped at a line start
       { text: 'x'.repeat(32), startMs: 400, endMs: 500 },
       { text: 'x'.repeat(6), startMs: 500, endMs: 600 },
     ]);

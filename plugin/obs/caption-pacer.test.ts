@@ -7,7 +7,7 @@ import type { ReadoutEvent } from './readout-events.ts';
 const words = (id: string, texts: string[], firstStartMs = 0): ReadoutEvent => ({
   type: 'words',
   id,
-  words: texts.map((text, i): TimedWord => ({ text, startMs: firstStartMs + i * 100, endMs: firstStartMs + i * 100 + 100 })),
+  words: texts.map((text, i): TimedWord => ({ text: ` ${text}`, startMs: firstStartMs + i * 100, endMs: firstStartMs + i * 100 + 100 })),
 });
 const start = (id: string): ReadoutEvent => ({ type: 'start', id });
 const stop = (id: string): ReadoutEvent => ({ type: 'stop', id });
@@ -50,6 +50,37 @@ describe('pacedCaptions', () => {
 
   it('drops pending lines on stop and clears nothing that was never shown', () => {
     expectPaced('a b 299ms c 999ms d', { a: words('u1', SENTENCE, 500), b: start('u1'), c: stop('u1'), d: start('u1') }, '', {});
+  });
+
+  it('sends every line and the clear delayMs later, and holds the last line clearAfterMs past the end', () => {
+    expectPaced(
+      'a b 1299ms c',
+      { a: words('u1', SENTENCE), b: start('u1'), c: stop('u1') },
+      '- 500ms x 599ms y 1299ms z',
+      { x: LINE_1, y: LINE_2, z: CLEAR },
+      { delayMs: () => 500, clearAfterMs: 600 },
+    );
+  });
+
+  it('still shows the delayed lines of words heard before a stop, not those never heard', () => {
+    const texts = ['a'.repeat(20), 'b'.repeat(20), 'c'.repeat(20)]; // one line each, at 0, 100 and 200 ms
+    expectPaced(
+      'a b 149ms c',
+      { a: words('u1', texts), b: start('u1'), c: stop('u1') },
+      '- 1000ms x 99ms y 49ms z',
+      { x: { id: 'u1', text: texts[0] }, y: { id: 'u1', text: texts[1] }, z: CLEAR },
+      { delayMs: () => 1_000 },
+    );
+  });
+
+  it('does not clear a line another readout has shown since', () => {
+    expectPaced(
+      'a b 99ms c d 49ms e',
+      { a: words('u1', ['one']), b: start('u1'), c: stop('u1'), d: words('u2', ['two']), e: start('u2') },
+      '- x 150ms y',
+      { x: { id: 'u1', text: 'one' }, y: { id: 'u2', text: 'two' } },
+      { clearAfterMs: 500 },
+    );
   });
 
   it('keeps words for a bounded number of readouts that have not started', () => {

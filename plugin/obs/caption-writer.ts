@@ -31,7 +31,9 @@ export function createCaptionWriter(options: CaptionWriterOptions): CaptionWrite
   const failures = quietFailures(options.logger);
 
   async function sendStreamCaption(session: ObsSession, captionText: string): Promise<void> {
-    if (!options.streamCaptions || captionText === '' || !options.streaming()) return;
+    // An empty caption clears the screen: OBS (libcaption) writes ENM, RCL, EOC, which pops an
+    // empty memory on (seen in a real OBS 29 recording: test/e2e/obs-stream-captions.test.ts).
+    if (!options.streamCaptions || !options.streaming()) return;
     try {
       await session.call('SendStreamCaption', { captionText });
       failures.succeeded('SendStreamCaption');

@@ -191,6 +191,36 @@ describe('live captions', () => {
   });
 });
 
+describe('caption text, clear and delay', () => {
+  it('sends the text as written (punctuation, case, breaks at sentences) and clears after the audio ends', async () => {
+    await start({ streaming: true });
+    await expect.poll(() => obs.status().streaming).toBe(true);
+    feed.play('u1', '@Streamer: “Hi”, what’s up? 你好！ Bye.', 20);
+    await expect.poll(() => fake.state.captions).toEqual(['@Streamer: "Hi", what\'s up?', 'Bye.']);
+    feed.end('u1');
+    await expect.poll(() => fake.state.captions, { timeout: 3_000 }).toEqual(['@Streamer: "Hi", what\'s up?', 'Bye.', '']);
+  });
+
+  it('sends captions the configured delay after the audio', async () => {
+    await start({ streaming: true }, { captionDelayMs: 400 });
+    await expect.poll(() => obs.status().streaming).toBe(true);
+    const playedAt = Date.now();
+    feed.play('u1', 'hello there', 20);
+    await expect.poll(() => fake.state.captions).toEqual(['hello there']);
+    expect(fake.requestsOf('SendStreamCaption')[0]!.atMs - playedAt).toBeGreaterThanOrEqual(380);
+  });
+
+  it.each([
+    [{}, 1_800],
+    [{ 'SimpleOutput/Preset': 'ultrafast' }, 500],
+    [{ 'SimpleOutput/x264Settings': 'keyint=60 bframes=0' }, 500],
+    [{ 'Output/Mode': 'Advanced' }, 1_000],
+  ])('chooses the delay from the OBS profile %j when none is configured', async (profile, delayMs) => {
+    await start({ profile }, { captionDelayMs: undefined });
+    await expect.poll(() => logs.find((l) => l.msg.startsWith('obs caption delay chosen'))).toMatchObject({ context: { captionDelayMs: delayMs } });
+  });
+});
+
 describe('ducking', () => {
   const inputs = {
     Music: { inputKind: 'ffmpeg_source', volumeDb: -6 },

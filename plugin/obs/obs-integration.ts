@@ -23,6 +23,7 @@ import {
 import type { Logger } from '../../server/src/core/logger.ts';
 import type { CaptionSink, ReadoutFeed } from '../../server/src/core/sink.ts';
 import type { BackoffPolicy } from '../../server/src/core/engine-kit/backoff.ts';
+import { chooseCaptionDelay } from './caption-delay.ts';
 import { pacedCaptions } from './caption-pacer.ts';
 import { createCaptionWriter } from './caption-writer.ts';
 import { createDucker } from './ducking.ts';
@@ -41,6 +42,8 @@ export const DEFAULT_OBS_SOURCE_NAME = 'cosy-relay overlay';
 export const DEFAULT_DUCK_DB = -12;
 
 const READOUT_LIMITS = { endGraceMs: 5_000, maxReadoutMs: 5 * 60_000, maxTracked: 64, maxWords: 2_000 };
+/** How long a readout's last caption line stays after its audio ends (then an empty caption clears it). */
+const CAPTION_CLEAR_AFTER_MS = 1_000;
 
 export interface ObsIntegrationOptions {
   /** obs-websocket address, e.g. ws://127.0.0.1:4455. */
@@ -62,6 +65,12 @@ export interface ObsIntegrationOptions {
   duckDb?: number;
   /** Send CEA-608 live captions while streaming; default true. */
   captions?: boolean;
+  /**
+   * How long after the audio plays its captions are sent, to match OBS's encoder delay
+   * (OBS_CAPTION_DELAY_MS); default: chosen from OBS's stream encoder when OBS connects
+   * (caption-delay.ts).
+   */
+  captionDelayMs?: number;
   logger: Logger;
   /** Reconnect delays; default OBS_RECONNECT_BACKOFF (1 s doubling to 30 s). */
   backoff?: Partial<BackoffPolicy>;
@@ -117,6 +126,7 @@ export function createObsIntegration(options: ObsIntegrationOptions): ObsIntegra
   let textInputName: string | undefined;
   let overlayEnsured = false;
   let playing = false;
+  let captionDelayMs = options.captionDelayMs ?? 0;
 
   const patch = (changes: StatusPatch): void => {
     const next = { ...status$.value, ...changes } as ObsStatus & StatusPatch;
@@ -191,6 +201,17 @@ export function createObsIntegration(options: ObsIntegrationOptions): ObsIntegra
     }
   }
 
+  async function pickCaptionDelay(session: ObsSession): Promise<void> {
+    if (options.captionDelayMs !== undefined || !(options.captions ?? true)) return;
+    try {
+      const choice = await chooseCaptionDelay(session);
+      captionDelayMs = choice.delayMs;
+      log.info({ captionDelayMs, from: choice.why }, 'obs caption delay chosen (set OBS_CAPTION_DELAY_MS to override)');
+    } catch (error) {
+      log.warn({ error: errorMessage(error), captionDelayMs }, 'obs caption delay: cannot read the OBS profile');
+    }
+  }
+
   async function initSession(session: ObsSession): Promise<void> {
     const [version, stream, scene, kinds] = await Promise.all([
       session.call('GetVersion'),
@@ -205,6 +226,7 @@ export function createObsIntegration(options: ObsIntegrationOptions): ObsIntegra
       browserSourceAvailable: kinds.inputKinds.includes(BROWSER_SOURCE_KIND),
     });
     ducker.set(playing);
+    await pickCaptionDelay(session);
     if (options.ensureOnStart && !overlayEnsured) await ensureOverlay();
   }
 
@@ -251,7 +273,13 @@ export function createObsIntegration(options: ObsIntegrationOptions): ObsIntegra
       }),
     );
     attached.add(
-      pacedCaptions(readout$, { scheduler, maxWords: READOUT_LIMITS.maxWords, maxTracked: READOUT_LIMITS.maxTracked }).subscribe({
+      pacedCaptions(readout$, {
+        scheduler,
+        maxWords: READOUT_LIMITS.maxWords,
+        maxTracked: READOUT_LIMITS.maxTracked,
+        delayMs: () => captionDelayMs,
+        clearAfterMs: CAPTION_CLEAR_AFTER_MS,
+      }).subscribe({
         next: (update) => captionWriter.show(update),
         error: reportStreamError,
       }),

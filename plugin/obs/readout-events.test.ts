@@ -11,7 +11,7 @@ const cancel: OverlayEvent = { type: 'utterance:cancel', data: { id: 'u1', reaso
 const started: PlaybackNotice = { id: 'u1', type: 'start' };
 const ended: PlaybackNotice = { id: 'u1', type: 'end' };
 const out: Record<string, ReadoutEvent> = {
-  w: { type: 'words', id: 'u1', words: [{ text: 'hi', startMs: 0, endMs: 100 }] },
+  w: { type: 'words', id: 'u1', words: [{ text: ' hi', startMs: 0, endMs: 100 }] }, // no text known: joined by spaces
   s: { type: 'start', id: 'u1' },
   x: { type: 'stop', id: 'u1' },
 };
@@ -30,6 +30,24 @@ function expectReadout(overlay: string, playback: string, expected: string, play
 }
 
 describe('readoutEvents', () => {
+  it('gives each timed word the stretch of the readout text it speaks, and the rest at utterance:end', () => {
+    const scheduler = new TestScheduler((actual, wanted) => expect(actual).toEqual(wanted));
+    scheduler.run(({ hot, expectObservable }) => {
+      const text = '<3 Hi, “Kappa” there!! :)';
+      const overlay = hot<OverlayEvent>('a b c e', {
+        a: { type: 'utterance:start', data: { id: 'u1', text, user: 'v', sampleRateHz: 24_000, channels: 1, format: 'pcm_s16le' } },
+        b: { type: 'cue', data: { id: 'u1', words: [{ text: 'hi', startMs: 0, endMs: 100 }, { text: 'kappa', startMs: 100, endMs: 200 }] } },
+        c: { type: 'cue', data: { id: 'u1', words: [{ text: 'unknown', startMs: 200, endMs: 300 }, { text: 'there', startMs: 300, endMs: 400 }] } },
+        e: end,
+      });
+      expectObservable(readoutEvents(overlay, hot<PlaybackNotice>(''), { scheduler, ...OPTIONS })).toBe('- b c e', {
+        b: { type: 'words', id: 'u1', words: [{ text: '<3 Hi,', startMs: 0, endMs: 100 }, { text: ' “Kappa”', startMs: 100, endMs: 200 }] },
+        c: { type: 'words', id: 'u1', words: [{ text: ' there!!', startMs: 300, endMs: 400 }] },
+        e: { type: 'words', id: 'u1', words: [{ text: ' :)', startMs: 400, endMs: 400 }] },
+      });
+    });
+  });
+
   it('passes cue words, and starts and stops with the playback acks', () => {
     expectReadout('c', '- s 98ms x', 'w s 98ms x', '- t 98ms f');
   });

@@ -1,6 +1,7 @@
 /**
  * The overlay event stream plus playback acks, reduced to what OBS features need per readout:
- * its words, when it starts playing, and when it stops. Every start gets a stop: on the
+ * its words (each timed word with the stretch of the readout's text it speaks, punctuation
+ * and case as written: see caption-text.ts), when it starts playing, and when it stops. Every start gets a stop: on the
  * playback end ack, on cancel, or, if the ack never comes, once the audio's duration (from
  * `utterance:end`) plus a grace period has passed since the start.
  */
@@ -8,8 +9,10 @@ import { Observable, distinctUntilChanged, filter, map, scan, type SchedulerLike
 import type { OverlayEvent } from '../../server/src/core/protocol.ts';
 import type { PlaybackNotice } from '../../server/src/core/sink.ts';
 import type { TimedWord } from '../../server/src/core/types.ts';
+import { createWordAligner, type WordAligner } from './caption-text.ts';
 
 export type ReadoutEvent =
+  /** Each word's text is the stretch of the readout's text up to its end, leading space kept. */
   | { type: 'words'; id: string; words: TimedWord[] }
   | { type: 'start'; id: string }
   | { type: 'stop'; id: string };
@@ -28,7 +31,11 @@ interface Tracked {
   startedAtMs?: number;
   durationMs?: number;
   deadline?: Subscription;
+  /** From the readout's text (utterance:start); without it, the engine's words are joined by spaces. */
+  aligner?: WordAligner;
 }
+
+const spaced = (words: readonly TimedWord[]): TimedWord[] => words.map((w) => ({ ...w, text: ` ${w.text}` }));
 
 export function readoutEvents(
   overlayEvents$: Observable<OverlayEvent>,
@@ -65,11 +72,19 @@ export function readoutEvents(
 
     const onOverlay = (event: OverlayEvent): void => {
       switch (event.type) {
-        case 'cue':
-          subscriber.next({ type: 'words', id: event.data.id, words: event.data.words });
+        case 'utterance:start':
+          entry(event.data.id).aligner = createWordAligner(event.data.text);
           return;
+        case 'cue': {
+          const aligner = tracked.get(event.data.id)?.aligner;
+          const words = aligner ? aligner.align(event.data.words) : spaced(event.data.words);
+          subscriber.next({ type: 'words', id: event.data.id, words });
+          return;
+        }
         case 'utterance:end': {
           const t = entry(event.data.id);
+          const rest = t.aligner?.rest() ?? [];
+          if (rest.length > 0) subscriber.next({ type: 'words', id: event.data.id, words: rest });
           t.durationMs = event.data.durationMs;
           armDeadline(event.data.id, t);
           return;

@@ -106,6 +106,8 @@ export const configSchema = z.object({
   OBS_DUCK_DB: z.coerce.number().max(0).min(-100).default(-12),
   /** Send CEA-608 live captions into the stream. */
   OBS_CAPTIONS: bool.default(true),
+  /** Captions sent this long after the audio, to match OBS's encoder delay; unset: chosen from OBS's encoder settings. */
+  OBS_CAPTION_DELAY_MS: z.coerce.number().int().min(0).max(10_000).optional(),
 });
 
 export type Config = z.infer<typeof configSchema>;

@@ -152,6 +152,7 @@ export async function startRelay(config: Config, log: Logger, engineOverride?: T
       duckInputs: config.OBS_DUCK_INPUTS,
       duckDb: config.OBS_DUCK_DB,
       captions: config.OBS_CAPTIONS,
+      captionDelayMs: config.OBS_CAPTION_DELAY_MS,
       logger: log.child({ part: 'obs' }),
     });
     obs.paused$.subscribe(obsPause$);

@@ -1,7 +1,7 @@
 /**
  * The OBS integration as its tests drive it: a sink attached to a fake readout feed (cues, then playback acks),
  * logging into a recording logger, with no overlay created on start, no pause scenes and no
- * ducking unless a test asks for them. Shared by the fake-OBS and the real-OBS tests.
+ * ducking and no caption delay unless a test asks for them. Shared by the fake-OBS and the real-OBS tests.
  */
 import { createObsIntegration, type ObsIntegration, type ObsIntegrationOptions } from '../../plugin/obs/index.ts';
 import { readoutFeed, type FakeReadoutFeed } from '../fakes/obs/readout-feed.ts';
@@ -22,6 +22,7 @@ export function obsUnderTest(options: ObsTestOptions): ObsUnderTest {
     ensureOnStart: false,
     pauseScenes: [],
     duckInputs: [],
+    captionDelayMs: 0, // tests of the delay set it, or undefined to have it chosen from OBS
     logger,
     ...options,
   });

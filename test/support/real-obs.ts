@@ -12,7 +12,7 @@
  * then removes the namespace, the veth pair and HOME. A process 'exit' hook does the same,
  * and namespaces left by a killed test run (their owner pid is gone) are removed at start.
  */
-import { spawn, execFileSync, type ChildProcess } from 'node:child_process';
+import { spawn, execFileSync, type ChildProcess, type SpawnOptions } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
 import { closeSync, existsSync, mkdirSync, openSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { connect } from 'node:net';
@@ -28,6 +28,11 @@ export interface RealObs {
   password: string;
   /** The last lines of OBS's output, for failure messages. */
   logTail(lines?: number): string;
+  /**
+   * Starts `command` inside OBS's network namespace (e.g. an RTMP receiver OBS streams to at
+   * 127.0.0.1); stop() kills it with everything else there.
+   */
+  spawnBeside(command: string, args: readonly string[], options?: SpawnOptions): ChildProcess;
   stop(): Promise<void>;
 }
 
@@ -199,6 +204,7 @@ export async function startRealObs(options: RealObsOptions): Promise<RealObs> {
     url: `ws://${obsAddr}:${port}`,
     password: options.password,
     logTail,
+    spawnBeside: (command, args, spawnOptions = {}) => spawn('ip', ['netns', 'exec', netns, command, ...args], spawnOptions),
     async stop() {
       const running = child;
       if (running && running.exitCode === null && running.signalCode === null) {

@@ -52,7 +52,16 @@ export interface FakeObsStateOptions {
   programScene?: string;
   streaming?: boolean;
   inputs?: Record<string, Omit<FakeInput, 'inputSettings'> & { inputSettings?: Record<string, unknown> }>;
+  /** Profile parameters (basic.ini) by "Category/Name", over OBS's defaults (simple output, x264 veryfast). */
+  profile?: Record<string, string>;
 }
+
+/** OBS 29's defaults, as a fresh real OBS answers GetProfileParameter. */
+const DEFAULT_PROFILE: Record<string, string> = {
+  'Output/Mode': 'Simple',
+  'SimpleOutput/StreamEncoder': 'x264',
+  'SimpleOutput/Preset': 'veryfast',
+};
 
 const ok = (responseData?: Record<string, unknown>, events?: FakeObsEvent[]): HandledRequest => ({
   requestStatus: { result: true, code: 100 },
@@ -73,6 +82,7 @@ export class FakeObsState {
   readonly inputs = new Map<string, FakeInput>();
   programScene: string;
   streaming: boolean;
+  readonly profile: Record<string, string>;
   /** Every caption OBS accepted into the stream. */
   readonly captions: string[] = [];
 
@@ -81,6 +91,7 @@ export class FakeObsState {
     this.scenes = [...(options.scenes ?? ['Scene'])];
     this.programScene = options.programScene ?? this.scenes[0] ?? 'Scene';
     this.streaming = options.streaming ?? false;
+    this.profile = { ...DEFAULT_PROFILE, ...options.profile };
     for (const [name, input] of Object.entries(options.inputs ?? {})) {
       this.inputs.set(name, { inputSettings: {}, ...input });
     }
@@ -146,6 +157,10 @@ export class FakeObsState {
         if (input.volumeDb === undefined) return fail(604, 'The specified input does not support audio.');
         input.volumeDb = db;
         return ok();
+      }
+      case 'GetProfileParameter': {
+        const key = `${str(data, 'parameterCategory') ?? ''}/${str(data, 'parameterName') ?? ''}`;
+        return ok({ parameterValue: this.profile[key] ?? null, defaultParameterValue: DEFAULT_PROFILE[key] ?? null });
       }
       case 'SendStreamCaption':
         if (!this.streaming) return fail(501);

@@ -10,7 +10,11 @@ import type { TimedWord } from '../../../server/src/core/types.ts';
 export interface FakeReadoutFeed extends ReadoutFeed {
   readonly events$: Subject<OverlayEvent>;
   readonly playback$: Subject<PlaybackNotice>;
-  /** Sends the words of `text` as one cue (a word every `stepMs`), utterance:end, and the playback start ack. */
+  /**
+   * Sends utterance:start with `text`, its words as one cue (a word every `stepMs`; as an
+   * engine times them: split at spaces, without punctuation), utterance:end, and the
+   * playback start ack.
+   */
   play(id: string, text: string, stepMs: number): TimedWord[];
   end(id: string): void;
   cancel(id: string): void;
@@ -23,7 +27,9 @@ export function readoutFeed(): FakeReadoutFeed {
     events$,
     playback$,
     play(id, text, stepMs) {
-      const words = text.split(' ').map((w, i): TimedWord => ({ text: w, startMs: i * stepMs, endMs: (i + 1) * stepMs }));
+      const tokens = text.split(/\s+/u).map((w) => w.replace(/[^\p{L}\p{N}']/gu, '')).filter(Boolean);
+      const words = tokens.map((w, i): TimedWord => ({ text: w, startMs: i * stepMs, endMs: (i + 1) * stepMs }));
+      events$.next({ type: 'utterance:start', data: { id, text, user: 'viewer', sampleRateHz: 24_000, channels: 1, format: 'pcm_s16le' } });
       events$.next({ type: 'cue', data: { id, words } });
       events$.next({ type: 'utterance:end', data: { id, durationMs: words.length * stepMs } });
       playback$.next({ id, type: 'start' });
