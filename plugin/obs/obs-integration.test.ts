@@ -210,6 +210,22 @@ describe('caption text, clear and delay', () => {
     expect(fake.requestsOf('SendStreamCaption')[0]!.atMs - playedAt).toBeGreaterThanOrEqual(380);
   });
 
+  it("the panel's caption delay overrides the configured one, read per caption", async () => {
+    let panelDelayMs: number | undefined = 600;
+    await start({ streaming: true }, { captionDelayMs: 0, captionDelaySettingMs: () => panelDelayMs });
+    await expect.poll(() => obs.status().streaming).toBe(true);
+    const playedAt = Date.now();
+    feed.play('u1', 'first words', 20);
+    await expect.poll(() => fake.state.captions, { timeout: 3_000 }).toEqual(['first words']);
+    expect(fake.requestsOf('SendStreamCaption')[0]!.atMs - playedAt).toBeGreaterThanOrEqual(580);
+    feed.end('u1');
+    panelDelayMs = undefined;
+    const secondAt = Date.now();
+    feed.play('u2', 'second words', 20);
+    await expect.poll(() => fake.state.captions.at(-1), { timeout: 3_000 }).toBe('second words');
+    expect(fake.requestsOf('SendStreamCaption').at(-1)!.atMs - secondAt).toBeLessThan(580);
+  });
+
   it.each([
     [{}, 1_800],
     [{ 'SimpleOutput/Preset': 'ultrafast' }, 500],

@@ -71,6 +71,8 @@ export interface ObsIntegrationOptions {
    * (caption-delay.ts).
    */
   captionDelayMs?: number;
+  /** The panel's caption delay, read per caption; undefined = captionDelayMs or the automatic choice. */
+  captionDelaySettingMs?: () => number | undefined;
   logger: Logger;
   /** Reconnect delays; default OBS_RECONNECT_BACKOFF (1 s doubling to 30 s). */
   backoff?: Partial<BackoffPolicy>;
@@ -277,7 +279,7 @@ export function createObsIntegration(options: ObsIntegrationOptions): ObsIntegra
         scheduler,
         maxWords: READOUT_LIMITS.maxWords,
         maxTracked: READOUT_LIMITS.maxTracked,
-        delayMs: () => captionDelayMs,
+        delayMs: () => options.captionDelaySettingMs?.() ?? captionDelayMs,
         clearAfterMs: CAPTION_CLEAR_AFTER_MS,
       }).subscribe({
         next: (update) => captionWriter.show(update),

@@ -20,6 +20,7 @@ import { createRelay } from './relay/relay.ts';
 import { createHistorySink } from './subtitles/history-sink.ts';
 import type { CaptionSink } from './core/sink.ts';
 import { loadSecrets, type Secrets } from './secrets.ts';
+import { ObsSettings } from './settings/obs-settings.ts';
 import { OverlayStyleSettings } from './settings/overlay-style-settings.ts';
 import { QueuePolicySettings } from './settings/queue-policy-settings.ts';
 import { SettingsStore } from './settings/settings-store.ts';
@@ -54,6 +55,7 @@ export async function startRelay(config: Config, log: Logger, engineOverride?: T
   const voice = new SettingsStore(join(dataDir, 'voice.json'), VoiceSettings);
   const voiceRules = new SettingsStore(join(dataDir, 'voices.json'), VoicesSettings);
   const overlayStyle = new SettingsStore(join(dataDir, 'overlay-style.json'), OverlayStyleSettings);
+  const obsSettings = new SettingsStore(join(dataDir, 'obs.json'), ObsSettings);
   const queue = new DurableQueue({ path: join(dataDir, 'relay.db'), maxQueued: config.RELAY_MAX_QUEUED });
   const policyUpdates = queuePolicy.value$.subscribe((policy) => queue.setPolicy(policy));
   const metrics = createMetrics();
@@ -120,7 +122,7 @@ export async function startRelay(config: Config, log: Logger, engineOverride?: T
     obsConfigured: config.OBS_WEBSOCKET_URL !== undefined,
     maxTextChars: config.RELAY_MAX_TEXT_CHARS,
     scaleOut: () => handoff?.status(),
-    settings: { moderation, queuePolicy, voice, voices: voiceRules, overlayStyle },
+    settings: { moderation, queuePolicy, voice, voices: voiceRules, overlayStyle, obs: obsSettings },
   });
 
   const gateway = await startGateway({
@@ -153,6 +155,7 @@ export async function startRelay(config: Config, log: Logger, engineOverride?: T
       duckDb: config.OBS_DUCK_DB,
       captions: config.OBS_CAPTIONS,
       captionDelayMs: config.OBS_CAPTION_DELAY_MS,
+      captionDelaySettingMs: () => obsSettings.value.captionDelayMs,
       logger: log.child({ part: 'obs' }),
     });
     obs.paused$.subscribe(obsPause$);

@@ -183,7 +183,7 @@ export interface PanelStats {
   drops: Record<string, number>;
 }
 
-export type PanelSettingsSection = 'moderation' | 'queuePolicy' | 'voice' | 'voices' | 'overlayStyle';
+export type PanelSettingsSection = 'moderation' | 'queuePolicy' | 'voice' | 'voices' | 'overlayStyle' | 'obs';
 
 /** Every persisted setting, as the JSON the relay validates (see README: panel settings). */
 export type PanelSettings = Record<PanelSettingsSection, Record<string, unknown>>;

@@ -45,7 +45,7 @@ const panel: PanelPort = {
   }),
   stats: () => ({ windowMs: 3_600_000, firstAudio: [], p50Ms: null, p95Ms: null, drops: {} }),
   statsChanged$: NEVER,
-  settings: () => ({ moderation: {}, queuePolicy: {}, voice: saved, voices: {}, overlayStyle: {} }),
+  settings: () => ({ moderation: {}, queuePolicy: {}, voice: saved, voices: {}, overlayStyle: {}, obs: {} }),
   settingsChanged$: settingsChanged$,
   saveSettings: (_section, value) => {
     saved = value as Record<string, unknown>;

@@ -8,6 +8,7 @@ import type { Utterance } from '../core/types.ts';
 import type { HealthReport } from '../gateway/ports.ts';
 import { ModerationSettings } from '../moderation/settings.ts';
 import { OverlayStyleSettings } from '../settings/overlay-style-settings.ts';
+import { ObsSettings } from '../settings/obs-settings.ts';
 import { QueuePolicySettings } from '../settings/queue-policy-settings.ts';
 import { SettingsStore } from '../settings/settings-store.ts';
 import { VoiceSettings } from '../settings/voice-settings.ts';
@@ -66,6 +67,7 @@ function start(overrides: Partial<PanelServiceDeps> = {}): PanelService {
       voice: store('voice.json', VoiceSettings),
       voices: store('voices.json', VoicesSettings),
       overlayStyle: store('overlay-style.json', OverlayStyleSettings),
+      obs: store('obs.json', ObsSettings),
     },
     nowMs: () => NOW_MS,
     ...overrides,

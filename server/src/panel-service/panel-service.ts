@@ -121,6 +121,7 @@ export function createPanelService(deps: PanelServiceDeps): PanelService {
       voice: sections.voice.value,
       voices: sections.voices.value,
       overlayStyle: sections.overlayStyle.value,
+      obs: sections.obs.value,
     }),
     settingsChanged$: merge(...Object.values(sections).map((s) => s.value$.pipe(skip(1)))),
     saveSettings(section, value) {

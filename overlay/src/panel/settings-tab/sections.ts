@@ -119,6 +119,11 @@ export const SECTIONS: Record<PanelSettingsSection, FieldGroup[]> = {
       ],
     },
   ],
+  obs: [
+    {
+      fields: [{ path: 'captionDelayMs', label: 'f.captionDelayMs', kind: { type: 'number', optional: true, min: 0, max: 10_000, step: 100 } }],
+    },
+  ],
   overlayStyle: [
     {
       fields: [
