@@ -21,7 +21,16 @@ const PACKAGE = JSON.parse(readFileSync(join(REPO_ROOT, 'package.json'), 'utf8')
   version: string;
   bin: Record<string, string>;
   scripts: { start: string; prepack: string };
+  dependencies: Record<string, string>;
 };
+
+/** The npm packages a built file imports (`from "x"`, `import("x")`, bare `import "x"`), node built-ins aside. */
+function packagesImportedBy(file: string): string[] {
+  const text = readFileSync(file, 'utf8');
+  // A package name (scoped or not, maybe with a subpath): no relative path, no `node:` built-in.
+  const specifiers = [...text.matchAll(/(?:\bfrom\s*|\bimport\s*\(?\s*)["']((?:@[a-z0-9][\w.-]*\/)?[a-z0-9][\w.-]*(?:\/[\w./-]+)?)["']/g)];
+  return specifiers.map(([, s]) => s!.split('/').slice(0, s!.startsWith('@') ? 2 : 1).join('/'));
+}
 
 let work: string;
 let packedFiles: string[];
@@ -59,6 +68,9 @@ describe('npm pack → npm i -g → cosy-relay', () => {
       expect(packedFiles).toContain(file);
     }
     expect(packedFiles.filter((f) => /^(test|data|node_modules|scripts|plugin|docs)\/|^server\/src\/|^overlay\/src\//.test(f))).toEqual([]);
+    // Exactly what the shipped files import is a run-time dependency; the rest is for development.
+    const imported = new Set(packedFiles.filter((f) => f.startsWith('server/') && f.endsWith('.mjs')).flatMap((f) => packagesImportedBy(join(REPO_ROOT, f))));
+    expect([...imported].sort()).toEqual(Object.keys(PACKAGE.dependencies).sort());
     // What `npm pack` without --ignore-scripts builds first: the same two bundles.
     expect(PACKAGE.scripts.prepack).toMatch(/build:web.*build:server/);
   });
