@@ -15,6 +15,13 @@ describe('config', () => {
     expect(loadConfig({ RELAY_PORT: '9100' }, ['--relay-port', '9000']).RELAY_PORT).toBe(9100);
   });
 
+  it("takes the caller's defaults under the file, flags and environment", () => {
+    const defaults = { RELAY_DATA_DIR: '/home/ann/.config/cosy-relay' };
+    expect(loadConfig({}, [], defaults).RELAY_DATA_DIR).toBe('/home/ann/.config/cosy-relay');
+    expect(loadConfig({}, ['--relay-data-dir', '/srv/relay'], defaults).RELAY_DATA_DIR).toBe('/srv/relay');
+    expect(loadConfig({ RELAY_DATA_DIR: '/env' }, [], defaults).RELAY_DATA_DIR).toBe('/env');
+  });
+
   it('parses the engine fallback chain', () => {
     expect(loadConfig({ TTS_ENGINE: 'cosyvoice, embedded' }, []).TTS_ENGINE).toEqual(['cosyvoice', 'embedded']);
   });

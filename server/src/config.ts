@@ -1,5 +1,6 @@
 /**
- * One zod schema for every setting. Sources, lowest to highest precedence: defaults,
+ * One zod schema for every setting, each with its meaning (`.describe()`: `--help` prints it).
+ * Sources, lowest to highest precedence: defaults (the schema's, then the caller's),
  * a JSON config file (`--config file.json`), CLI flags (`--relay-port 9000` sets
  * RELAY_PORT), environment variables ("env wins", as ARCHITECTURE.md promises).
  */
@@ -19,101 +20,78 @@ const port = z.coerce.number().int().min(0).max(65535);
 const positiveInt = z.coerce.number().int().positive();
 
 export const configSchema = z.object({
-  RELAY_HOST: z.string().min(1).default('127.0.0.1'),
-  RELAY_PORT: port.default(8787),
-  RELAY_TOKEN: z.string().min(16, 'RELAY_TOKEN must be at least 16 characters').optional(),
-  RELAY_OVERLAY_KEY: z.string().min(16, 'RELAY_OVERLAY_KEY must be at least 16 characters').optional(),
-  RELAY_DATA_DIR: z.string().min(1).default('./data'),
-  RELAY_LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
-  /** Longest caption accepted, in characters (code points); longer → 413. */
-  RELAY_MAX_TEXT_CHARS: positiveInt.default(500),
-  /** Captions waiting or in flight at most; more → 429. */
-  RELAY_MAX_QUEUED: positiveInt.default(1000),
-  /** Same text + user within this window → the first id (0 = off). */
-  RELAY_DEDUPE_WINDOW_MS: z.coerce.number().int().min(0).default(10_000),
-  /** Utterances synthesizing or playing at once: the current one plus prefetched ones. */
-  RELAY_MAX_IN_FLIGHT: positiveInt.default(2),
-  /** Added to an utterance's duration before the queue advances without a playback:end ack. */
-  RELAY_ACK_GRACE_MS: positiveInt.default(5_000),
-  /** redis://… : scale out across processes (Socket.IO adapter + shared upstream quota). */
-  RELAY_REDIS_URL: z.string().url().optional(),
-  /** With RELAY_REDIS_URL: a process silent this long is presumed gone and a live one takes its queue over. */
-  RELAY_REDIS_LEASE_MS: z.coerce.number().int().min(300).default(5_000),
+  RELAY_HOST: z.string().min(1).default('127.0.0.1').describe('listen address'),
+  RELAY_PORT: port.default(8787).describe('listen port (0 = pick a free one; the real one is printed)'),
+  RELAY_TOKEN: z.string().min(16, 'RELAY_TOKEN must be at least 16 characters').optional().describe('bearer token for /api and the panel, at least 16 characters (default: generated, saved in the data dir, printed)'),
+  RELAY_OVERLAY_KEY: z.string().min(16, 'RELAY_OVERLAY_KEY must be at least 16 characters').optional().describe('read-only key for overlays, at least 16 characters (default: generated, saved, printed in the overlay URL)'),
+  RELAY_DATA_DIR: z.string().min(1).default('./data').describe('queue, history, secrets, settings and voices'),
+  RELAY_LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info').describe('log level: fatal, error, warn, info, debug, trace, silent'),
+  RELAY_MAX_TEXT_CHARS: positiveInt.default(500).describe('longest caption accepted, in characters; longer → 413'),
+  RELAY_MAX_QUEUED: positiveInt.default(1000).describe('captions waiting or in flight at most; more → 429'),
+  RELAY_DEDUPE_WINDOW_MS: z.coerce.number().int().min(0).default(10_000).describe('same text + user within this window → the first id (0 = off)'),
+  RELAY_MAX_IN_FLIGHT: positiveInt.default(2).describe('utterances synthesizing or playing at once: the current one plus prefetched ones'),
+  RELAY_ACK_GRACE_MS: positiveInt.default(5_000).describe("added to an utterance's duration before the queue advances without an overlay's ack"),
+  RELAY_REDIS_URL: z.string().url().optional().describe('redis://… : scale out across processes (Socket.IO adapter + shared upstream quota)'),
+  RELAY_REDIS_LEASE_MS: z.coerce.number().int().min(300).default(5_000).describe('with Redis: a process silent this long is presumed gone and a live one takes its queue over'),
   TTS_ENGINE: commaList
     .default(['embedded'])
-    .pipe(z.array(z.enum(ENGINE_NAMES)).min(1, 'TTS_ENGINE names no engine')),
-  EMBEDDED_RATE_WPM: positiveInt.default(175),
-  COSYVOICE_API_KEY: z.string().optional(),
-  COSYVOICE_URL: commaList.default(['wss://dashscope.aliyuncs.com/api-ws/v1/inference']),
-  COSYVOICE_MODEL: z.string().default('cosyvoice-v2'),
-  COSYVOICE_VOICE: z.string().default('longxiaochun_v2'),
-  COSYVOICE_TASKS_PER_S: z.coerce.number().positive().default(3),
-  COSYVOICE_MAX_CONCURRENCY: positiveInt.default(3),
-  COSYVOICE_WORKSPACE: z.string().optional(),
-  /** Voice cloning endpoint; default: https://<COSYVOICE_URL's host>/api/v1/services/audio/tts/customization. */
-  COSYVOICE_ENROLL_URL: z.string().optional(),
-  COSYVOICE_SAMPLE_RATE_HZ: z.coerce.number().pipe(z.union([z.literal(8000), z.literal(16000), z.literal(22050), z.literal(24000), z.literal(44100), z.literal(48000)])).default(24000),
-  /** Deadline for the first audio packet of a cloud task before retrying on the next endpoint. */
-  COSYVOICE_FIRST_AUDIO_MS: positiveInt.default(800),
-  /** Warm DashScope connections kept open. */
-  COSYVOICE_POOL_MIN_IDLE: z.coerce.number().int().min(0).default(2),
-  /** Warm connections that also hold a started task for the default voice (0 = off). */
-  COSYVOICE_PRESTARTED_TASKS: z.coerce.number().int().min(0).default(1),
-  COSYVOICE_SELFHOST_URL: commaList.default(['http://127.0.0.1:50000']),
-  COSYVOICE_SELFHOST_SPEAKER: z.string().default('中文女'),
-  COSYVOICE_SELFHOST_SAMPLE_RATE_HZ: z.coerce.number().pipe(z.union([z.literal(22050), z.literal(24000)])).default(22050),
-  /** How the self-hosted server applies an instruction: instruct2 (CosyVoice2/3, cloned voices), instruct (v1 -Instruct model, presets), off; default by sample rate. */
-  COSYVOICE_SELFHOST_INSTRUCT: z.enum(['instruct2', 'instruct', 'off']).optional(),
-  /** In a fallback chain, how long an engine may take to its first audio before the next one speaks. */
-  TTS_FALLBACK_BUDGET_MS: positiveInt.default(1500),
-  TWITCH_CHANNEL: z.string().min(1).optional(),
-  TWITCH_IRC_URL: z.string().url().optional(),
-  TWITCH_USERNAME: z.string().min(1).optional(),
-  TWITCH_OAUTH_TOKEN: z.string().min(1).optional(),
-  /** Chat messages starting with this are read (empty = no command trigger). */
-  TWITCH_COMMAND_PREFIX: z.string().default('!tts'),
-  TWITCH_READ_ALL: bool.default(false),
-  /** Cheers of at least this many bits are read (0 = off). */
-  TWITCH_MIN_BITS: z.coerce.number().int().min(0).default(100),
-  TWITCH_REWARD_IDS: commaList.default([]),
-  TWITCH_READ_SUBS: bool.default(true),
-  /** Sub gifts (paid): one readout per gift or per community gift bomb. */
-  TWITCH_READ_SUB_GIFTS: bool.default(true),
-  /** Incoming raids: off, an alert box usually announces them and the streamer greets the raiders. */
-  TWITCH_READ_RAIDS: bool.default(false),
-  /** A moderator's /announce: on, it is written to be noticed (bots are on the deny list). */
-  TWITCH_READ_ANNOUNCEMENTS: bool.default(true),
-  BILIBILI_ROOM_ID: z.coerce.number().int().positive().optional(),
-  BILIBILI_URL: z.string().url().optional(),
-  BILIBILI_UID: z.coerce.number().int().min(0).optional(),
-  BILIBILI_KEY: z.string().optional(),
-  /** Gifts worth at least this many CNY are read (0 = off). */
-  BILIBILI_MIN_GIFT_CNY: z.coerce.number().min(0).default(1),
-  BILIBILI_MIN_SUPERCHAT_CNY: z.coerce.number().min(0).default(0),
-  /** Guard purchases (舰长/提督/总督) are read, when they cost at least BILIBILI_MIN_GUARD_CNY. */
-  BILIBILI_READ_GUARDS: bool.default(true),
-  BILIBILI_MIN_GUARD_CNY: z.coerce.number().min(0).default(0),
-  /** ASR finals are voiced too (voice relay mode), not only shown. */
-  ASR_VOICE_FINALS: bool.default(false),
-  OBS_WEBSOCKET_URL: z.string().url().optional(),
-  OBS_WEBSOCKET_PASSWORD: z.string().optional(),
-  OBS_SCENE: z.string().min(1).optional(),
-  OBS_SOURCE_NAME: z.string().min(1).default('cosy-relay overlay'),
-  /** Create or update the overlay browser source when OBS connects. */
-  OBS_ENSURE_OVERLAY: bool.default(true),
-  OBS_PAUSE_SCENES: commaList.default([]),
-  OBS_DUCK_INPUTS: commaList.default([]),
-  OBS_DUCK_DB: z.coerce.number().max(0).min(-100).default(-12),
-  /** Send CEA-608 live captions into the stream. */
-  OBS_CAPTIONS: bool.default(true),
-  /** Captions sent this long after the audio, to match OBS's encoder delay; unset: chosen from OBS's encoder settings. */
-  OBS_CAPTION_DELAY_MS: z.coerce.number().int().min(0).max(10_000).optional(),
+    .pipe(z.array(z.enum(ENGINE_NAMES)).min(1, 'TTS_ENGINE names no engine'))
+    .describe(`${ENGINE_NAMES.join(', ')}; a comma list is a fallback chain`),
+  EMBEDDED_RATE_WPM: positiveInt.default(175).describe('speaking rate of the embedded engine, words per minute'),
+  COSYVOICE_API_KEY: z.string().optional().describe('DashScope API key of the cloud engine'),
+  COSYVOICE_URL: commaList.default(['wss://dashscope.aliyuncs.com/api-ws/v1/inference']).describe('DashScope WebSocket endpoints, tried in order'),
+  COSYVOICE_MODEL: z.string().default('cosyvoice-v2').describe('cloud model'),
+  COSYVOICE_VOICE: z.string().default('longxiaochun_v2').describe('cloud voice'),
+  COSYVOICE_TASKS_PER_S: z.coerce.number().positive().default(3).describe("the account's task quota per second; the relay stays at or under 80% of it"),
+  COSYVOICE_MAX_CONCURRENCY: positiveInt.default(3).describe("the account's concurrent task quota; the relay stays at or under 80% of it"),
+  COSYVOICE_WORKSPACE: z.string().optional().describe('DashScope workspace id'),
+  COSYVOICE_ENROLL_URL: z.string().optional().describe("voice cloning endpoint (default: https://<COSYVOICE_URL's host>/api/v1/services/audio/tts/customization)"),
+  COSYVOICE_SAMPLE_RATE_HZ: z.coerce.number().pipe(z.union([z.literal(8000), z.literal(16000), z.literal(22050), z.literal(24000), z.literal(44100), z.literal(48000)])).default(24000).describe('cloud audio sample rate: 8000, 16000, 22050, 24000, 44100 or 48000'),
+  COSYVOICE_FIRST_AUDIO_MS: positiveInt.default(800).describe('deadline for the first audio packet of a cloud task before retrying on the next endpoint'),
+  COSYVOICE_POOL_MIN_IDLE: z.coerce.number().int().min(0).default(2).describe('warm DashScope connections kept open'),
+  COSYVOICE_PRESTARTED_TASKS: z.coerce.number().int().min(0).default(1).describe('warm connections that also hold a started task for the default voice (0 = off)'),
+  COSYVOICE_SELFHOST_URL: commaList.default(['http://127.0.0.1:50000']).describe('self-hosted CosyVoice FastAPI servers, tried in order'),
+  COSYVOICE_SELFHOST_SPEAKER: z.string().default('中文女').describe('self-hosted preset speaker'),
+  COSYVOICE_SELFHOST_SAMPLE_RATE_HZ: z.coerce.number().pipe(z.union([z.literal(22050), z.literal(24000)])).default(22050).describe("the self-hosted model's sample rate: 22050 (v1) or 24000 (v2/v3)"),
+  COSYVOICE_SELFHOST_INSTRUCT: z.enum(['instruct2', 'instruct', 'off']).optional().describe('how the self-hosted server applies an instruction: instruct2 (CosyVoice2/3, cloned voices), instruct (v1 -Instruct model, presets), off (default: by sample rate)'),
+  TTS_FALLBACK_BUDGET_MS: positiveInt.default(1500).describe('in a fallback chain, how long an engine may take to its first audio before the next one speaks'),
+  TWITCH_CHANNEL: z.string().min(1).optional().describe('Twitch channel to read (anonymous read-only login unless TWITCH_USERNAME and TWITCH_OAUTH_TOKEN are set)'),
+  TWITCH_IRC_URL: z.string().url().optional().describe("Twitch IRC endpoint override (default: Twitch's; tests)"),
+  TWITCH_USERNAME: z.string().min(1).optional().describe('optional Twitch chat login'),
+  TWITCH_OAUTH_TOKEN: z.string().min(1).optional().describe('Twitch OAuth token of TWITCH_USERNAME'),
+  TWITCH_COMMAND_PREFIX: z.string().default('!tts').describe('chat messages starting with this are read (empty = no command trigger)'),
+  TWITCH_READ_ALL: bool.default(false).describe('read every chat message'),
+  TWITCH_MIN_BITS: z.coerce.number().int().min(0).default(100).describe('cheers of at least this many bits are read as paid (0 = off)'),
+  TWITCH_REWARD_IDS: commaList.default([]).describe('channel-point reward ids whose redemptions are read'),
+  TWITCH_READ_SUBS: bool.default(true).describe('read sub / resub messages'),
+  TWITCH_READ_SUB_GIFTS: bool.default(true).describe('read sub gifts (paid): one readout per gift or per community gift bomb'),
+  TWITCH_READ_RAIDS: bool.default(false).describe('read incoming raids (off: an alert box usually announces them)'),
+  TWITCH_READ_ANNOUNCEMENTS: bool.default(true).describe("read a moderator's /announce"),
+  BILIBILI_ROOM_ID: z.coerce.number().int().positive().optional().describe('the real (long) Bilibili live room id'),
+  BILIBILI_URL: z.string().url().optional().describe("Bilibili endpoint override (default: Bilibili's; tests)"),
+  BILIBILI_UID: z.coerce.number().int().min(0).optional().describe('optional logged-in Bilibili viewer uid (otherwise names may be masked)'),
+  BILIBILI_KEY: z.string().optional().describe("the getDanmuInfo token of BILIBILI_UID"),
+  BILIBILI_MIN_GIFT_CNY: z.coerce.number().min(0).default(1).describe('gifts worth at least this many CNY are read as paid (0 = off)'),
+  BILIBILI_MIN_SUPERCHAT_CNY: z.coerce.number().min(0).default(0).describe('super chats worth at least this many CNY are read'),
+  BILIBILI_READ_GUARDS: bool.default(true).describe('read guard purchases (舰长/提督/总督) costing at least BILIBILI_MIN_GUARD_CNY'),
+  BILIBILI_MIN_GUARD_CNY: z.coerce.number().min(0).default(0).describe('guard purchases worth at least this many CNY are read'),
+  ASR_VOICE_FINALS: bool.default(false).describe('ASR finals are voiced too (voice relay mode), not only shown'),
+  OBS_WEBSOCKET_URL: z.string().url().optional().describe('obs-websocket URL, e.g. ws://127.0.0.1:4455 (unset = no OBS integration)'),
+  OBS_WEBSOCKET_PASSWORD: z.string().optional().describe('obs-websocket password'),
+  OBS_SCENE: z.string().min(1).optional().describe('where the overlay source is created (default: the current program scene)'),
+  OBS_SOURCE_NAME: z.string().min(1).default('cosy-relay overlay').describe('name of the overlay browser source in OBS'),
+  OBS_ENSURE_OVERLAY: bool.default(true).describe('create or update the overlay browser source when OBS connects'),
+  OBS_PAUSE_SCENES: commaList.default([]).describe('scenes on which readouts wait (e.g. BRB)'),
+  OBS_DUCK_INPUTS: commaList.default([]).describe('OBS inputs lowered while a readout plays, restored after'),
+  OBS_DUCK_DB: z.coerce.number().max(0).min(-100).default(-12).describe('how far OBS_DUCK_INPUTS are lowered, in dB'),
+  OBS_CAPTIONS: bool.default(true).describe('send CEA-608 live captions into the stream'),
+  OBS_CAPTION_DELAY_MS: z.coerce.number().int().min(0).max(10_000).optional().describe("captions go into the stream this long after the audio (OBS's encoder delay); unset: chosen from OBS's encoder"),
 });
 
 export type Config = z.infer<typeof configSchema>;
 export type EngineName = (typeof ENGINE_NAMES)[number];
 
-type RawSettings = Record<string, string | undefined>;
+export type RawSettings = Record<string, string | undefined>;
 
 /** `--relay-port 9000` / `--relay-port=9000` → { RELAY_PORT: '9000' }; `--config f.json` reads a file. */
 export function parseFlags(argv: readonly string[]): RawSettings {
@@ -157,10 +135,11 @@ function pickKnown(raw: RawSettings, strict: boolean, origin: string): RawSettin
   return out;
 }
 
-export function loadConfig(env: RawSettings = process.env, argv: readonly string[] = process.argv.slice(2)): Config {
+/** `defaults`: the caller's defaults, over the schema's and under everything else (the data dir of this install). */
+export function loadConfig(env: RawSettings = process.env, argv: readonly string[] = process.argv.slice(2), defaults: RawSettings = {}): Config {
   const { CONFIG: configPath, ...flags } = parseFlags(argv);
   const fromFile = configPath ? pickKnown(readConfigFile(configPath), true, configPath) : {};
-  const merged = { ...fromFile, ...pickKnown(flags, true, 'command-line flags'), ...pickKnown(env, false, 'environment') };
+  const merged = { ...defaults, ...fromFile, ...pickKnown(flags, true, 'command-line flags'), ...pickKnown(env, false, 'environment') };
   const result = configSchema.safeParse(merged);
   if (!result.success) {
     const lines = result.error.issues.map((i) => `  ${i.path.join('.') || '(config)'}: ${i.message}`);

@@ -1,16 +1,24 @@
 /**
- * Entry point: config → startRelay → prints `listening on http://HOST:PORT` and the
- * overlay/panel URLs; shuts down gracefully on SIGINT/SIGTERM.
+ * Entry point: config → startRelay → prints `listening on http://HOST:PORT`, the
+ * overlay/panel URLs and the data dir; shuts down gracefully on SIGINT/SIGTERM.
+ * `--help` / `--version` only print.
  */
+import { resolve } from 'node:path';
 import { pino } from 'pino';
 import { loadConfig } from './config.ts';
 import { ConfigError } from './core/errors.ts';
+import { defaultDataDir, packageVersion } from './install-place.ts';
 import { startRelay } from './start-relay.ts';
+import { usage } from './usage.ts';
 
 const SHUTDOWN_TIMEOUT_MS = 5_000;
 
 async function main(): Promise<void> {
-  const config = loadConfig();
+  const argv = process.argv.slice(2);
+  const defaults = { RELAY_DATA_DIR: defaultDataDir() };
+  if (argv.includes('--help') || argv.includes('-h')) return void process.stdout.write(usage(defaults));
+  if (argv.includes('--version') || argv.includes('-v')) return void process.stdout.write(`cosy-relay ${packageVersion()}\n`);
+  const config = loadConfig(process.env, argv, defaults);
   const log = pino({ level: config.RELAY_LOG_LEVEL, base: { app: 'cosy-relay' } });
   const relay = await startRelay(config, log);
   const { gateway, secrets, engine } = relay;
@@ -24,6 +32,7 @@ async function main(): Promise<void> {
       `  overlay (add as an OBS browser source): ${gateway.overlayUrl}`,
       `  panel:                                  ${gateway.panelUrl}`,
       `  API token (RELAY_TOKEN):                ${secrets.token}`,
+      `  data (RELAY_DATA_DIR):                  ${resolve(config.RELAY_DATA_DIR)}`,
       '',
     ].join('\n') + '\n',
   );

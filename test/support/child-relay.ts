@@ -17,6 +17,8 @@ const MAIN = join(REPO_ROOT, 'server/dist/main.mjs');
 /** Node's flags exactly as `npm start` passes them (package.json's start script: `… node FLAGS server/dist/main.mjs`). */
 const NODE_FLAGS = nodeFlagsOfStartScript();
 const LISTENING = /listening on (http:\/\/[^\s"]+)/;
+/** The data dir line main.ts prints on start. */
+const DATA_DIR_LINE = /\(RELAY_DATA_DIR\):\s+(\S.*)/;
 /** Output kept for failure messages (the tail). */
 const MAX_OUTPUT_CHARS = 64 * 1024;
 
@@ -34,6 +36,11 @@ export interface ChildRelayOptions {
   overlayKey?: string;
   /** How long to wait for the `listening on` line. Default 30 s. */
   startTimeoutMs?: number;
+  /**
+   * Run this executable (an installed `cosy-relay` command) in `cwd` instead of `node FLAGS
+   * server/dist/main.mjs` in the repository; without `dataDir` it uses its default one (the printed one).
+   */
+  program?: { path: string; cwd: string };
 }
 
 export interface ChildRelay {
@@ -71,16 +78,17 @@ export function newSecret(): string {
 }
 
 export async function startChildRelay(options: ChildRelayOptions = {}): Promise<ChildRelay> {
-  const dataDir = options.dataDir ?? mkdtempSync(join(tmpdir(), 'cosy-relay-child-'));
+  const { program } = options;
+  const givenDataDir = options.dataDir ?? (program ? undefined : mkdtempSync(join(tmpdir(), 'cosy-relay-child-')));
   const token = options.token ?? newSecret();
   const overlayKey = options.overlayKey ?? newSecret();
-  const child = spawn(process.execPath, [...NODE_FLAGS, MAIN], {
-    cwd: REPO_ROOT,
+  const child = spawn(program?.path ?? process.execPath, program ? [] : [...NODE_FLAGS, MAIN], {
+    cwd: program?.cwd ?? REPO_ROOT,
     env: {
       ...cleanEnv(),
       RELAY_HOST: '127.0.0.1',
       RELAY_PORT: '0',
-      RELAY_DATA_DIR: dataDir,
+      ...(givenDataDir === undefined ? {} : { RELAY_DATA_DIR: givenDataDir }),
       RELAY_TOKEN: token,
       RELAY_OVERLAY_KEY: overlayKey,
       RELAY_LOG_LEVEL: 'warn',
@@ -116,7 +124,8 @@ export async function startChildRelay(options: ChildRelayOptions = {}): Promise<
   const url = await new Promise<string>((resolveUrl, reject) => {
     const onData = () => {
       const match = LISTENING.exec(output);
-      if (match) {
+      // The data dir is printed with the URLs; wait for it when it is the program's own.
+      if (match && (givenDataDir !== undefined || DATA_DIR_LINE.test(output))) {
         done();
         resolveUrl(match[1]!);
       }
@@ -139,6 +148,8 @@ export async function startChildRelay(options: ChildRelayOptions = {}): Promise<
     });
   });
 
+  const dataDir = givenDataDir ?? DATA_DIR_LINE.exec(output)?.[1]?.trim();
+  if (dataDir === undefined) throw new Error(`relay did not print its data dir; output:\n${output}`);
   const auth = { authorization: `Bearer ${token}` };
   return {
     url,
