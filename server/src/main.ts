@@ -5,6 +5,7 @@
  */
 import { resolve } from 'node:path';
 import { pino } from 'pino';
+import { checkCjkFonts, MISSING_CJK_FONT_WARNING } from './cjk-fonts.ts';
 import { loadConfig } from './config.ts';
 import { ConfigError } from './core/errors.ts';
 import { defaultDataDir, packageVersion } from './install-place.ts';
@@ -36,6 +37,11 @@ async function main(): Promise<void> {
       '',
     ].join('\n') + '\n',
   );
+
+  void checkCjkFonts().then((fonts) => {
+    if (fonts.result === 'missing') log.warn(MISSING_CJK_FONT_WARNING);
+    else log.debug(fonts, 'Chinese font check');
+  });
 
   let stopping = false;
   const shutdown = async (signal: string) => {
