@@ -43,7 +43,7 @@ const panel: PanelPort = {
     obs: null,
     scaleOut: null,
   }),
-  stats: () => ({ windowMs: 3_600_000, firstAudio: [], p50Ms: null, p95Ms: null, drops: {} }),
+  stats: () => ({ windowMs: 3_600_000, firstAudio: [], p50Ms: null, p95Ms: null, waitP50Ms: null, waitP95Ms: null, drops: {} }),
   statsChanged$: NEVER,
   settings: () => ({ moderation: {}, queuePolicy: {}, voice: saved, voices: {}, overlayStyle: {} }),
   settingsChanged$: settingsChanged$,

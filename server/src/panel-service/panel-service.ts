@@ -35,7 +35,7 @@ export interface ObsPort {
 export interface PanelServiceDeps {
   relay: Pick<Relay, 'health' | 'dropUser' | 'history' | 'spokenCounts'>;
   /** Every queue change: the latency window follows them. */
-  queueChanges$: Observable<Pick<Utterance, 'state' | 'reason' | 'firstAudioMs' | 'updatedAtMs'>>;
+  queueChanges$: Observable<Pick<Utterance, 'state' | 'reason' | 'firstAudioMs' | 'waitMs' | 'updatedAtMs'>>;
   isPaused(): boolean;
   /** Each engine the voice test can speak with (a chain's members, or the one engine). */
   engines: readonly TtsEngine[];
