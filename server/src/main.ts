@@ -4,7 +4,7 @@
  */
 import { pino } from 'pino';
 import { loadConfig } from './config.ts';
-import { ConfigError } from './core/errors.ts';
+import { RelayError } from './core/errors.ts';
 import { startRelay } from './start-relay.ts';
 
 const SHUTDOWN_TIMEOUT_MS = 5_000;
@@ -46,7 +46,9 @@ async function main(): Promise<void> {
 }
 
 main().catch((err: unknown) => {
-  const message = err instanceof ConfigError ? err.message : ((err as Error)?.stack ?? String(err));
+  // The relay's own errors say what to do (a bad setting, a port in use, an unwritable data
+  // dir); a stack is for everything else.
+  const message = err instanceof RelayError ? err.message : ((err as Error)?.stack ?? String(err));
   process.stderr.write(`cosy-relay failed to start: ${message}\n`);
   process.exit(1);
 });
