@@ -86,7 +86,7 @@ describe('why a DashScope connection failed', () => {
       expect(line).toMatch(/cannot open a warm socket: cannot connect to DashScope .* refused the connection/u);
       for (const l of logs.tail()) expect(l.match(/"engine":/gu)?.length ?? 0).toBeLessThanOrEqual(1);
       const result = await captureSynthesis(engine, { id: 'u', text: '你好' });
-      expect(result.error?.message).toMatch(/refused the connection|circuit is open/u);
+      expect((result.error as Error | undefined)?.message).toMatch(/refused the connection|circuit is open/u);
     } finally {
       await engine.close();
     }
