@@ -2,16 +2,16 @@
  * Entry point: config → startRelay → prints `listening on http://HOST:PORT` and the
  * overlay/panel URLs; shuts down gracefully on SIGINT/SIGTERM.
  */
-import { pino } from 'pino';
 import { loadConfig } from './config.ts';
 import { RelayError } from './core/errors.ts';
+import { createConsoleLogger } from './logging/console-logger.ts';
 import { startRelay } from './start-relay.ts';
 
 const SHUTDOWN_TIMEOUT_MS = 5_000;
 
 async function main(): Promise<void> {
   const config = loadConfig();
-  const log = pino({ level: config.RELAY_LOG_LEVEL, base: { app: 'cosy-relay' } });
+  const log = createConsoleLogger({ level: config.RELAY_LOG_LEVEL });
   const relay = await startRelay(config, log);
   const { gateway, secrets, engine } = relay;
 
