@@ -204,6 +204,20 @@ export interface PanelInit {
   overlayPath: string;
   engines: PanelEngineInfo[];
   obsConfigured: boolean;
+  /** The relay's own limits (environment settings), shown beside the moderation rules they bound. */
+  limits: CaptionLimits;
+}
+
+/**
+ * The limits every caption meets at admission, whatever its origin (README: Limits).
+ * Viewer captions (chat, ASR) meet the moderation rules first, whose length cap is bounded
+ * by `maxTextChars`.
+ */
+export interface CaptionLimits {
+  /** RELAY_MAX_TEXT_CHARS: longer from the API or the panel → 413; a viewer message is cut to it. */
+  maxTextChars: number;
+  /** RELAY_DEDUPE_WINDOW_MS: the same text from the same user within it → the first readout's id (0 = off). */
+  dedupeWindowMs: number;
 }
 
 export type PanelHistoryItem = Pick<

@@ -34,7 +34,7 @@ const relay = {
 
 let saved: Record<string, unknown> = { rate: 1 };
 const panel: PanelPort = {
-  info: () => ({ engines: [{ name: 'embedded', speechParams: ['rate', 'pitch'], voices: ['en-us'], cloning: 'none' }], obsConfigured: false }),
+  info: () => ({ engines: [{ name: 'embedded', speechParams: ['rate', 'pitch'], voices: ['en-us'], cloning: 'none' }], obsConfigured: false, limits: { maxTextChars: 500, dedupeWindowMs: 10_000 } }),
   health: () => ({
     nowMs: Date.now(),
     paused: false,

@@ -7,7 +7,7 @@
 import { filter, interval, merge, skip, Subscription, type Observable } from 'rxjs';
 import type { TtsEngine } from '../core/engine.ts';
 import { ValidationError } from '../core/errors.ts';
-import type { PanelObsStatus, PanelScaleOutStatus, PanelSettings, PanelSettingsSection, PanelSourceStatus } from '../core/protocol.ts';
+import type { CaptionLimits, PanelObsStatus, PanelScaleOutStatus, PanelSettings, PanelSettingsSection, PanelSourceStatus } from '../core/protocol.ts';
 import type { Utterance } from '../core/types.ts';
 import type { VoiceResolver } from '../core/voices.ts';
 import type { PanelPort } from '../gateway/panel-port.ts';
@@ -46,6 +46,7 @@ export interface PanelServiceDeps {
   /** The OBS integration once it runs; undefined when OBS is not configured. */
   obs(): ObsPort | undefined;
   obsConfigured: boolean;
+  limits: CaptionLimits;
   /** The queue handoff with RELAY_REDIS_URL; undefined without. */
   scaleOut?(): PanelScaleOutStatus | undefined;
   settings: { moderation: SettingsSection<ModerationSettings> } & Record<Exclude<PanelSettingsSection, 'moderation'>, SettingsSection>;
@@ -80,6 +81,7 @@ export function createPanelService(deps: PanelServiceDeps): PanelService {
         cloning: e.cloning?.kind ?? 'none',
       })),
       obsConfigured: deps.obsConfigured,
+      limits: deps.limits,
     }),
     health() {
       const { engine } = relay.health();
