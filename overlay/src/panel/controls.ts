@@ -3,7 +3,7 @@
  * confirmation), ban from a queue row, and the banned users with unban.
  */
 import { byId, h } from './dom.ts';
-import { command, health$, queue$, settings$ } from './connection.ts';
+import { command, health$, init$, queue$, settings$ } from './connection.ts';
 import { labelled, t } from './lang.ts';
 import { describeError, notify, run } from './notice.ts';
 import { currentItem, queuedPaidCount } from './queue-items.ts';
@@ -56,6 +56,10 @@ function setUpSend(): void {
   const text = byId<HTMLTextAreaElement>('text');
   const button = byId<HTMLButtonElement>('send-button');
   const result = byId('send-result');
+  // The relay's limit (RELAY_MAX_TEXT_CHARS), not a guess: longer would be refused with 413.
+  init$.subscribe((init) => {
+    if (init) text.maxLength = init.limits.maxTextChars;
+  });
   const show = (message: string, kind: 'ok' | 'bad' | '') => {
     result.textContent = message;
     result.className = `hint ${kind}`;
