@@ -16,7 +16,7 @@ import { SpeakingRateCheck } from './speaking-rate.ts';
 
 export async function createCosyVoiceSelfhostEngine(engineOptions: CosyVoiceSelfhostOptions): Promise<TtsEngine> {
   const options = resolveSelfhostOptions(engineOptions);
-  const log = options.logger.child({ engine: options.name });
+  const log = options.logger; // bound to the engine's name by whoever creates it
   const rateCheck = new SpeakingRateCheck(options.sampleRateHz, (url, finding) => log.warn({ url, sampleRateHz: options.sampleRateHz }, finding));
   const speechParams: SpeechParam[] = options.instructRoute === 'off' ? [] : ['instruct'];
   return createNetworkEngine({

@@ -188,7 +188,7 @@ export function attempt$(
     const fallBack = (why: string) => {
       const socket = connection!;
       const granted = release;
-      options.logger.info({ engine, url: endpoint.url, taskId, why }, 'pre-started task unusable; falling back to a fresh task');
+      options.logger.info({ url: endpoint.url, taskId, why }, 'pre-started task unusable; falling back to a fresh task');
       preStarted = undefined;
       connection = undefined;
       release = undefined;

@@ -187,7 +187,7 @@ export class ConnectionPool {
     this.idle.push(entry);
     entry.stopWatchingClose = connection.onClose(() => {
       this.removeIdle(entry);
-      this.options.logger.debug({ engine: this.options.engine, url: this.options.url }, 'idle socket closed; replacing');
+      this.options.logger.debug({ url: this.options.url }, 'idle socket closed; replacing');
       this.refill('replace');
     });
     this.preStarted?.socketAvailable();
@@ -214,7 +214,7 @@ export class ConnectionPool {
   private async checkAlive(entry: IdleEntry): Promise<void> {
     if (await entry.connection.ping(this.options.pongTimeoutMs)) return;
     if (!this.idle.includes(entry)) return;
-    this.options.logger.warn({ engine: this.options.engine, url: this.options.url }, 'idle socket missed a pong; replacing');
+    this.options.logger.warn({ url: this.options.url }, 'idle socket missed a pong; replacing');
     void this.closeIdle(entry);
     this.refill('replace');
   }
@@ -245,10 +245,8 @@ export class ConnectionPool {
   }
 
   private scheduleRefill(purpose: ConnectionPurpose, error: unknown): void {
-    this.options.logger.warn(
-      { engine: this.options.engine, url: this.options.url, code: asEngineError(error).code, retryInMs: this.refillDelayMs },
-      'cannot open a warm socket',
-    );
+    const { code, message } = asEngineError(error);
+    this.options.logger.warn({ url: this.options.url, code, retryInMs: this.refillDelayMs }, `cannot open a warm socket: ${message}`);
     if (this.refillTimer || this.closed) return;
     this.refillTimer = setTimeout(() => {
       this.refillTimer = undefined;

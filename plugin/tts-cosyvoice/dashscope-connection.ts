@@ -4,10 +4,9 @@
  * socket right now (a task, or nobody while it idles in the pool), ping/pong liveness.
  */
 import { WebSocket } from 'ws';
-import { EngineError } from '../../server/src/core/errors.ts';
 import { Pcm16Aligner } from '../../server/src/core/engine-kit/pcm16-aligner.ts';
 import { DeadlineExceededError, SynthesisCancelledError } from '../../server/src/core/engine-kit/resilience-errors.ts';
-import { handshakeError } from './dashscope-errors.ts';
+import { connectError, handshakeError } from './dashscope-errors.ts';
 import { parseServerEvent, type ServerEvent } from './dashscope-protocol.ts';
 
 export type ConnectionFrame = { kind: 'audio'; pcm: Uint8Array } | { kind: 'event'; event: ServerEvent };
@@ -77,7 +76,7 @@ export class DashScopeConnection {
       const timer = setTimeout(() => settle(new DeadlineExceededError('connect', timeoutMs, url)), timeoutMs);
       signal?.addEventListener('abort', onAbort, { once: true });
       ws.once('open', () => settle());
-      ws.once('error', (error) => settle(new EngineError('connect_failed', `cannot connect to ${url}: ${error.message}`, true, { cause: error })));
+      ws.once('error', (error) => settle(connectError(url, error)));
       ws.once('unexpected-response', (request, response) => {
         const chunks: Buffer[] = [];
         let size = 0;

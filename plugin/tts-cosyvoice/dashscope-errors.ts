@@ -76,6 +76,48 @@ export function handshakeError(status: number, body: string): EngineError {
   return new EngineError('connect_failed', `DashScope refused the connection (${detail})`, true);
 }
 
+/** Node's socket, DNS and TLS errors carry their errno / OpenSSL code. */
+type SystemError = Error & { code?: string };
+
+/**
+ * The WebSocket could not be opened (the `ws` client's 'error' before the upgrade answer) →
+ * `connect_failed` with the cause in words: DNS, a refused or reset connection, an
+ * unreachable network, TLS. An HTTP answer to the upgrade is `handshakeError` (a wrong key is
+ * `auth_failed`, never this), the connect deadline a DeadlineExceededError: so a wrong key,
+ * a blocked network and a wrong URL each read differently in the log and on /healthz.
+ */
+export function connectError(url: string, error: SystemError): EngineError {
+  const code = error.code ?? '';
+  const host = hostOf(url);
+  const cause = connectCause(code, host, error.message);
+  return new EngineError('connect_failed', `cannot connect to DashScope at ${url}: ${cause} [${code || error.message}]`, true, { cause: error });
+}
+
+function connectCause(code: string, host: string, message: string): string {
+  if (code === 'ENOTFOUND' || code === 'EAI_AGAIN' || code === 'EAI_FAIL') {
+    return `DNS cannot resolve ${host}: check the internet connection (a DNS filter?) and COSYVOICE_URL`;
+  }
+  if (code === 'ECONNREFUSED') return `${host} refused the connection: nothing listens there; check COSYVOICE_URL (and a proxy or firewall)`;
+  if (code === 'ECONNRESET' || /socket hang up/iu.test(message)) {
+    return `the connection to ${host} was cut before the upgrade: a firewall or proxy may block DashScope`;
+  }
+  if (code === 'ETIMEDOUT' || code === 'ENETUNREACH' || code === 'EHOSTUNREACH' || code === 'ENETDOWN') {
+    return `the network cannot reach ${host}: check the internet connection, a firewall or a VPN`;
+  }
+  if (/^(ERR_SSL|ERR_TLS|EPROTO$|CERT_|UNABLE_TO_|DEPTH_ZERO|SELF_SIGNED|ERR_OSSL)/u.test(code)) {
+    return `the TLS handshake with ${host} failed (${message}): a proxy that intercepts HTTPS, a wrong port in COSYVOICE_URL, or a wrong system clock`;
+  }
+  return message;
+}
+
+function hostOf(url: string): string {
+  try {
+    return new URL(url).host;
+  } catch {
+    return url;
+  }
+}
+
 /** What the customization API was asked to do (create_voice, query_voice, delete_voice, list_voice). */
 export interface CustomizationCall {
   action: string;

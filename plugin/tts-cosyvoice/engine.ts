@@ -27,7 +27,7 @@ export interface CosyVoiceEngine extends TtsEngine {
 export async function createCosyVoiceEngine(engineOptions: CosyVoiceEngineOptions): Promise<CosyVoiceEngine> {
   const options = resolveCosyVoiceOptions(engineOptions);
   const { name, logger, metrics, limiter } = options;
-  const log = logger.child({ engine: name });
+  const log = logger; // bound to the engine's name by whoever creates it
   const headers: Record<string, string> = { Authorization: `Bearer ${options.apiKey}` };
   if (options.workspace) headers['X-DashScope-WorkSpace'] = options.workspace;
   const demand = new QuotaDemand();

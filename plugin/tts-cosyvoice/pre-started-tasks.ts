@@ -220,7 +220,7 @@ export class PreStartedTasks {
   yieldOne(): Promise<void> | undefined {
     const entry = this.entries.find((e) => e.expiring) ?? this.entries.find((e) => !e.started) ?? this.entries.at(-1);
     if (!entry) return undefined;
-    this.o.logger.debug({ engine: this.o.engine, url: this.o.url, taskId: entry.taskId }, 'pre-started task yields its slot to a waiting readout');
+    this.o.logger.debug({ url: this.o.url, taskId: entry.taskId }, 'pre-started task yields its slot to a waiting readout');
     return this.drop(entry, 'yielded');
   }
 
@@ -351,7 +351,7 @@ export class PreStartedTasks {
     this.failuresInRow += 1;
     const delayMs = Math.min(BACKOFF_MAX_MS, BACKOFF_MIN_MS * 2 ** (this.failuresInRow - 1));
     this.o.logger.warn(
-      { engine: this.o.engine, url: this.o.url, code: error.code, retryInMs: delayMs },
+      { url: this.o.url, code: error.code, retryInMs: delayMs },
       `pre-started task failed (${error.message})`,
     );
     void this.drop(entry, 'failed');
@@ -367,7 +367,7 @@ export class PreStartedTasks {
   /** The socket closed under an idle task (the server ended it, or the network did). */
   private onClosed(entry: Entry, code: number): void {
     if (!this.remove(entry)) return;
-    this.o.logger.debug({ engine: this.o.engine, url: this.o.url, code }, 'socket of a pre-started task closed; replacing');
+    this.o.logger.debug({ url: this.o.url, code }, 'socket of a pre-started task closed; replacing');
     entry.release();
     this.o.host.changed('replace');
     this.refill();
@@ -376,7 +376,7 @@ export class PreStartedTasks {
   private async checkAlive(entry: Entry): Promise<void> {
     if (await entry.connection.ping(this.o.pongTimeoutMs)) return;
     if (!this.entries.includes(entry)) return;
-    this.o.logger.warn({ engine: this.o.engine, url: this.o.url }, 'socket of a pre-started task missed a pong; replacing');
+    this.o.logger.warn({ url: this.o.url }, 'socket of a pre-started task missed a pong; replacing');
     void this.drop(entry, 'missed pong');
   }
 

@@ -35,7 +35,7 @@ const ENGINE_NAME = 'embedded';
 /** Starts the embedded engine; resolves once every worker has loaded the wasm. */
 export async function createEmbeddedEngine(engineOptions: EmbeddedEngineOptions = {}): Promise<TtsEngine> {
   const { prosody: baseProsody, metrics, ...options } = resolveEmbeddedOptions(engineOptions);
-  const logger = options.logger.child({ engine: ENGINE_NAME });
+  const logger = options.logger; // bound to the engine's name by whoever creates it
   const { pool, info } = await WorkerPool.start({ ...options, setup: baseProsody, logger });
   const { sampleRateHz } = info;
   const voiceSet = voiceNames(info.voices);

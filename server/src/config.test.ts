@@ -35,6 +35,26 @@ describe('config', () => {
     expect(() => loadConfig({}, ['--relay-port'])).toThrow(/needs a value/);
   });
 
+  it('names the setting and the bad value, not zod’s path, and never repeats a secret', () => {
+    const message = (env: Record<string, string>) => {
+      try {
+        loadConfig(env, []);
+      } catch (error) {
+        return (error as Error).message;
+      }
+      throw new Error('no error');
+    };
+    const engine = message({ TTS_ENGINE: 'embedded,espeak' });
+    expect(engine).toContain('TTS_ENGINE="embedded,espeak": "espeak" is not allowed');
+    expect(engine).toMatch(/expected one of "embedded"\|"cosyvoice"\|"cosyvoice-selfhost"/);
+    expect(engine).not.toContain('TTS_ENGINE.1');
+    expect(message({ RELAY_PORT: 'eighty' })).toContain('RELAY_PORT="eighty"');
+    expect(message({ COSYVOICE_SAMPLE_RATE_HZ: '123' })).toContain('COSYVOICE_SAMPLE_RATE_HZ="123": expected one of 8000, 16000');
+    const token = message({ RELAY_TOKEN: 'short-secret' });
+    expect(token).toContain('RELAY_TOKEN=(12 characters, not shown): RELAY_TOKEN must be at least 16 characters');
+    expect(token).not.toContain('short-secret');
+  });
+
   it('ignores unrelated environment variables', () => {
     expect(() => loadConfig({ PATH: '/usr/bin', HOME: '/root' }, [])).not.toThrow();
   });

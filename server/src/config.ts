@@ -46,13 +46,13 @@ export const configSchema = z.object({
   COSYVOICE_MAX_CONCURRENCY: positiveInt.default(3).describe("the account's concurrent task quota; the relay stays at or under 80% of it"),
   COSYVOICE_WORKSPACE: z.string().optional().describe('DashScope workspace id'),
   COSYVOICE_ENROLL_URL: z.string().optional().describe("voice cloning endpoint (default: https://<COSYVOICE_URL's host>/api/v1/services/audio/tts/customization)"),
-  COSYVOICE_SAMPLE_RATE_HZ: z.coerce.number().pipe(z.union([z.literal(8000), z.literal(16000), z.literal(22050), z.literal(24000), z.literal(44100), z.literal(48000)])).default(24000).describe('cloud audio sample rate: 8000, 16000, 22050, 24000, 44100 or 48000'),
+  COSYVOICE_SAMPLE_RATE_HZ: z.coerce.number().pipe(z.union([z.literal(8000), z.literal(16000), z.literal(22050), z.literal(24000), z.literal(44100), z.literal(48000)], { error: 'expected one of 8000, 16000, 22050, 24000, 44100, 48000' })).default(24000).describe('cloud audio sample rate: 8000, 16000, 22050, 24000, 44100 or 48000'),
   COSYVOICE_FIRST_AUDIO_MS: positiveInt.default(800).describe('deadline for the first audio packet of a cloud task before retrying on the next endpoint'),
   COSYVOICE_POOL_MIN_IDLE: z.coerce.number().int().min(0).default(2).describe('warm DashScope connections kept open'),
   COSYVOICE_PRESTARTED_TASKS: z.coerce.number().int().min(0).default(1).describe('warm connections that also hold a started task for the default voice (0 = off)'),
   COSYVOICE_SELFHOST_URL: commaList.default(['http://127.0.0.1:50000']).describe('self-hosted CosyVoice FastAPI servers, tried in order'),
   COSYVOICE_SELFHOST_SPEAKER: z.string().default('中文女').describe('self-hosted preset speaker'),
-  COSYVOICE_SELFHOST_SAMPLE_RATE_HZ: z.coerce.number().pipe(z.union([z.literal(22050), z.literal(24000)])).default(22050).describe("the self-hosted model's sample rate: 22050 (v1) or 24000 (v2/v3)"),
+  COSYVOICE_SELFHOST_SAMPLE_RATE_HZ: z.coerce.number().pipe(z.union([z.literal(22050), z.literal(24000)], { error: 'expected 22050 or 24000' })).default(22050).describe("the self-hosted model's sample rate: 22050 (v1) or 24000 (v2/v3)"),
   COSYVOICE_SELFHOST_INSTRUCT: z.enum(['instruct2', 'instruct', 'off']).optional().describe('how the self-hosted server applies an instruction: instruct2 (CosyVoice2/3, cloned voices), instruct (v1 -Instruct model, presets), off (default: by sample rate)'),
   TTS_FALLBACK_BUDGET_MS: positiveInt.default(1500).describe('in a fallback chain, how long an engine may take to its first audio before the next one speaks'),
   TWITCH_CHANNEL: z.string().min(1).optional().describe('Twitch channel to read (anonymous read-only login unless TWITCH_USERNAME and TWITCH_OAUTH_TOKEN are set)'),
@@ -142,8 +142,25 @@ export function loadConfig(env: RawSettings = process.env, argv: readonly string
   const merged = { ...defaults, ...fromFile, ...pickKnown(flags, true, 'command-line flags'), ...pickKnown(env, false, 'environment') };
   const result = configSchema.safeParse(merged);
   if (!result.success) {
-    const lines = result.error.issues.map((i) => `  ${i.path.join('.') || '(config)'}: ${i.message}`);
+    const lines = result.error.issues.map((issue) => `  ${describeIssue(issue, merged)}`);
     throw new ConfigError(`invalid configuration:\n${lines.join('\n')}`);
   }
   return result.data;
+}
+
+/** Settings whose value an error message must not repeat (it goes to the console and logs). */
+const SECRET_SETTINGS = new Set(['RELAY_TOKEN', 'RELAY_OVERLAY_KEY', 'COSYVOICE_API_KEY', 'TWITCH_OAUTH_TOKEN', 'BILIBILI_KEY', 'OBS_WEBSOCKET_PASSWORD']);
+
+/**
+ * One bad setting in words: its name and the value given (`TTS_ENGINE=embedded,espeak:
+ * "espeak" is not allowed …`), not zod's path (`TTS_ENGINE.1`). Secrets are not repeated.
+ */
+function describeIssue(issue: z.core.$ZodIssue, given: RawSettings): string {
+  const [setting, index] = issue.path;
+  if (typeof setting !== 'string') return `(config): ${issue.message}`;
+  const raw = given[setting];
+  if (raw === undefined) return `${setting}: ${issue.message}`;
+  const shown = SECRET_SETTINGS.has(setting) ? `(${[...raw].length} characters, not shown)` : JSON.stringify(raw);
+  const item = typeof index === 'number' && !SECRET_SETTINGS.has(setting) ? `${JSON.stringify(raw.split(',').map((p) => p.trim()).filter(Boolean)[index])} ` : '';
+  return `${setting}=${shown}: ${item}${item ? 'is not allowed: ' : ''}${issue.message}`;
 }

@@ -4,11 +4,11 @@
  * `--help` / `--version` only print.
  */
 import { resolve } from 'node:path';
-import { pino } from 'pino';
 import { checkCjkFonts, MISSING_CJK_FONT_WARNING } from './cjk-fonts.ts';
 import { loadConfig } from './config.ts';
-import { ConfigError } from './core/errors.ts';
+import { RelayError } from './core/errors.ts';
 import { defaultDataDir, packageVersion } from './install-place.ts';
+import { createConsoleLogger } from './logging/console-logger.ts';
 import { startRelay } from './start-relay.ts';
 import { usage } from './usage.ts';
 
@@ -20,7 +20,7 @@ async function main(): Promise<void> {
   if (argv.includes('--help') || argv.includes('-h')) return void process.stdout.write(usage(defaults));
   if (argv.includes('--version') || argv.includes('-v')) return void process.stdout.write(`cosy-relay ${packageVersion()}\n`);
   const config = loadConfig(process.env, argv, defaults);
-  const log = pino({ level: config.RELAY_LOG_LEVEL, base: { app: 'cosy-relay' } });
+  const log = createConsoleLogger({ level: config.RELAY_LOG_LEVEL });
   const relay = await startRelay(config, log);
   const { gateway, secrets, engine } = relay;
 
@@ -61,7 +61,9 @@ async function main(): Promise<void> {
 }
 
 main().catch((err: unknown) => {
-  const message = err instanceof ConfigError ? err.message : ((err as Error)?.stack ?? String(err));
+  // The relay's own errors say what to do (a bad setting, a port in use, an unwritable data
+  // dir); a stack is for everything else.
+  const message = err instanceof RelayError ? err.message : ((err as Error)?.stack ?? String(err));
   process.stderr.write(`cosy-relay failed to start: ${message}\n`);
   process.exit(1);
 });

@@ -120,7 +120,7 @@ export async function startRelay(config: Config, log: Logger, engineOverride?: T
     sources: () => sources.map((s) => ({ name: s.name, listens: s.upgrade !== undefined, ...s.status() })),
     obs: () => obs,
     obsConfigured: config.OBS_WEBSOCKET_URL !== undefined,
-    maxTextChars: config.RELAY_MAX_TEXT_CHARS,
+    limits: { maxTextChars: config.RELAY_MAX_TEXT_CHARS, dedupeWindowMs: config.RELAY_DEDUPE_WINDOW_MS },
     scaleOut: () => handoff?.status(),
     settings: { moderation, queuePolicy, voice, voices: voiceRules, overlayStyle, obs: obsSettings },
   });

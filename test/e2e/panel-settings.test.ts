@@ -60,6 +60,14 @@ describe('panel settings', () => {
     await saveScreenshot(panel, 'panel-settings-errors');
   });
 
+  it('shows beside the moderation limits what they apply to and the relay limit in force; the send box takes that limit', async () => {
+    const hint = (path: string) => form('moderation').locator(`.field[data-path="${path}"] .hint`);
+    await expect.poll(() => hint('length.maxChars').textContent()).toMatch(/^Chat and ASR messages are cut .* RELAY_MAX_TEXT_CHARS = \d+$/u);
+    expect(await hint('duplicates.windowMs').textContent()).toMatch(/panel and API too.* RELAY_DEDUPE_WINDOW_MS = \d+$/u);
+    const init = await panel.evaluate(() => Number(document.querySelector<HTMLTextAreaElement>('#text')!.maxLength));
+    expect(await hint('length.maxChars').textContent()).toContain(`RELAY_MAX_TEXT_CHARS = ${init}`);
+  });
+
   it('pushes a saved overlay style to connected overlays at once; a URL parameter still wins', async () => {
     const plain = await openOverlay(browser, relay);
     const sized = await openPage(browser, `${relay.gateway.overlayUrl}&size=30`);

@@ -402,7 +402,8 @@ function pageCases({ overlayKey }: Secrets): HttpCase[] {
     get('/static/%E0%A4%A', ['404 not_found', '400 bad_request']),
     get('/static/.env', ['404 not_found', '403 forbidden']),
     get(`/static/${'a/'.repeat(2000)}x`, ['404 not_found']),
-    get('/', ['404 not_found']),
+    get('/', ['200']), // the landing page (no secret in it)
+    get('/?token=%3Cscript%3E', ['200']),
     get('/.git/config', ['404 not_found']),
     get('/socket.io/socket.io.js', ['400 engine.io']),
     get('/healthz?<script>', ['200']),

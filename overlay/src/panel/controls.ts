@@ -60,7 +60,8 @@ function setUpSend(): void {
     result.textContent = message;
     result.className = `hint ${kind}`;
   };
-  // The relay's limit (RELAY_MAX_TEXT_CHARS), counted as the textarea counts (UTF-16 units).
+  // The relay's limit (RELAY_MAX_TEXT_CHARS), not a guess: longer would be refused with 413.
+  // Counted as the textarea counts (UTF-16 units).
   const count = byId('send-count');
   const showCount = () => {
     const max = text.maxLength;
@@ -68,7 +69,7 @@ function setUpSend(): void {
     count.classList.toggle('warn', text.value.length >= max);
   };
   init$.subscribe((init) => {
-    if (init) text.maxLength = init.maxTextChars;
+    if (init) text.maxLength = init.limits.maxTextChars;
     showCount();
   });
   text.addEventListener('input', showCount);

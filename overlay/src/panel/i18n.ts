@@ -99,6 +99,7 @@ const en = {
   ensured: 'Overlay source ready',
   latency: 'First audio, last hour',
   latencyEmpty: 'No readout played in the last hour.',
+  latencyWaited: 'waited for their turn (no overlay, queue ahead)',
   drops: 'Dropped, last hour',
   noDrops: 'Nothing dropped.',
   reason: 'Reason',
@@ -166,6 +167,10 @@ const en = {
   'f.cooldownMs': 'Cooldown per user (ms)',
   'f.maxQueuedPerUser': 'Max queued per user (0 = no limit)',
   'f.duplicateWindowMs': 'Duplicate window (ms, 0 = off)',
+  'hint.maxChars':
+    'Chat and ASR messages are cut (at a word) to this or to the relay limit, whichever is smaller. What you send from the panel or the API is never cut: longer than the relay limit is refused.',
+  'hint.duplicateWindowMs':
+    'Chat and ASR: the same text (ignoring case and punctuation) within this window is not read again. Separately, the same text from the same sender within the relay window (any origin, the panel and API too) answers with the first readout.',
   'f.duplicateScope': 'Duplicates counted',
   'f.classPaid': 'paid',
   'f.classModerator': 'moderator',
@@ -373,6 +378,7 @@ const zh: Record<LabelKey, string> = {
   ensured: '浮层源已就绪',
   latency: '首音延迟（最近一小时）',
   latencyEmpty: '最近一小时没有播放。',
+  latencyWaited: '排队等待（无浮层、前面有朗读）',
   drops: '丢弃（最近一小时）',
   noDrops: '没有丢弃。',
   reason: '原因',
@@ -437,6 +443,9 @@ const zh: Record<LabelKey, string> = {
   'f.cooldownMs': '每位用户冷却（毫秒）',
   'f.maxQueuedPerUser': '每位用户最多排队（0 = 不限）',
   'f.duplicateWindowMs': '重复检测窗口（毫秒，0 = 关闭）',
+  'hint.maxChars': '弹幕和语音识别的消息会在词边界截断到此值与 relay 上限中较小的一个。面板或 API 发送的内容不会被截断：超过 relay 上限会被拒绝。',
+  'hint.duplicateWindowMs':
+    '弹幕和语音识别：此窗口内相同的文字（忽略大小写和标点）不再朗读。另外，同一发送者在 relay 窗口内发送的相同文字（任何来源，包括面板和 API）会返回第一次的朗读。',
   'f.duplicateScope': '重复的范围',
   'f.classPaid': '付费',
   'f.classModerator': '房管',

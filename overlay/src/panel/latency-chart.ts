@@ -59,7 +59,8 @@ function renderSummary(stats: PanelStats | null): void {
     setText(summary, t('latencyEmpty'));
   } else {
     delete summary.dataset.empty;
-    setText(summary, `p50 ${stats.p50Ms} ms · p95 ${stats.p95Ms} ms · n = ${stats.firstAudio.length}`);
+    const waited = stats.waitP95Ms === null ? '' : ` — ${t('latencyWaited')}: p50 ${stats.waitP50Ms} ms · p95 ${stats.waitP95Ms} ms`;
+    setText(summary, `p50 ${stats.p50Ms} ms · p95 ${stats.p95Ms} ms · n = ${stats.firstAudio.length}${waited}`);
   }
   const drops = Object.entries(stats?.drops ?? {}).sort(([, a], [, b]) => b - a);
   byId('drops-body').replaceChildren(

@@ -43,6 +43,26 @@ export class ConfigError extends RelayError {
   }
 }
 
+/** The relay cannot listen on its address (the port is taken, or not ours to take). */
+export class ListenError extends RelayError {
+  constructor(cause: SystemError, host: string, port: number) {
+    super(cause.code === 'EADDRINUSE' ? 'port_in_use' : 'listen_failed', listenMessage(cause, host, port), 500, { cause });
+  }
+}
+
+/** What Node's socket errors carry (errno code such as EADDRINUSE). */
+type SystemError = Error & { code?: string };
+
+function listenMessage(cause: SystemError, host: string, port: number): string {
+  const choose = `choose another port: RELAY_PORT=${port === 0 ? 8788 : port + 1} (or the flag --relay-port ${port === 0 ? 8788 : port + 1})`;
+  if (cause.code === 'EADDRINUSE') {
+    return `port ${port} on ${host} is already in use, probably by another cosy-relay that is still running (check your other terminals), or by another program. Stop it, or ${choose}.`;
+  }
+  if (cause.code === 'EACCES') return `not allowed to listen on port ${port} on ${host} (ports below 1024 need administrator rights): ${choose}.`;
+  if (cause.code === 'EADDRNOTAVAIL') return `${host} is not an address of this machine: set RELAY_HOST to one that is (127.0.0.1, or 0.0.0.0 for every interface).`;
+  return `cannot listen on ${host}:${port}: ${cause.message}`;
+}
+
 /** A TTS engine failed. `retryable` tells the caller whether another try may succeed. */
 export class EngineError extends RelayError {
   constructor(

@@ -83,9 +83,9 @@ export interface OverlayClientToServer {
 export interface PanelQueueItem
   extends Pick<
     Utterance,
-    'id' | 'text' | 'user' | 'source' | 'priority' | 'paid' | 'state' | 'reason' | 'receivedAtMs' | 'updatedAtMs' | 'firstAudioMs' | 'voice' | 'note'
+    'id' | 'text' | 'user' | 'source' | 'priority' | 'paid' | 'state' | 'reason' | 'receivedAtMs' | 'updatedAtMs' | 'firstAudioMs' | 'waitMs' | 'voice' | 'note'
   > {
-  /** Audio length, once synthesis has finished (the panel's progress bar). */
+  /** Audio length, once synthesis has finished (the panel's progress bar), kept for played ones. */
   durationMs?: number;
   /** Engines that failed mid-readout and the ones that finished it (while the chain remembers the readout). */
   switched?: EngineSwitch[];
@@ -175,10 +175,13 @@ export interface PanelScaleOutStatus {
 
 export interface PanelStats {
   windowMs: number;
-  /** [atMs, firstAudioMs] of each readout that started playing in the window, oldest first. */
+  /** [atMs, firstAudioMs] of each readout that started playing in the window, oldest first (from its turn: see waitMs). */
   firstAudio: [number, number][];
   p50Ms: number | null;
   p95Ms: number | null;
+  /** Time the same readouts waited for their turn (received → taken: no overlay, a busy slot, the queue ahead). */
+  waitP50Ms: number | null;
+  waitP95Ms: number | null;
   /** Readouts dropped in the window, by reason ('expired', 'banned', 'overflow', …). */
   drops: Record<string, number>;
 }
@@ -203,13 +206,25 @@ export interface PanelInit {
   overlayPath: string;
   engines: PanelEngineInfo[];
   obsConfigured: boolean;
-  /** The longest text a caption may have (RELAY_MAX_TEXT_CHARS): the panel's send box takes no more. */
+  /** The relay's own limits (environment settings), shown beside the moderation rules they bound. */
+  limits: CaptionLimits;
+}
+
+/**
+ * The limits every caption meets at admission, whatever its origin (README: Limits).
+ * Viewer captions (chat, ASR) meet the moderation rules first, whose length cap is bounded
+ * by `maxTextChars`.
+ */
+export interface CaptionLimits {
+  /** RELAY_MAX_TEXT_CHARS: longer from the API or the panel → 413; a viewer message is cut to it. */
   maxTextChars: number;
+  /** RELAY_DEDUPE_WINDOW_MS: the same text from the same user within it → the first readout's id (0 = off). */
+  dedupeWindowMs: number;
 }
 
 export type PanelHistoryItem = Pick<
   HistoryEntry,
-  'id' | 'text' | 'user' | 'source' | 'paid' | 'state' | 'reason' | 'updatedAtMs' | 'firstAudioMs' | 'durationMs' | 'voice' | 'note'
+  'id' | 'text' | 'user' | 'source' | 'paid' | 'state' | 'reason' | 'updatedAtMs' | 'firstAudioMs' | 'waitMs' | 'durationMs' | 'voice' | 'note'
 >;
 
 export interface VoiceTestRequest {

@@ -54,8 +54,13 @@ export interface Utterance extends CaptionEvent {
   /** Why it was skipped/dropped, or how it finished (e.g. "ack-timeout"). */
   reason?: string;
   updatedAtMs: number;
-  /** Caption received → first sample playing in an overlay (set on the playback:start ack). */
+  /**
+   * Its turn came (taken from the queue: an overlay connected, a slot free) → first sample
+   * playing in an overlay (set on the playback:start ack). The time before is `waitMs`.
+   */
   firstAudioMs?: number;
+  /** Caption received → taken from the queue (set on each take): how long it waited for its turn. */
+  waitMs?: number;
   /** Something the streamer should know about how it was spoken (e.g. its instruction was ignored). */
   note?: string;
 }

@@ -5,6 +5,7 @@ import { NotFoundError } from '../core/errors.ts';
 import type { Logger } from '../core/logger.ts';
 import { apiRouter } from './api.ts';
 import { errorHandler } from './errors.ts';
+import { LANDING_PAGE, LANDING_PAGE_CSP } from './landing-page.ts';
 import type { HistoryFormatter, RelayPort, VoicesPort } from './ports.ts';
 import { voicesRouter } from './voices-api.ts';
 
@@ -73,6 +74,10 @@ export function createApp({ relay, voices, formatHistory, token, webDir, log, ex
   };
   // The overlay key and panel token are checked by the socket namespaces, not here:
   // the page itself holds no secret.
+  app.get('/', (_req, res) => {
+    res.setHeader('Content-Security-Policy', LANDING_PAGE_CSP);
+    res.type('html').send(LANDING_PAGE);
+  });
   app.get('/overlay', page('overlay.html'));
   app.get('/panel', page('panel.html'));
   app.use('/static', express.static(webDir, { fallthrough: false, index: false }));

@@ -34,7 +34,7 @@ const relay = {
 
 let saved: Record<string, unknown> = { rate: 1 };
 const panel: PanelPort = {
-  info: () => ({ engines: [{ name: 'embedded', speechParams: ['rate', 'pitch'], voices: ['en-us'], cloning: 'none' }], obsConfigured: false, maxTextChars: 500 }),
+  info: () => ({ engines: [{ name: 'embedded', speechParams: ['rate', 'pitch'], voices: ['en-us'], cloning: 'none' }], obsConfigured: false, limits: { maxTextChars: 500, dedupeWindowMs: 10_000 } }),
   health: () => ({
     nowMs: Date.now(),
     paused: false,
@@ -43,7 +43,7 @@ const panel: PanelPort = {
     obs: null,
     scaleOut: null,
   }),
-  stats: () => ({ windowMs: 3_600_000, firstAudio: [], p50Ms: null, p95Ms: null, drops: {} }),
+  stats: () => ({ windowMs: 3_600_000, firstAudio: [], p50Ms: null, p95Ms: null, waitP50Ms: null, waitP95Ms: null, drops: {} }),
   statsChanged$: NEVER,
   settings: () => ({ moderation: {}, queuePolicy: {}, voice: saved, voices: {}, overlayStyle: {}, obs: {} }),
   settingsChanged$: settingsChanged$,

@@ -4,6 +4,7 @@ import type { Duplex } from 'node:stream';
 import type { Observable } from 'rxjs';
 import { Counter, Registry } from 'prom-client';
 import { Server, type Namespace, type ServerOptions } from 'socket.io';
+import { ListenError } from '../core/errors.ts';
 import { sameOriginOrNone } from '../core/same-origin.ts';
 import type { Logger } from '../core/logger.ts';
 import type { CaptionSink } from '../core/sink.ts';
@@ -229,7 +230,10 @@ export async function startGateway(opts: GatewayOptions): Promise<Gateway> {
   });
 
   await new Promise<void>((resolve, reject) => {
-    http.once('error', reject);
+    http.once('error', (err: Error) => {
+      io.close();
+      reject(new ListenError(err, opts.host, opts.port));
+    });
     http.listen(opts.port, opts.host, () => resolve());
   });
   const { port } = http.address() as AddressInfo;

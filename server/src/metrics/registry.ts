@@ -9,8 +9,14 @@ export function createMetrics() {
     registry,
     firstAudioLatencyMs: new Histogram({
       name: 'relay_first_audio_latency_ms',
-      help: 'Caption received → first sample playing in an overlay (from its playback:start ack)',
+      help: 'Its turn came (taken from the queue) → first sample playing in an overlay (from its playback:start ack)',
       buckets: latencyBucketsMs,
+      registers: [registry],
+    }),
+    queueWaitMs: new Histogram({
+      name: 'relay_queue_wait_ms',
+      help: 'Caption received → taken from the queue (waiting for an overlay, a free slot, the readouts ahead), of readouts that played',
+      buckets: [...latencyBucketsMs, 10_000, 30_000, 60_000, 300_000, 900_000],
       registers: [registry],
     }),
     engineFirstChunkMs: new Histogram({

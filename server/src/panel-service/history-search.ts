@@ -9,8 +9,8 @@ export function searchHistory(entries: readonly HistoryEntry[], query: string, l
   for (let i = entries.length - 1; i >= 0 && found.length < limit; i--) {
     const e = entries[i]!;
     if (needle && !e.text.toLowerCase().includes(needle) && !e.user.toLowerCase().includes(needle)) continue;
-    const { id, text, user, source, paid, state, reason, updatedAtMs, firstAudioMs, durationMs, voice, note } = e;
-    found.push({ id, text, user, source, paid, state, reason, updatedAtMs, firstAudioMs, durationMs, voice, note });
+    const { id, text, user, source, paid, state, reason, updatedAtMs, firstAudioMs, waitMs, durationMs, voice, note } = e;
+    found.push({ id, text, user, source, paid, state, reason, updatedAtMs, firstAudioMs, waitMs, durationMs, voice, note });
   }
   return found;
 }

@@ -17,13 +17,13 @@ describe('LatencyWindow', () => {
     const window = new LatencyWindow(3_600_000, 100, () => nowMs);
     window.seed([
       { state: 'played', firstAudioMs: 900, updatedAtMs: nowMs - 4_000_000 }, // older than an hour
-      { state: 'played', firstAudioMs: 200, updatedAtMs: nowMs - 1_000 },
+      { state: 'played', firstAudioMs: 200, waitMs: 44_000, updatedAtMs: nowMs - 1_000 },
       { state: 'dropped', reason: 'expired', updatedAtMs: nowMs - 900 },
       { state: 'dropped', reason: 'banned', firstAudioMs: 150, updatedAtMs: nowMs - 800 }, // dropped mid-play
     ]);
     window.record({ state: 'synthesizing', updatedAtMs: nowMs });
-    window.record({ state: 'playing', firstAudioMs: 100, updatedAtMs: nowMs });
-    window.record({ state: 'played', firstAudioMs: 100, updatedAtMs: nowMs + 50 }); // already counted when it started
+    window.record({ state: 'playing', firstAudioMs: 100, waitMs: 20, updatedAtMs: nowMs });
+    window.record({ state: 'played', firstAudioMs: 100, waitMs: 20, updatedAtMs: nowMs + 50 }); // already counted when it started
     window.record({ state: 'dropped', reason: 'synthesis failed (engine_failed): boom', updatedAtMs: nowMs });
     window.record({ state: 'dropped', reason: 'expired', updatedAtMs: nowMs });
     expect(window.snapshot()).toEqual({
@@ -35,6 +35,9 @@ describe('LatencyWindow', () => {
       ],
       p50Ms: 150,
       p95Ms: 200,
+      // The wait for a turn (e.g. for OBS to connect) is its own figure, not part of first audio.
+      waitP50Ms: 20,
+      waitP95Ms: 44_000,
       drops: { expired: 2, banned: 1, 'synthesis failed (engine_failed)': 1 },
     });
     nowMs += 3_600_000 - 850;

@@ -60,7 +60,7 @@ function start(overrides: Partial<PanelServiceDeps> = {}): PanelService {
     sources: () => [{ name: 'asr', connected: false, messagesPerMin: 0 }],
     obs: () => undefined,
     obsConfigured: false,
-    maxTextChars: 500,
+    limits: { maxTextChars: 500, dedupeWindowMs: 10_000 },
     settings: {
       moderation: store('moderation.json', ModerationSettings),
       queuePolicy: store('queue-policy.json', QueuePolicySettings),
@@ -157,6 +157,6 @@ describe('panel service', () => {
     const s = start({ obs: () => obs, obsConfigured: true });
     await expect(s.ensureObsOverlay()).resolves.toEqual({ outcome: 'created', sceneName: 'Main', inputName: 'cosy-relay overlay' });
     expect(s.health().obs).toMatchObject({ connected: true });
-    expect(s.info()).toEqual({ engines: [], obsConfigured: true, maxTextChars: 500 });
+    expect(s.info()).toEqual({ engines: [], obsConfigured: true, limits: { maxTextChars: 500, dedupeWindowMs: 10_000 } });
   });
 });

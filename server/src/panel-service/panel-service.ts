@@ -7,7 +7,7 @@
 import { filter, interval, merge, skip, Subscription, type Observable } from 'rxjs';
 import type { TtsEngine } from '../core/engine.ts';
 import { ValidationError } from '../core/errors.ts';
-import type { PanelObsStatus, PanelScaleOutStatus, PanelSettings, PanelSettingsSection, PanelSourceStatus } from '../core/protocol.ts';
+import type { CaptionLimits, PanelObsStatus, PanelScaleOutStatus, PanelSettings, PanelSettingsSection, PanelSourceStatus } from '../core/protocol.ts';
 import type { Utterance } from '../core/types.ts';
 import type { VoiceResolver } from '../core/voices.ts';
 import type { PanelPort } from '../gateway/panel-port.ts';
@@ -35,7 +35,7 @@ export interface ObsPort {
 export interface PanelServiceDeps {
   relay: Pick<Relay, 'health' | 'dropUser' | 'history' | 'spokenCounts'>;
   /** Every queue change: the latency window follows them. */
-  queueChanges$: Observable<Pick<Utterance, 'state' | 'reason' | 'firstAudioMs' | 'updatedAtMs'>>;
+  queueChanges$: Observable<Pick<Utterance, 'state' | 'reason' | 'firstAudioMs' | 'waitMs' | 'updatedAtMs'>>;
   isPaused(): boolean;
   /** Each engine the voice test can speak with (a chain's members, or the one engine). */
   engines: readonly TtsEngine[];
@@ -46,8 +46,7 @@ export interface PanelServiceDeps {
   /** The OBS integration once it runs; undefined when OBS is not configured. */
   obs(): ObsPort | undefined;
   obsConfigured: boolean;
-  /** RELAY_MAX_TEXT_CHARS: the panel's send box limit. */
-  maxTextChars: number;
+  limits: CaptionLimits;
   /** The queue handoff with RELAY_REDIS_URL; undefined without. */
   scaleOut?(): PanelScaleOutStatus | undefined;
   settings: { moderation: SettingsSection<ModerationSettings> } & Record<Exclude<PanelSettingsSection, 'moderation'>, SettingsSection>;
@@ -82,7 +81,7 @@ export function createPanelService(deps: PanelServiceDeps): PanelService {
         cloning: e.cloning?.kind ?? 'none',
       })),
       obsConfigured: deps.obsConfigured,
-      maxTextChars: deps.maxTextChars,
+      limits: deps.limits,
     }),
     health() {
       const { engine } = relay.health();

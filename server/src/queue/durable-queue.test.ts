@@ -39,9 +39,10 @@ describe('DurableQueue', () => {
       updatedAtMs: 42,
     });
     expect(queue.markPlaying(utterance.id)).toBeUndefined();
-    expect(queue.takeNext()).toMatchObject({ id: utterance.id, state: 'synthesizing' });
-    // firstAudioMs = the clock at the playback ack − receivedAtMs, never negative (the test clock reads 42).
-    expect(queue.markPlaying(utterance.id)).toMatchObject({ state: 'playing', firstAudioMs: 0 });
+    // waitMs = the clock at the take − receivedAtMs, never negative (the test clock reads 42).
+    expect(queue.takeNext()).toMatchObject({ id: utterance.id, state: 'synthesizing', waitMs: 0 });
+    // firstAudioMs = the clock at the playback ack − the take, never negative.
+    expect(queue.markPlaying(utterance.id)).toMatchObject({ state: 'playing', firstAudioMs: 0, waitMs: 0 });
     expect(queue.get(utterance.id)?.state).toBe('playing');
     const words = [{ text: 'hi', startMs: 0, endMs: 180 }];
     queue.recordTimeline(utterance.id, { durationMs: 200, words });
@@ -50,7 +51,7 @@ describe('DurableQueue', () => {
     expect(queue.get(utterance.id)?.state).toBe('played');
     expect(queue.countActive()).toBe(0);
     expect(queue.history({ limit: 10 })).toEqual([
-      { ...utterance, state: 'played', playedAtMs: 42, durationMs: 200, words, firstAudioMs: 0 },
+      { ...utterance, state: 'played', playedAtMs: 42, durationMs: 200, words, firstAudioMs: 0, waitMs: 0 },
     ]);
     expect(queue.get('no-such-id')).toBeUndefined();
   });
@@ -309,7 +310,23 @@ function chattrWorks(): boolean {
 }
 
 describe('first-audio latency', () => {
-  it('counts to the overlay’s audible time, clamped between receipt and the ack', () => {
+  it('counts from the take (its turn), not from receipt: the wait for an overlay is its own figure', () => {
+    let nowMs = 10_000;
+    const queue = new DurableQueue({ path: ':memory:', maxQueued: 10, now: () => nowMs });
+    const { utterance } = queue.enqueue({ text: 'before OBS', user: 'u', source: 'http', priority: 0, receivedAtMs: 10_000 });
+    nowMs = 54_000; // the overlay connected 44 s later: the limiter takes it now
+    expect(queue.takeNext()).toMatchObject({ id: utterance.id, waitMs: 44_000 });
+    nowMs = 54_400;
+    expect(queue.markPlaying(utterance.id, 54_300)).toMatchObject({ firstAudioMs: 300, waitMs: 44_000 });
+    queue.recordTimeline(utterance.id, { durationMs: 900, words: [] });
+    queue.markPlayed(utterance.id);
+    expect(queue.history({ limit: 1 })[0]).toMatchObject({ firstAudioMs: 300, waitMs: 44_000, durationMs: 900 });
+    // Played items in the queue list keep their duration (GET /api/queue's durationMs).
+    expect(queue.list({ states: ['played'], limit: 1 })[0]).toMatchObject({ id: utterance.id, durationMs: 900, waitMs: 44_000 });
+    queue.close();
+  });
+
+  it('counts to the overlay’s audible time, clamped between the take and the ack', () => {
     let nowMs = 10_000;
     const queue = new DurableQueue({ path: ':memory:', maxQueued: 10, now: () => nowMs });
     const ids = ['on-time', 'future', 'past'].map(

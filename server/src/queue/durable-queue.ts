@@ -7,7 +7,7 @@ import type { CaptionEvent, ClearResult, PendingReadout, TimedWord, Utterance, U
 import { forgetLongServedUsers, resumeInFlightUsersFirst, takeFairly } from './fair-share.ts';
 import { makeRoomInSource } from './overflow.ts';
 import { checkPolicy, resolvePolicy, ttlMsFor, type QueuePolicy, type QueuePolicyInput } from './policy.ts';
-import { newRow, toHistoryEntry, toPendingReadout, toUtterance, type UtteranceRow } from './rows.ts';
+import { newRow, toHistoryEntry, toListedReadout, toPendingReadout, toUtterance, type ListedReadout, type UtteranceRow } from './rows.ts';
 import { guardStorage, openDatabase, withoutFsync } from './sqlite.ts';
 import { prepareStatements, type Statements } from './statements.ts';
 
@@ -167,8 +167,8 @@ export class DurableQueue {
   }
 
   /**
-   * synthesizing → playing, recording the first-audio latency: from receivedAtMs to
-   * `audibleAtMs` (when the overlay says its first sample left the speakers), or to now when
+   * synthesizing → playing, recording the first-audio latency: from when it was taken
+   * (receivedAtMs + waitMs) to `audibleAtMs` (when the overlay says its first sample left the speakers), or to now when
    * that is unknown or later. Undefined when the item is not synthesizing.
    */
   markPlaying(id: string, audibleAtMs?: number): Utterance | undefined {
@@ -284,10 +284,10 @@ export class DurableQueue {
   }
 
   /** Items in the given states (default: active), active ones by priority then arrival, then final ones newest first. */
-  list(options: { states?: readonly UtteranceState[]; limit: number }): Utterance[] {
+  list(options: { states?: readonly UtteranceState[]; limit: number }): ListedReadout[] {
     const states = JSON.stringify(options.states ?? ['queued', 'synthesizing', 'playing']);
     const rows = guardStorage('list', () => this.sql.list.all(states, clampRows(options.limit)));
-    return rows.map(toUtterance);
+    return rows.map(toListedReadout);
   }
 
   /** The most recent final items (updated at or after sinceMs), oldest first, with their word timings. */

@@ -19,7 +19,7 @@ const REMEMBERED_SERVES = 10_000;
 export function takeFairly(sql: Statements, nowMs: number): UtteranceRow | undefined {
   const lane = sql.nextLane.get();
   if (!lane) return undefined;
-  const row = sql.take.get(nowMs, lane.first_seq)!; // the lane's head is queued: the triggers keep it so
+  const row = sql.take.get({ nowMs, seq: lane.first_seq })!; // the lane's head is queued: the triggers keep it so
   const served = sql.nextServed.get()!;
   sql.servedUser.run({ user: lane.user, served });
   sql.servedLanes.run(served, lane.user);

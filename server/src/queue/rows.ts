@@ -23,6 +23,7 @@ export interface UtteranceRow {
   expires_at_ms: number | null;
   played_at_ms: number | null;
   first_audio_ms: number | null;
+  wait_ms: number | null;
   duration_ms: number | null;
   words_json: string | null;
   note: string | null;
@@ -32,6 +33,7 @@ export function toUtterance(row: UtteranceRow): Utterance {
   const utterance: Utterance = { id: row.id, ...captionOf(row), state: row.state, updatedAtMs: row.updated_at_ms };
   if (row.reason !== null) utterance.reason = row.reason;
   if (row.first_audio_ms !== null) utterance.firstAudioMs = row.first_audio_ms;
+  if (row.wait_ms !== null) utterance.waitMs = row.wait_ms;
   if (row.note !== null) utterance.note = row.note;
   return utterance;
 }
@@ -58,6 +60,15 @@ export function toHistoryEntry(row: UtteranceRow): HistoryEntry {
   if (row.played_at_ms !== null) entry.playedAtMs = row.played_at_ms;
   if (row.duration_ms !== null) entry.durationMs = row.duration_ms;
   return entry;
+}
+
+export type ListedReadout = Utterance & Pick<HistoryEntry, 'durationMs'>;
+
+/** A readout as the queue lists it: with its audio duration once recorded (played ones too). */
+export function toListedReadout(row: UtteranceRow): ListedReadout {
+  const utterance: ListedReadout = toUtterance(row);
+  if (row.duration_ms !== null) utterance.durationMs = row.duration_ms;
+  return utterance;
 }
 
 function parseWords(json: string | null): TimedWord[] {

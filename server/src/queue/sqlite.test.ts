@@ -5,7 +5,7 @@ import { queueTestKit } from './test-kit.ts';
 
 const kit = queueTestKit();
 
-/** The `utterances` table as released before `instruct` and `note` were added. */
+/** The `utterances` table as released before `instruct`, `note` and `wait_ms` were added. */
 const OLD_UTTERANCES = `
 CREATE TABLE utterances (
   seq INTEGER PRIMARY KEY AUTOINCREMENT, id TEXT NOT NULL UNIQUE, text TEXT NOT NULL, user TEXT NOT NULL,
@@ -19,7 +19,7 @@ VALUES ('old-1', 'from before', 'viewer', 'twitch', 0, 'narrator', 'played', 100
 `;
 
 describe('opening a queue database from an older release', () => {
-  it('adds the missing columns, keeps the old rows, and stores instruct and notes from then on', () => {
+  it('adds the missing columns, keeps the old rows, and stores instruct, notes and waits from then on', () => {
     const path = join(kit.dataDir(), 'relay.db');
     const old = new Database(path);
     old.exec(OLD_UTTERANCES);
@@ -32,6 +32,7 @@ describe('opening a queue database from an older release', () => {
     const { utterance } = queue.enqueue({ text: 'now', user: 'u', source: 'http', priority: 0, receivedAtMs: 3_000, voice: 'robot', instruct: '用四川话说' });
     queue.note(utterance.id, 'instruct ignored: embedded cannot apply instructions');
     expect(queue.get(utterance.id)).toMatchObject({ voice: 'robot', instruct: '用四川话说', note: 'instruct ignored: embedded cannot apply instructions' });
+    expect(queue.takeNext()).toHaveProperty('waitMs');
   });
 
   it('opening a current database again changes nothing', () => {

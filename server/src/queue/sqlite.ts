@@ -27,6 +27,7 @@ CREATE TABLE IF NOT EXISTS utterances (
   expires_at_ms  INTEGER,
   played_at_ms   INTEGER,
   first_audio_ms INTEGER,
+  wait_ms        INTEGER,
   duration_ms    REAL,
   words_json     TEXT,
   note           TEXT
@@ -106,9 +107,10 @@ const SCHEMA = UTTERANCES + SETTINGS + FAIR_SHARE;
  * them (NULL in every old row) when it is opened. SQLite's ALTER TABLE ADD COLUMN only
  * changes the schema, so this is cheap on any size of file.
  */
-const ADDED_COLUMNS: readonly { name: string; type: 'TEXT' }[] = [
+const ADDED_COLUMNS: readonly { name: string; type: 'TEXT' | 'INTEGER' }[] = [
   { name: 'instruct', type: 'TEXT' },
   { name: 'note', type: 'TEXT' },
+  { name: 'wait_ms', type: 'INTEGER' },
 ];
 
 function addMissingColumns(db: Database.Database): void {

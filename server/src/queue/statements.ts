@@ -40,8 +40,10 @@ export function prepareStatements(db: Database.Database) {
     nextLane: db.prepare<[], { user: string; first_seq: number }>(
       `SELECT user, first_seq FROM fair_lanes ORDER BY priority DESC, last_served, first_seq LIMIT 1`,
     ),
-    take: db.prepare<[number, number], UtteranceRow>(
-      `UPDATE utterances SET state = 'synthesizing', updated_at_ms = ? WHERE seq = ? RETURNING *`,
+    /** wait_ms: received → taken, the time it waited for its turn (an overlay, a free slot, an engine). */
+    take: db.prepare<[{ nowMs: number; seq: number }], UtteranceRow>(
+      `UPDATE utterances SET state = 'synthesizing', updated_at_ms = @nowMs, wait_ms = MAX(0, @nowMs - received_at_ms)
+       WHERE seq = @seq RETURNING *`,
     ),
     nextServed: db.prepare<[], number>(`UPDATE settings SET value = value + 1 WHERE key = 'served' RETURNING value`).pluck(),
     servedUser: db.prepare<[{ user: string; served: number }]>(
@@ -56,10 +58,13 @@ export function prepareStatements(db: Database.Database) {
       `UPDATE utterances INDEXED BY utterances_expiry SET state = 'dropped', reason = 'expired', updated_at_ms = @nowMs
        WHERE state = 'queued' AND expires_at_ms <= @nowMs RETURNING *`,
     ),
-    /** first_audio_ms from the overlay's audible time, clamped to [received, now] (its clock may be off). */
+    /**
+     * first_audio_ms from when it was taken (received + wait_ms: its turn had come) to the
+     * overlay's audible time, clamped to [taken, now] (the overlay's clock may be off).
+     */
     markPlaying: db.prepare<[{ nowMs: number; audibleAtMs: number; id: string }], UtteranceRow>(
       `UPDATE utterances SET state = 'playing', updated_at_ms = @nowMs,
-         first_audio_ms = MAX(0, MIN(@nowMs, @audibleAtMs) - received_at_ms)
+         first_audio_ms = MAX(0, MIN(@nowMs, @audibleAtMs) - received_at_ms - COALESCE(wait_ms, 0))
        WHERE id = @id AND state = 'synthesizing' RETURNING *`,
     ),
     markPlayed: db.prepare<[{ id: string; reason: string | null; nowMs: number }], UtteranceRow>(

@@ -102,6 +102,18 @@ describe('admission', () => {
     expect(dropped).toEqual([['queue_full', 1]]);
   });
 
+  it('one set of limits: a viewer message longer than RELAY_MAX_TEXT_CHARS is cut to it (moderation allows 200), not refused', async () => {
+    const { queue, metrics, admission } = admissionOnQueue();
+    const captions$ = new Subject<SourceCaption>();
+    const running = admission.fromSources(captions$);
+    captions$.next(chat(Array.from({ length: 30 }, (_, i) => `word${i}`).join(' ')));
+    running.unsubscribe();
+    const [queued] = queue.list({ limit: 1, states: ['queued'] });
+    expect(queued?.text).toMatch(/^word0 word1 .*word\d+$/u);
+    expect([...queued!.text].length).toBeLessThanOrEqual(50);
+    expect((await metrics.captionsTotal.get()).values.filter((v) => v.labels.result === 'rejected')).toEqual([]);
+  });
+
   it("the streamer's caption names a known voice (stored) or gets 400 unknown_voice; its instruction is stored cleaned", async () => {
     const { queue, admission, metrics } = admissionOnQueue();
     const { id } = admission.fromStreamer({ text: 'hi', voice: 'streamer', instruct: '  用开心的语气说 ' });

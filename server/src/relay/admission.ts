@@ -67,6 +67,16 @@ export interface Admission {
   fromSources(captions$: Observable<SourceCaption>): Subscription;
 }
 
+/**
+ * One set of limits: a viewer message is cut to the moderation length or RELAY_MAX_TEXT_CHARS,
+ * whichever is smaller, so raising the moderation length past the relay's limit cuts at the
+ * relay's limit instead of refusing the message.
+ */
+export function withinCaptionLimit(settings: ModerationSettings, maxTextChars: number): ModerationSettings {
+  if (settings.length.maxChars <= maxTextChars) return settings;
+  return { ...settings, length: { ...settings.length, maxChars: maxTextChars } };
+}
+
 export function createAdmission(o: AdmissionOptions): Admission {
   const { queue, metrics, log } = o;
 
@@ -139,7 +149,7 @@ export function createAdmission(o: AdmissionOptions): Admission {
   const chatVoice = (c: SourceCaption): VoicedCaption => (c.kind === 'chat' ? { ...c, ...chatVoiceCommand(c.text, c.roles, o.voiceRules().chatCommand) } : c);
 
   const viewerRules = moderate<VoicedCaption>({
-    settings$: o.moderation$,
+    settings$: o.moderation$.pipe(map((s) => withinCaptionLimit(s, o.maxTextChars))),
     queuedCount: (user) => queue.countQueuedByUser(user),
     onDrop: (reason, e) => {
       metrics.sourceDroppedTotal.inc({ source: e.source, reason });

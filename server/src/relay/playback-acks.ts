@@ -1,5 +1,6 @@
 /**
- * Overlay playback acks → queue states: `playback:start` records the first-audio latency,
+ * Overlay playback acks → queue states: `playback:start` records the first-audio latency
+ * (from the readout's turn) and the time it waited for that turn,
  * `playback:end` marks the readout played and frees its limiter slot. When no overlay acks
  * in time, the limiter's safety timeout marks it played instead (reason `ack-timeout`).
  * Sinks that follow the audio (OBS captions, ducking) read `playback$`.
@@ -15,7 +16,7 @@ import type { DurableQueue } from '../queue/durable-queue.ts';
 
 export interface PlaybackAcksOptions {
   queue: Pick<DurableQueue, 'markPlaying' | 'markPlayed'>;
-  metrics: Pick<Metrics, 'firstAudioLatencyMs'>;
+  metrics: Pick<Metrics, 'firstAudioLatencyMs' | 'queueWaitMs'>;
   durably: StorageRetry['durably'];
   log: Logger;
 }
@@ -56,7 +57,8 @@ export function createPlaybackAcks({ queue, metrics, durably, log }: PlaybackAck
       }
       if (!playing) return;
       if (playing.firstAudioMs !== undefined) metrics.firstAudioLatencyMs.observe(playing.firstAudioMs);
-      log.info({ id, firstAudioMs: playing.firstAudioMs }, 'playback started');
+      if (playing.waitMs !== undefined) metrics.queueWaitMs.observe(playing.waitMs);
+      log.info({ id, firstAudioMs: playing.firstAudioMs, waitMs: playing.waitMs }, 'playback started');
       playback$.next({ id, type: 'start' });
     },
     ended(id) {

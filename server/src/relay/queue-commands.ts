@@ -73,7 +73,7 @@ export function createQueueCommands({ queue, cancels, timelines, engine, requeue
     listQueue: (): PanelQueueItem[] =>
       queue
         .list({ limit: LIST_LIMIT, states: ['playing', 'synthesizing', 'queued', 'played', 'skipped', 'dropped'] })
-        .map(({ id, text, user, source, priority, paid, state, reason, receivedAtMs, updatedAtMs, firstAudioMs, voice, note }) => ({
+        .map(({ id, text, user, source, priority, paid, state, reason, receivedAtMs, updatedAtMs, firstAudioMs, waitMs, voice, note, durationMs }) => ({
           id,
           text,
           user,
@@ -85,9 +85,10 @@ export function createQueueCommands({ queue, cancels, timelines, engine, requeue
           receivedAtMs,
           updatedAtMs,
           firstAudioMs,
+          waitMs,
           voice,
           note,
-          durationMs: timelines.durationMs(id),
+          durationMs: timelines.durationMs(id) ?? durationMs,
           ...switchesOf(id),
         })),
     dropUser(user, reason, by) {

@@ -2,6 +2,7 @@
  * Settings fields, DOM-free: how a JSON value at a path is shown in a form control and read
  * back. The relay validates the whole section again (zod); these only turn text into JSON.
  */
+import type { CaptionLimits } from '../../../../server/src/core/protocol.ts';
 import type { LabelKey } from '../i18n.ts';
 
 export type FieldKind =
@@ -27,8 +28,8 @@ export interface FieldSpec {
   path: string;
   label: LabelKey;
   kind: FieldKind;
-  /** Why the field holds what it holds, shown under it. */
-  hint?: LabelKey;
+  /** What the setting applies to, and the relay limit beside it (its value comes with panel:init). */
+  hint?: { label: LabelKey; limit?: keyof CaptionLimits };
 }
 
 export interface FieldGroup {

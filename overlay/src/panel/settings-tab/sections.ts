@@ -37,7 +37,12 @@ export const SECTIONS: Record<PanelSettingsSection, FieldGroup[]> = {
     {
       label: 'group.length',
       fields: [
-        { path: 'length.maxChars', label: 'f.maxChars', kind: { type: 'number', min: 1, step: 1 } },
+        {
+          path: 'length.maxChars',
+          label: 'f.maxChars',
+          kind: { type: 'number', min: 1, step: 1 },
+          hint: { label: 'hint.maxChars', limit: 'maxTextChars' },
+        },
         { path: 'length.maxSpokenSeconds', label: 'f.maxSpokenSeconds', kind: { type: 'number', min: 1, step: 0.5 } },
       ],
     },
@@ -51,7 +56,7 @@ export const SECTIONS: Record<PanelSettingsSection, FieldGroup[]> = {
     {
       label: 'group.users',
       fields: [
-        { path: 'users.deny', label: 'f.deny', kind: { type: 'lines' }, hint: 'f.denyHint' },
+        { path: 'users.deny', label: 'f.deny', kind: { type: 'lines' }, hint: { label: 'f.denyHint' } },
         { path: 'users.allow', label: 'f.allow', kind: { type: 'lines' } },
         { path: 'users.spokenNames', label: 'f.spokenNames', kind: { type: 'pairs' } },
       ],
@@ -69,7 +74,12 @@ export const SECTIONS: Record<PanelSettingsSection, FieldGroup[]> = {
       fields: [
         { path: 'cooldownMs', label: 'f.cooldownMs', kind: { type: 'number', min: 0, step: 500 } },
         { path: 'maxQueuedPerUser', label: 'f.maxQueuedPerUser', kind: { type: 'number', min: 0, step: 1 } },
-        { path: 'duplicates.windowMs', label: 'f.duplicateWindowMs', kind: { type: 'number', min: 0, step: 1000 } },
+        {
+          path: 'duplicates.windowMs',
+          label: 'f.duplicateWindowMs',
+          kind: { type: 'number', min: 0, step: 1000 },
+          hint: { label: 'hint.duplicateWindowMs', limit: 'dedupeWindowMs' },
+        },
         { path: 'duplicates.scope', label: 'f.duplicateScope', kind: { type: 'enum', options: ['global', 'user'] } },
       ],
     },

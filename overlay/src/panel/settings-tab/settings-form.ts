@@ -3,8 +3,8 @@
  * (unless being edited), saved with `settings:save`; a problem is shown next to its field
  * (client-side reading) or from the relay's error, whose message starts with the field path.
  */
-import type { PanelSettingsSection } from '../../../../server/src/core/protocol.ts';
-import { command } from '../connection.ts';
+import type { CaptionLimits, PanelSettingsSection } from '../../../../server/src/core/protocol.ts';
+import { command, init$ } from '../connection.ts';
 import { h, setText } from '../dom.ts';
 import { labelled, labelledOr, t } from '../lang.ts';
 import { describeError } from '../notice.ts';
@@ -128,8 +128,14 @@ export class SettingsForm {
   private field(spec: FieldSpec): HTMLElement {
     const { node, id, read, write } = control(spec);
     const error = h('span', { class: 'field-error', role: 'alert' });
-    const hint = spec.hint && labelled('p', spec.hint, { class: 'hint' });
-    const box = h('div', { class: `field ${spec.kind.type}`, 'data-path': spec.path }, labelled('label', spec.label, { for: id }), node, hint, error);
+    const box = h(
+      'div',
+      { class: `field ${spec.kind.type}`, 'data-path': spec.path },
+      labelled('label', spec.label, { for: id }),
+      node,
+      error,
+      spec.hint ? fieldHint(spec.hint) : null,
+    );
     this.fields.push({ spec, box, error, read, write });
     return box;
   }
@@ -169,4 +175,14 @@ export class SettingsForm {
       button.disabled = false;
     }
   }
+}
+
+const LIMIT_SETTINGS: Record<keyof CaptionLimits, string> = { maxTextChars: 'RELAY_MAX_TEXT_CHARS', dedupeWindowMs: 'RELAY_DEDUPE_WINDOW_MS' };
+
+/** The hint under a field: what it applies to (translated) and the relay's own limit beside it, with its value. */
+function fieldHint(hint: NonNullable<FieldSpec['hint']>): HTMLElement {
+  const limit = hint.limit;
+  const value = h('span', { class: 'limit' });
+  if (limit) init$.subscribe((init) => setText(value, init ? ` ${LIMIT_SETTINGS[limit]} = ${init.limits[limit]}` : ''));
+  return h('small', { class: 'hint', 'data-hint-for': hint.label }, labelled('span', hint.label), value);
 }

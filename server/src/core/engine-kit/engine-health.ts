@@ -23,7 +23,7 @@ export class EngineHealth implements Pick<TtsEngine, 'healthy' | 'healthReason'>
   note(error: unknown): boolean {
     if (!(error instanceof UpstreamRejectedError) || !error.disablesEngine || this.disabledBy) return false;
     this.disabledBy = error;
-    this.logger.error({ engine: this.engine, code: error.code }, error.message);
+    this.logger.error({ code: error.code }, error.message);
     this.onDisabled();
     return true;
   }

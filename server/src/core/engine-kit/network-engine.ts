@@ -117,7 +117,7 @@ export interface NetworkEngine extends TtsEngine {
 export function createNetworkEngine(parts: NetworkEngineParts): NetworkEngine {
   const { options, sampleRateHz } = parts;
   const { name, metrics } = options;
-  const log = options.logger.child({ engine: name });
+  const log = options.logger; // the composition root binds `engine` (engines.ts)
   const endpoints = new EndpointSet(options.urls, {
     breaker: options.breaker,
     onStateChange: (endpoint, state) => {

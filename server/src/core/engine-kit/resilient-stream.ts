@@ -80,7 +80,7 @@ export function resilientStream$<T>(options: ResilientStreamOptions<T>): Observa
       const delayMs = retryDelayMs(failuresInRow, kind === 'throttled', options.retry, random);
       options.metrics.countRetry(options.engine, engineError.code);
       options.logger.warn(
-        { engine: options.engine, endpoint: endpoint.url, attempt, code: engineError.code, delayMs },
+        { url: endpoint.url, attempt, code: engineError.code, delayMs },
         `${options.engine}: attempt failed (${engineError.message}), retrying`,
       );
       // Throttling is account-wide: go back to the preferred endpoint rather than rotating.
