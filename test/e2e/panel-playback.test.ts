@@ -73,7 +73,7 @@ describe('panel with a live overlay', () => {
     await queueRow(panel, first).locator('button.ban').click();
     await expect.poll(() => rowState(panel, first)).toBe('dropped');
     expect(await rowState(panel, second)).toBe('dropped');
-    expect(await queueRow(panel, first).locator('.reason').textContent()).toBe('banned');
+    expect(await queueRow(panel, first).locator('.reason').textContent()).toBe('user banned');
     await expect.poll(async () => (await overlayStats(overlay)).cancelledUtterances).toBeGreaterThan(before);
     await panel.locator('#banned-list li[data-user="troll"]').waitFor();
     await expect.poll(() => rowState(panel, friend), { timeout: 10_000 }).toBe('played');
@@ -99,7 +99,7 @@ describe('panel with a live overlay', () => {
     await panel.click('#clear');
     await panel.click('#clear-dialog button[value="all"]');
     await expect.poll(() => paidRow.getAttribute('data-state')).toBe('skipped');
-    expect(await paidRow.locator('.reason').textContent()).toBe('cleared');
+    expect(await paidRow.locator('.reason').textContent()).toBe('queue cleared');
     await panel.click('#pause');
     await panel.waitForSelector('#paused-badge', { state: 'hidden' });
   });
