@@ -156,6 +156,9 @@ describe('scale-out with RELAY_REDIS_URL', () => {
     }
     const second = await post(restarted, 'B is back');
     await waitUntil(() => overlay.acks.some((e) => e.id === second), 15_000, 'the restarted B to play a new readout');
-    expect(overlay.starts.slice(startsBeforeRestart).map((e) => e.id)).toEqual([second]);
+    const startedAfterRestart = overlay.starts.slice(startsBeforeRestart).map((e) => e.id);
+    const [stateOnA, stateOnB] = [rowsIn(a.dataDir), rowsIn(restarted.dataDir)];
+    const context = startedAfterRestart.map((id) => `${id}: A ${stateOnA.get(id)?.state}/${stateOnA.get(id)?.reason}, B ${stateOnB.get(id)?.state}/${stateOnB.get(id)?.reason}, cancels ${overlay.cancels.filter((c) => c.id === id).map((c) => c.reason).join('|')}`);
+    expect(startedAfterRestart, context.join('\n')).toEqual([second]);
   }, 90_000);
 });
