@@ -5,7 +5,7 @@
 import { Subscription, type Observable } from 'rxjs';
 import type { Logger } from '../core/logger.ts';
 import type { OverlayEvent } from '../core/protocol.ts';
-import type { Utterance } from '../core/types.ts';
+import { FINAL_STATES, type Utterance } from '../core/types.ts';
 import type { Metrics } from '../metrics/registry.ts';
 import type { TimelineSummary } from '../pipeline/timeline.ts';
 
@@ -37,7 +37,7 @@ export function countRelayMetrics({ metrics, queueChanges$, countActive, events$
   // Every final state is counted here, whichever path led to it.
   subscription.add(
     queueChanges$.subscribe((u) => {
-      if (u.state === 'played' || u.state === 'skipped' || u.state === 'dropped') {
+      if (FINAL_STATES.includes(u.state)) {
         metrics.utterancesFinishedTotal.inc({ state: u.state, reason: reasonLabel(u.reason) });
       }
       metrics.queueActive.set(countActive());

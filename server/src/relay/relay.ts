@@ -9,6 +9,7 @@ import type { Logger } from '../core/logger.ts';
 import type { OverlayEvent } from '../core/protocol.ts';
 import type { ReadoutFeed } from '../core/sink.ts';
 import type { SourceEvent } from '../core/source.ts';
+import { FINAL_STATES } from '../core/types.ts';
 import type { VoiceResolver } from '../core/voices.ts';
 import type { RelayPort } from '../gateway/ports.ts';
 import type { Metrics } from '../metrics/registry.ts';
@@ -81,7 +82,7 @@ export function createRelay(opts: RelayOptions): Relay {
 
   const relayMetrics = countRelayMetrics({ metrics, queueChanges$: queue.changes$, countActive: () => queue.countActive(), events$, log });
   const finals = queue.changes$.subscribe((u) => {
-    if (u.state === 'played' || u.state === 'skipped' || u.state === 'dropped') timelines.forget(u.id);
+    if (FINAL_STATES.includes(u.state)) timelines.forget(u.id);
   });
   const expiry = setInterval(() => {
     const expired = queue.expire();
