@@ -41,13 +41,22 @@ export interface UtteranceCancelEvent {
 }
 
 /**
- * A live subtitle line that is shown, not spoken (ASR feed): partials replace the line
- * with the same id in place; a final one stays for the overlay's hold time.
+ * A live subtitle line that is shown, not spoken (ASR feed, recognized speech): partials
+ * replace the line with the same id in place; a final one stays for the overlay's hold time.
+ * `words` (finals from a recognizer) are timed on the recognizer's audio clock;
+ * `translation` is the line in the translation target language.
  */
 export interface SubtitleLineEvent {
   id: string;
   text: string;
   final: boolean;
+  lang?: string;
+  words?: TimedWord[];
+  translation?: { lang: string; text: string };
+}
+
+export interface SubtitleClearEvent {
+  reason: 'muted';
 }
 
 /** What the pipeline sends every overlay, in order (see OverlayEvent). */
@@ -58,6 +67,8 @@ export interface OverlayPipelineEvents {
   'utterance:end': (e: UtteranceEndEvent) => void;
   'utterance:cancel': (e: UtteranceCancelEvent) => void;
   'subtitle:line': (e: SubtitleLineEvent) => void;
+  /** The streamer muted subtitles: every subtitle line goes away at once. */
+  'subtitle:clear': (e: SubtitleClearEvent) => void;
 }
 
 /**
@@ -285,3 +296,6 @@ export type PanelClientToServer = {
 export type OverlayEvent = {
   [K in keyof OverlayPipelineEvents]: { type: K; data: Parameters<OverlayPipelineEvents[K]>[0] };
 }[keyof OverlayPipelineEvents];
+
+/** The events of one utterance (what an overlay replays after a reconnect): not the subtitle lines. */
+export type UtteranceEvent = Exclude<OverlayEvent, { type: 'subtitle:line' | 'subtitle:clear' }>;
