@@ -51,8 +51,18 @@ export interface SubtitleLineEvent {
   text: string;
   final: boolean;
   lang?: string;
+  /** Ms from the line's start. */
   words?: TimedWord[];
   translation?: { lang: string; text: string };
+  /** Wall clock when the line was spoken, and its length (finals from a recognizer). */
+  startedAtMs?: number;
+  durationMs?: number;
+}
+
+/** Whether subtitles are muted, and the recent lines (oldest first): the panel's live transcript. */
+export interface SubtitlesState {
+  muted: boolean;
+  recent: SubtitleLineEvent[];
 }
 
 export interface SubtitleClearEvent {

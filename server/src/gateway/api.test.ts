@@ -25,6 +25,8 @@ const relay: RelayPort = {
   },
   skip: () => false,
   listQueue: () => [],
+  muteSubtitles: (muted) => void calls.push(`muteSubtitles(${muted})`),
+  subtitles: () => ({ muted: false, recent: [] }),
   pause: () => void calls.push('pause()'),
   resume: () => void calls.push('resume()'),
   clear: (options) => {

@@ -2,7 +2,7 @@
 import type { Observable } from 'rxjs';
 import type { EndpointStatus } from '../core/engine.ts';
 import type { FormattedHistory, HistoryEntry, HistoryFormat } from '../core/history.ts';
-import type { PanelQueueItem } from '../core/protocol.ts';
+import type { PanelQueueItem, SubtitlesState } from '../core/protocol.ts';
 import type { ReadoutFeed } from '../core/sink.ts';
 import type { ClearResult } from '../core/types.ts';
 import type { VoiceInfo } from '../core/voices.ts';
@@ -70,6 +70,10 @@ export interface RelayPort {
   queueChanged$: Observable<unknown>;
   metricsText(): Promise<string>;
   metricsContentType: string;
+  /** Mute (true) or show again the live subtitles in the overlays; muting clears them at once. */
+  muteSubtitles(muted: boolean): void;
+  /** Whether subtitles are muted, and the recent lines (the panel's live transcript). */
+  subtitles(): SubtitlesState;
 }
 
 /** A voice to add to the library, as POST /api/voices received it. */
