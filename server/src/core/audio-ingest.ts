@@ -32,3 +32,21 @@ export type AudioIngestMessage =
   | { type: 'state'; state: RecognitionState; detail?: string }
   | RecognizedLineMessage
   | { type: 'error'; error: { code: string; message: string } };
+
+/** Recognition of the streamer's voice, as /healthz, the panel and GET /api/captioner show it. */
+export interface RecognitionStatus {
+  state: RecognitionState;
+  /** The recognizer engine and its model, when one is configured. */
+  engine?: string;
+  model?: string;
+  /** Translation targets (ASR_TRANSLATE_TO). */
+  translateTo?: string[];
+  /** Audio feeds connected right now (the captioner page, ffmpeg…). */
+  feeds: number;
+  /** The last error, kept after a recovery. */
+  lastError?: string;
+  /** Median time from the end of a sentence's audio reaching the relay to its final line, over the recent finals. */
+  finalLatencyMs?: number;
+  /** Audio sent to the recognizer since the relay started (what the account is billed for). */
+  audioSentMs: number;
+}
