@@ -125,6 +125,7 @@ export async function startRelay(config: Config, log: Logger, engineOverride?: T
     obsConfigured: config.OBS_WEBSOCKET_URL !== undefined,
     limits: { maxTextChars: config.RELAY_MAX_TEXT_CHARS, dedupeWindowMs: config.RELAY_DEDUPE_WINDOW_MS },
     scaleOut: () => handoff?.status(),
+    recognition: () => speech.recognition(),
     settings: { moderation, queuePolicy, voice, voices: voiceRules, overlayStyle, obs: obsSettings },
   });
 

@@ -2,6 +2,7 @@
  * The Socket.IO contract between the relay and its browser clients (see ARCHITECTURE.md).
  * Browser code imports these types with `import type` only.
  */
+import type { RecognitionStatus } from './audio-ingest.ts';
 import type { EndpointStatus, VoiceCloning } from './engine.ts';
 import type { HistoryEntry } from './history.ts';
 import type { SourceStatus } from './source.ts';
@@ -182,6 +183,8 @@ export interface PanelHealth {
   obs: PanelObsStatus | null;
   /** null without RELAY_REDIS_URL. */
   scaleOut: PanelScaleOutStatus | null;
+  /** Recognition of the streamer's voice (the captioner, /ingest/audio). */
+  recognition: RecognitionStatus;
 }
 
 /** This process in a scale-out (see README: Scale-out). */
@@ -275,6 +278,8 @@ export interface PanelServerToClient {
   'health:update': (e: PanelHealth) => void;
   'stats:update': (e: PanelStats) => void;
   'settings:update': (e: PanelSettings) => void;
+  /** The live transcript of the streamer's voice and whether subtitles are muted. */
+  'subtitles:update': (e: SubtitlesState) => void;
 }
 
 /** A panel command: a payload and an ack with `T` on success. */
@@ -285,6 +290,7 @@ export interface PanelCommands {
   'caption:send': { payload: { text: string }; result: { id: string } };
   'queue:skip': { payload: { id: string }; result: { id: string } };
   'queue:pause': { payload: object; result: { paused: boolean } };
+  'subtitles:mute': { payload: { muted: boolean }; result: { muted: boolean } };
   'queue:resume': { payload: object; result: { paused: boolean } };
   'queue:clear': { payload: { includePaid: boolean }; result: ClearResult };
   'queue:replay': { payload: { id: string }; result: { id: string } };
