@@ -14,6 +14,7 @@ import { setUpLatency } from './latency-chart.ts';
 import { QueueView } from './queue-view.ts';
 import { setUpSettings } from './settings-tab/settings-view.ts';
 import { setUpShortcuts } from './shortcuts.ts';
+import { setUpSubtitles } from './subtitles-view.ts';
 import { load, store } from '../lib/storage.ts';
 import { tokenFromUrl } from '../lib/token-from-url.ts';
 import { setUpTabs } from './tabs.ts';
@@ -72,6 +73,7 @@ setUpControls();
 setUpHealth();
 const chart = setUpLatency();
 setUpHistory();
+setUpSubtitles();
 setUpSettings();
 const refreshVoices = setUpVoices();
 setUpTabs((tab) => {
