@@ -62,7 +62,8 @@ export const HEARD_BEFORE_TAKEOVER = 'played before the takeover';
 /**
  * The durable buffer between the sources and the limiter (SQLite, one file per data dir).
  * Every write is committed before the method returns (in the WAL, without waiting for the
- * disk: it survives kill -9), and no method blocks on an fsync. What must survive a power cut
+ * disk: it survives kill -9), and no method waits for an fsync of its own commit (a commit
+ * that triggers a WAL checkpoint, every ~1,000 pages, pays SQLite's syncs of it). What must survive a power cut
  * is fsynced off the event loop, many commits per fsync (group-sync.ts): an fsynced enqueue
  * hands back `onDisk`; the other state changes (plays, skips, drops, clears, pause, requeue,
  * adopt, recover) ask for a flush that follows within one fsync, with nobody waiting; takes,

@@ -34,7 +34,7 @@ import { chooseVoice, type VoiceRuleInput } from './voice-rules.ts';
 
 export type Origin = 'streamer' | 'source';
 
-/** Whether an origin's caption is on disk before admission returns (see the table above). */
+/** Whether an origin's caption is on disk before admission answers (see the table above). */
 const FSYNC_BY_ORIGIN: Record<Origin, boolean> = { streamer: true, source: false };
 
 /** Longest user name kept (control and bidi characters removed). */
