@@ -131,6 +131,13 @@ function jsonBody(limitBytes: number) {
   };
 }
 
+/** Express 4 does not catch a rejected promise: pass it on to the error handler. */
+export const asyncRoute =
+  (handler: (req: Request, res: Response) => Promise<void>) =>
+  (req: Request, res: Response, next: NextFunction): void => {
+    handler(req, res).catch(next);
+  };
+
 /** For a known path asked with a method it does not have: 405 with `Allow`. */
 export function methodNotAllowed(allowed: string) {
   return (req: Request, res: Response, next: NextFunction) => {
@@ -145,10 +152,13 @@ export function apiRouter(relay: RelayPort, token: string, formatHistory: Histor
   router.use(requireToken(token));
   router.use(jsonBody(MAX_BODY_BYTES));
 
-  router.post('/captions', (req, res) => {
-    const { id, duplicate } = relay.submit(parseBody(captionBody, req.body, '{"text": "..."}'));
-    res.status(202).json({ id, duplicate });
-  });
+  router.post(
+    '/captions',
+    asyncRoute(async (req, res) => {
+      const { id, duplicate } = await relay.submit(parseBody(captionBody, req.body, '{"text": "..."}'));
+      res.status(202).json({ id, duplicate });
+    }),
+  );
 
   router.get('/queue', (_req, res) => {
     res.json({ items: relay.listQueue() });
@@ -175,8 +185,8 @@ export function apiRouter(relay: RelayPort, token: string, formatHistory: Histor
     res.json(relay.clear({ includePaid }));
   });
 
-  router.post('/queue/:id/replay', (req, res) => {
-    res.status(202).json({ id: relay.replay(req.params.id).id });
+  router.post('/queue/:id/replay', (req, res, next) => {
+    relay.replay(req.params.id).then(({ id }) => res.status(202).json({ id }), next);
   });
 
   router.get('/history', (req, res) => {
