@@ -3,6 +3,7 @@ import { Observable } from 'rxjs';
 import { msToSamples, samplesToMs } from '../../server/src/core/clock.ts';
 import { NO_CLONING, type TtsEngine } from '../../server/src/core/engine.ts';
 import { EngineError } from '../../server/src/core/errors.ts';
+import { trimLeadingSilence } from '../../server/src/core/engine-kit/leading-silence.ts';
 import { trackRequest } from '../../server/src/core/engine-kit/track-request.ts';
 import type { SynthesisOutput, SynthesisRequest } from '../../server/src/core/types.ts';
 import { wordsFromEvents } from './cues.ts';
@@ -92,7 +93,11 @@ export async function createEmbeddedEngine(engineOptions: EmbeddedEngineOptions 
         signal?.removeEventListener('abort', onAbort);
         cancel();
       };
-    }).pipe(trackRequest(ENGINE_NAME, metrics));
+    }).pipe(
+      // eSpeak starts many utterances with up to ~40 ms of exact zeros: the clock starts at the voice.
+      trimLeadingSilence(),
+      trackRequest(ENGINE_NAME, metrics),
+    );
 
   return {
     name: ENGINE_NAME,
