@@ -12,11 +12,11 @@
  *   (skipped with `--no-soak` while iterating; the full run keeps it).
  */
 import { readFileSync } from 'node:fs';
-import { io, type ManagerOptions, type Socket } from 'socket.io-client';
+import { io, type ManagerOptions, type Socket, type SocketOptions } from 'socket.io-client';
 import { startFakeDashScope } from '../fakes/dashscope/fake-dashscope-server.ts';
 import { AckOverlay } from '../support/ack-overlay.ts';
 import { NODE_FLAGS, startChildRelay, type ChildRelay } from '../support/child-relay.ts';
-import { overlayClientOptions } from '../support/overlay-client.ts';
+import { relayClientOptions } from '../support/relay-client.ts';
 import { startBareBroadcaster, type BareParser, type RecordedEvent } from './bare-broadcaster.ts';
 import { percentile } from './stats.ts';
 
@@ -47,8 +47,8 @@ const mean = (v: number[]) => v.reduce((a, b) => a + b, 0) / v.length;
 
 type WireParser = 'relay' | BareParser;
 
-async function clientOptionsFor(parser: WireParser): Promise<Partial<ManagerOptions>> {
-  if (parser === 'relay') return overlayClientOptions();
+async function clientOptionsFor(parser: WireParser): Promise<Partial<ManagerOptions & SocketOptions>> {
+  if (parser === 'relay') return relayClientOptions({});
   if (parser === 'msgpack') return { parser: (await import('socket.io-msgpack-parser')).default };
   return {};
 }
@@ -68,7 +68,7 @@ async function connectListeners(url: string, auth: object, count: number, parser
   const options = await clientOptionsFor(parser);
   for (let i = 0; i < count; i += 50) {
     const batch = Array.from({ length: Math.min(50, count - i) }, () => {
-      const s = io(`${url}/overlay`, { ...options, auth, transports: ['websocket'], forceNew: true, reconnection: false });
+      const s = io(`${url}/overlay`, { ...options, auth: { ...(options.auth as object | undefined), ...auth }, transports: ['websocket'], forceNew: true, reconnection: false });
       const socket = sockets.push(s) - 1;
       s.onAny((event: string, data: { id?: unknown }) => {
         if (typeof data?.id === 'string') onEvent({ socket, id: data.id, event, data, atMs: performance.now() });
