@@ -74,3 +74,59 @@ describe('shared upstream limiter (real redis-server)', () => {
     (await waiter)();
   });
 });
+
+describe('shared upstream limiter: spare grants across processes', () => {
+  const quota = { tasksPerS: 100, maxConcurrency: 1, utilization: 1, giveWayCheckMs: 50 };
+  /** Spare work that releases its grant shortly after being asked (as a pre-started task closes its socket). */
+  const spareWork = () => {
+    const work = {
+      asked: 0,
+      release: undefined as (() => void) | undefined,
+      giveWay: () => {
+        work.asked += 1;
+        setTimeout(() => work.release?.(), 10);
+        return true;
+      },
+    };
+    return work;
+  };
+
+  it('an idle spare grant in one process gives way to a readout waiting in another, and none is granted while it waits', async () => {
+    const keyPrefix = 'test:spare';
+    const a = createSharedUpstreamLimiter({ redis: await client(), keyPrefix, ...quota });
+    const b = createSharedUpstreamLimiter({ redis: await client(), keyPrefix, ...quota });
+    const warm = spareWork();
+    warm.release = await a.acquireSpare(warm);
+    const order: string[] = [];
+    const started = Date.now();
+    const readout = b.acquire().then((release) => (order.push('readout'), release));
+    await new Promise((r) => setTimeout(r, 20));
+    const next = spareWork();
+    const nextSpare = a.acquireSpare(next).then((release) => (order.push('spare'), release));
+    const release = await readout;
+    const waitedMs = Date.now() - started;
+    expect(warm.asked).toBe(1);
+    expect(waitedMs).toBeLessThan(1000); // one give-way check and a release, not a lease's lifetime
+    await new Promise((r) => setTimeout(r, 200));
+    expect(order).toEqual(['readout']); // the slot is the readout's; the spare waits behind it
+    release();
+    (await nextSpare)();
+    expect(order).toEqual(['readout', 'spare']);
+  });
+
+  it('only as many spare grants give way, across processes, as readouts wait beyond the free slots', async () => {
+    const keyPrefix = 'test:spare-count';
+    const options = { ...quota, maxConcurrency: 3 };
+    const [a, b, c] = [await client(), await client(), await client()].map((redis) => createSharedUpstreamLimiter({ redis, keyPrefix, ...options }));
+    const spares = [spareWork(), spareWork()];
+    spares[0]!.release = await a!.acquireSpare(spares[0]!);
+    spares[1]!.release = await b!.acquireSpare(spares[1]!);
+    const held = await c!.acquire(); // the last free slot
+    await new Promise((r) => setTimeout(r, 200)); // several checks in both processes
+    expect(spares[0]!.asked + spares[1]!.asked).toBe(0); // a free slot served it: nobody gave way
+    const release = await c!.acquire(); // now every slot is taken: one spare, in either process, gives way
+    await new Promise((r) => setTimeout(r, 300));
+    expect(spares[0]!.asked + spares[1]!.asked).toBe(1);
+    for (const r of [held, release]) r();
+  });
+});

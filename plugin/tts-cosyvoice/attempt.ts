@@ -24,7 +24,7 @@ import type { ConnectionFrame, DashScopeConnection } from './dashscope-connectio
 import { taskFailedError } from './dashscope-errors.ts';
 import { continueTaskMessage, finishTaskMessage, newTaskId, runTaskMessage, type ServerEvent } from './dashscope-protocol.ts';
 import { type ResolvedCosyVoiceOptions, synthesisParameters } from './options.ts';
-import type { PreStartedTask, QuotaDemand } from './pre-started-tasks.ts';
+import type { PreStartedTask } from './pre-started-tasks.ts';
 import type { RequestVoice } from './request-voice.ts';
 import { dashscopeCharCount, MAX_CHARS_PER_CONTINUE_TASK } from './text-limits.ts';
 import { WordClock } from './word-clock.ts';
@@ -32,14 +32,7 @@ import { WordClock } from './word-clock.ts';
 export interface AttemptDependencies {
   options: ResolvedCosyVoiceOptions;
   poolFor: (url: string) => ConnectionPool;
-  /** Our readouts waiting at the limiter (nothing is pre-started while any do). */
-  demand: QuotaDemand;
-  /** Retire one idle pre-started task so its limiter slot goes to a waiting readout; false when none. */
-  yieldPreStarted: () => boolean;
 }
-
-/** How often a readout waiting at the limiter checks whether an idle pre-started task holds the slot it needs. */
-const YIELD_CHECK_MS = 10;
 
 export function attempt$(
   deps: AttemptDependencies,
@@ -161,15 +154,8 @@ export function attempt$(
     /** The normal path: limiter grant, a pooled socket, run-task. */
     const runNormal = async () => {
       taskId = newTaskId();
-      const stopWaiting = deps.demand.begin();
-      const yieldCheck = setInterval(() => limiter.concurrencyFull() && deps.yieldPreStarted(), YIELD_CHECK_MS);
-      let granted: () => void;
-      try {
-        granted = await limiter.acquire(abort.signal);
-      } finally {
-        clearInterval(yieldCheck);
-        stopWaiting();
-      }
+      // While it waits, pre-started tasks give way to it (the limiter asks them).
+      const granted = await limiter.acquire(abort.signal);
       if (subscriber.closed) return granted();
       release = granted;
       endPhase('limiter');

@@ -24,7 +24,7 @@ export interface ConnectionPoolOptions extends CosyVoicePoolOptions {
   /** Background connects that fail tell the engine (a rejected key disables it). */
   onConnectError: (error: unknown) => void;
   /** What pre-started tasks need from the engine; without it the pool keeps plain sockets only. */
-  preStart?: Pick<PreStartedTasksOptions, 'limiter' | 'demand' | 'parameters' | 'taskStartedMs' | 'onTaskError'>;
+  preStart?: Pick<PreStartedTasksOptions, 'limiter' | 'parameters' | 'taskStartedMs' | 'onTaskError'>;
 }
 
 export interface PoolStats {
@@ -97,11 +97,6 @@ export class ConnectionPool {
   /** A pre-started task run with exactly `parameters`, if one is kept: the caller owns its socket (busy) and its limiter grant. */
   takePreStarted(parameters: SynthesisParameters): PreStartedTask | undefined {
     return this.preStarted?.take(parameters);
-  }
-
-  /** Retire one idle pre-started task for a readout waiting at the limiter; resolves once its slot is released. */
-  yieldPreStarted(): Promise<void> | undefined {
-    return this.preStarted?.yieldOne();
   }
 
   /** A usable plain socket: a warm one if any, else a fresh one within the connect deadline. */

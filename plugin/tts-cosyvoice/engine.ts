@@ -14,7 +14,6 @@ import { failureKind } from '../../server/src/core/engine-kit/resilience-errors.
 import { attempt$ } from './attempt.ts';
 import { ConnectionPool, type PoolStats } from './connection-pool.ts';
 import { type CosyVoiceEngineOptions, resolveCosyVoiceOptions, synthesisParameters } from './options.ts';
-import { QuotaDemand } from './pre-started-tasks.ts';
 import { modelTakesInstruction, requestRefusal, requestVoice, type VoiceSettings } from './request-voice.ts';
 import { dashscopeCharCount, MAX_CHARS_PER_TASK } from './text-limits.ts';
 import { createVoiceEnrollment } from './voice-enrollment.ts';
@@ -30,7 +29,6 @@ export async function createCosyVoiceEngine(engineOptions: CosyVoiceEngineOption
   const log = logger; // bound to the engine's name by whoever creates it
   const headers: Record<string, string> = { Authorization: `Bearer ${options.apiKey}` };
   if (options.workspace) headers['X-DashScope-WorkSpace'] = options.workspace;
-  const demand = new QuotaDemand();
   const voiceSettings: VoiceSettings = { engine: name, model: options.model, defaultVoice: options.voice };
   const engine = createNetworkEngine({
     options,
@@ -80,7 +78,6 @@ export async function createCosyVoiceEngine(engineOptions: CosyVoiceEngineOption
         },
         preStart: {
           limiter,
-          demand,
           parameters: synthesisParameters(options),
           taskStartedMs: options.deadlines.taskStartedMs,
           onTaskError: (error) => health.note(error),
@@ -96,21 +93,7 @@ export async function createCosyVoiceEngine(engineOptions: CosyVoiceEngineOption
   };
   updateWarmTargets();
 
-  /** Idle pre-started tasks retired for waiting readouts whose slots are not released yet. */
-  let yielding = 0;
-  const yieldPreStarted = (): boolean => {
-    if (yielding >= demand.waiting) return false;
-    for (const pool of pools.values()) {
-      const released = pool.yieldPreStarted();
-      if (!released) continue;
-      yielding += 1;
-      void released.finally(() => (yielding -= 1));
-      return true;
-    }
-    return false;
-  };
-
-  const deps = { options, poolFor: (url: string) => pools.get(url)!, demand, yieldPreStarted };
+  const deps = { options, poolFor: (url: string) => pools.get(url)! };
 
   return { ...engine, poolStats: () => [...pools].map(([url, pool]) => ({ url, ...pool.stats() })) };
 }

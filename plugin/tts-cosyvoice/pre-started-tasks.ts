@@ -3,13 +3,14 @@
  * engine's default parameters and task-started received, so a readout in the default voice
  * sends its text at once and saves the run-task round trip.
  *
- * Quota. Starting one is a task submission: it waits for a grant of the shared upstream
+ * Quota. Starting one is a task submission: it waits for a spare grant of the upstream
  * limiter (a submission token and a concurrency slot) and holds the slot while it idles,
- * since DashScope counts it as a running task. It never queues ahead of a readout: nothing
- * is pre-started while one of our readouts waits at the limiter (a pending request for a
- * grant is withdrawn when one starts waiting), a readout in the default voice takes the
- * task itself (grant included) instead of waiting, and a readout that cannot use it (another
- * voice) and finds the limiter full makes an idle one yield its slot (`yieldOne`).
+ * since DashScope counts it as a running task. It never keeps a readout waiting: the limiter
+ * gives no spare grant while a readout waits (with the Redis limiter, a readout of any
+ * process sharing the quota), a readout in the default voice takes the task itself (grant
+ * included) instead of waiting, and when a readout waits that no free slot will serve (one
+ * that cannot use the task, or one in another process), the limiter asks an idle task to
+ * give way (`SpareWork.giveWay`): its socket is closed and its slot released.
  *
  * Renewal. DashScope fails a task that gets no text for 23 s ("request timeout after 23
  * seconds") and then drops the socket. Ending an unused task with finish-task is not
@@ -29,17 +30,12 @@
  * on an open socket that answered its last ping. A readout may take a task still waiting
  * for task-started: it waits no longer than a fresh run-task sent at the same moment would
  * have been allowed to, and falls back to the normal path if it fails.
- *
- * Several processes sharing one quota (Redis limiter): a process only makes its own idle
- * tasks yield, so processes × preStartedTasks must stay at or below the shared concurrency
- * (80% of the account's); beyond it, a process without a task of its own could wait for
- * another's idle task until its renewal.
  */
 import type { EngineError } from '../../server/src/core/errors.ts';
 import type { Logger } from '../../server/src/core/logger.ts';
 import type { ConnectionPurpose, EngineMetrics } from '../../server/src/core/engine-kit/engine-metrics.ts';
 import { DeadlineExceededError } from '../../server/src/core/engine-kit/resilience-errors.ts';
-import type { ReleaseUpstream, UpstreamLimiter } from '../../server/src/core/engine-kit/upstream-limiter.ts';
+import type { ReleaseUpstream, SpareWork, UpstreamLimiter } from '../../server/src/core/engine-kit/upstream-limiter.ts';
 import type { ConnectionFrame, DashScopeConnection } from './dashscope-connection.ts';
 import { taskFailedError } from './dashscope-errors.ts';
 import { newTaskId, runTaskMessage, sameSynthesisParameters, type SynthesisParameters } from './dashscope-protocol.ts';
@@ -53,39 +49,6 @@ export interface PreStartedTask {
   readonly started: boolean;
   /** When a task-started still missing counts as a miss (run-task sent + the task-started deadline). */
   readonly startDeadlineAtMs: number;
-}
-
-/** How many of our readouts wait at the upstream limiter right now; pre-starting holds back while any do. */
-export class QuotaDemand {
-  private count = 0;
-  private readonly listeners = new Set<(waiting: number) => void>();
-
-  get waiting(): number {
-    return this.count;
-  }
-
-  /** One readout starts waiting; call the returned function (idempotent) once it stops. */
-  begin(): () => void {
-    this.count += 1;
-    if (this.count === 1) this.notify();
-    let done = false;
-    return () => {
-      if (done) return;
-      done = true;
-      this.count -= 1;
-      if (this.count === 0) this.notify();
-    };
-  }
-
-  /** Called when the first readout starts waiting and when the last one stops. */
-  subscribe(listener: (waiting: number) => void): () => void {
-    this.listeners.add(listener);
-    return () => this.listeners.delete(listener);
-  }
-
-  private notify(): void {
-    for (const listener of [...this.listeners]) listener(this.count);
-  }
 }
 
 /** What the pool lends the pre-started tasks. */
@@ -106,7 +69,6 @@ export interface PreStartedTasksOptions {
   logger: Logger;
   metrics: EngineMetrics;
   limiter: UpstreamLimiter;
-  demand: QuotaDemand;
   /** The engine's default parameters: a request with exactly these can take a task. */
   parameters: SynthesisParameters;
   taskStartedMs: number;
@@ -133,6 +95,13 @@ interface Entry {
   pingTimer: ReturnType<typeof setInterval> | undefined;
 }
 
+/** A spare grant asked for, and the task it started (if any). */
+interface Grant {
+  entry: Entry | undefined;
+  /** Asked to give way before its task began. */
+  gaveWay: boolean;
+}
+
 const BACKOFF_MIN_MS = 250;
 const BACKOFF_MAX_MS = 10_000;
 
@@ -144,14 +113,8 @@ export class PreStartedTasks {
   private fillScheduled = false;
   private failuresInRow = 0;
   private backoffTimer: ReturnType<typeof setTimeout> | undefined;
-  private readonly stopWatchingDemand: () => void;
 
-  constructor(private readonly o: PreStartedTasksOptions) {
-    this.stopWatchingDemand = o.demand.subscribe((waiting) => {
-      if (waiting > 0) this.withdrawPending();
-      else this.refill();
-    });
-  }
+  constructor(private readonly o: PreStartedTasksOptions) {}
 
   /** Sockets held by tasks that count towards the pool's warm sockets (the expiring ones do not). */
   heldSockets(): number {
@@ -213,21 +176,9 @@ export class PreStartedTasks {
     return undefined;
   }
 
-  /**
-   * Retire one idle task so a readout waiting at the limiter gets its slot. Resolves once
-   * the slot is released (when the socket is closed); undefined when there is none to retire.
-   */
-  yieldOne(): Promise<void> | undefined {
-    const entry = this.entries.find((e) => e.expiring) ?? this.entries.find((e) => !e.started) ?? this.entries.at(-1);
-    if (!entry) return undefined;
-    this.o.logger.debug({ url: this.o.url, taskId: entry.taskId }, 'pre-started task yields its slot to a waiting readout');
-    return this.drop(entry, 'yielded');
-  }
-
   async close(): Promise<void> {
     this.closed = true;
     this.target = 0;
-    this.stopWatchingDemand();
     if (this.backoffTimer) clearTimeout(this.backoffTimer);
     this.backoffTimer = undefined;
     for (const controller of [...this.pending]) this.withdraw(controller);
@@ -244,10 +195,6 @@ export class PreStartedTasks {
     controller.abort();
   }
 
-  private withdrawPending(): void {
-    for (const controller of [...this.pending]) this.withdraw(controller);
-  }
-
   /** Top up, on the next turn (so a burst of readouts arriving together registers first). */
   private refill(): void {
     if (this.fillScheduled || this.closed) return;
@@ -259,29 +206,43 @@ export class PreStartedTasks {
   }
 
   private fill(): void {
-    if (this.closed || this.backoffTimer || this.o.demand.waiting > 0) return;
+    if (this.closed || this.backoffTimer) return;
     while (this.fresh() < this.target && this.o.host.idleCount() > this.pending.size) {
       const controller = new AbortController();
+      const grant: Grant = { entry: undefined, gaveWay: false };
       this.pending.add(controller);
-      this.o.limiter.acquire(controller.signal).then(
+      this.o.limiter.acquireSpare(this.spareWork(grant), controller.signal).then(
         (release) => {
           const wanted = this.pending.delete(controller);
-          this.begin(release, wanted);
+          this.begin(grant, release, wanted);
         },
         () => {
-          // Withdrawn (a readout is waiting) or the wait queue is full: tried again later.
+          // Withdrawn (not needed any more) or the wait queue is full: tried again later.
           this.pending.delete(controller);
         },
       );
     }
   }
 
-  private begin(release: ReleaseUpstream, wanted: boolean): void {
-    // A readout may have started waiting since the grant: the slot is its, not ours.
-    if (!wanted || this.closed || this.o.demand.waiting > 0 || this.heldSockets() >= this.target) return release();
+  /** The limiter's handle on a grant: giving way closes its idle task; a task a readout took is no longer spare. */
+  private spareWork(grant: Grant): SpareWork {
+    return {
+      giveWay: () => {
+        if (!grant.entry) return (grant.gaveWay = true); // granted, not begun yet: begin() releases it
+        if (!this.entries.includes(grant.entry)) return false;
+        this.o.logger.debug({ url: this.o.url, taskId: grant.entry.taskId }, 'pre-started task gives its slot to a waiting readout');
+        void this.drop(grant.entry, 'gave way');
+        return true;
+      },
+    };
+  }
+
+  private begin(grant: Grant, release: ReleaseUpstream, wanted: boolean): void {
+    // A readout may have needed the slot since the grant: it is its, not ours.
+    if (!wanted || grant.gaveWay || this.closed || this.heldSockets() >= this.target) return release();
     const connection = this.o.host.borrowIdle();
     if (!connection) return release();
-    const entry: Entry = {
+    const entry: Entry = (grant.entry = {
       taskId: newTaskId(),
       connection,
       release,
@@ -290,7 +251,7 @@ export class PreStartedTasks {
       expiring: false,
       timers: new Set(),
       pingTimer: undefined,
-    };
+    });
     this.entries.push(entry);
     connection.attach({ frame: (frame) => this.onFrame(entry, frame), closed: (code) => this.onClosed(entry, code) });
     connection.send(runTaskMessage(entry.taskId, this.o.parameters));

@@ -1,6 +1,7 @@
 import { lastValueFrom, tap, toArray, type Observable } from 'rxjs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { samplesToMs } from '../../server/src/core/clock.ts';
+import { SILENCE_THRESHOLD_SAMPLE } from '../../server/src/core/engine-kit/leading-silence.ts';
 import { EngineError } from '../../server/src/core/errors.ts';
 import type { TtsEngine } from '../../server/src/core/engine.ts';
 import type { AudioChunk, SynthesisOutput, TimedWord } from '../../server/src/core/types.ts';
@@ -78,13 +79,27 @@ describe('embedded engine (eSpeak NG)', () => {
     const outputs = await collect(engine.synthesize({ id: 'u1', text }));
     const chunks = audioOf(outputs);
     expect(chunks.every((c) => c.sampleRateHz === 22050)).toBe(true);
-    expect(chunks.every((c) => c.pcm.byteLength <= 2 * 2205)).toBe(true);
+    // One chunk per worker block: eSpeak's buffer of ~100 ms (2,206 samples at 22,050 Hz), never cut into a block and a remainder.
+    expect(chunks.every((c) => c.pcm.byteLength <= 2 * 2206)).toBe(true);
+    expect(chunks.some((c) => c.pcm.byteLength === 2 * 2206)).toBe(true);
     expect(rms(samplesOf(chunks))).toBeGreaterThan(500);
     const durationMs = expectWellTimed(outputs);
     expect(durationMs).toBeGreaterThan(500);
     const words = wordsOf(outputs).map((w) => w.text);
     expect(words).toEqual(expect.arrayContaining(expected));
   });
+
+  it.each(['Thanks for the follow!', '感谢老板的礼物，Thank you so much.'])(
+    'starts at the voice: the lead-in silence eSpeak renders (12 and 39 ms here) is trimmed, cues stay inside the audio (%s)',
+    async (text) => {
+      const outputs = await collect(engine.synthesize({ id: 'u-lead', text }));
+      const samples = samplesOf(audioOf(outputs));
+      expect(Math.abs(samples[0]!)).toBeGreaterThan(SILENCE_THRESHOLD_SAMPLE);
+      expect(outputs[0]!.kind).toBe('audio');
+      expectWellTimed(outputs);
+      expect(wordsOf(outputs)[0]!.startMs).toBe(0);
+    },
+  );
 
   it('speaks a voice whose dictionary is read from the data package on demand', async () => {
     const outputs = await collect(engine.synthesize({ id: 'u-ru', text: 'Привет, спасибо за подписку!', voice: 'ru' }));

@@ -1,19 +1,18 @@
 /** The embedded engine: eSpeak NG (wasm) in worker threads, streamed as TtsEngine output. */
 import { Observable } from 'rxjs';
-import { msToSamples, samplesToMs } from '../../server/src/core/clock.ts';
+import { samplesToMs } from '../../server/src/core/clock.ts';
 import { NO_CLONING, type TtsEngine } from '../../server/src/core/engine.ts';
 import { EngineError } from '../../server/src/core/errors.ts';
+import { trimLeadingSilence } from '../../server/src/core/engine-kit/leading-silence.ts';
 import { trackRequest } from '../../server/src/core/engine-kit/track-request.ts';
 import type { SynthesisOutput, SynthesisRequest } from '../../server/src/core/types.ts';
 import { wordsFromEvents } from './cues.ts';
-import { toPcmChunks } from './pcm.ts';
+import { toPcm } from './pcm.ts';
 import { type EmbeddedEngineOptions, resolveEmbeddedOptions } from './options.ts';
 import { WorkerPool } from './pool.ts';
 import type { Prosody } from './protocol.ts';
 import { planSegments, resolveVoice, voiceNames } from './voices.ts';
 
-/** Longest AudioChunk, so the first audio leaves as soon as it exists. */
-const MAX_CHUNK_MS = 100;
 /** eSpeak NG's usable speaking rates and pitch range. */
 const RATE_WPM_RANGE = [80, 450] as const;
 const PITCH_RANGE = [0, 100] as const;
@@ -60,15 +59,13 @@ export async function createEmbeddedEngine(engineOptions: EmbeddedEngineOptions 
         return;
       }
       const segments = planSegments(text, { voice: overrideVoice(request), lang: request.lang }, voiceSet);
-      const maxChunkSamples = msToSamples(MAX_CHUNK_MS, sampleRateHz);
       let emittedSamples = 0;
       let segmentStartSamples = 0;
       const cancel = pool.submit(segments, prosodyFor(request, baseProsody), {
+        // One chunk per worker block (eSpeak's ~100 ms buffer), as soon as it exists.
         audio: (samples) => {
-          for (const pcm of toPcmChunks(samples, maxChunkSamples)) {
-            if (subscriber.closed) return;
-            subscriber.next({ kind: 'audio', pcm, sampleRateHz });
-          }
+          if (subscriber.closed || samples.length === 0) return;
+          subscriber.next({ kind: 'audio', pcm: toPcm(samples), sampleRateHz });
           emittedSamples += samples.length;
         },
         segment: (index, events) => {
@@ -92,7 +89,11 @@ export async function createEmbeddedEngine(engineOptions: EmbeddedEngineOptions 
         signal?.removeEventListener('abort', onAbort);
         cancel();
       };
-    }).pipe(trackRequest(ENGINE_NAME, metrics));
+    }).pipe(
+      // eSpeak starts many utterances with up to ~40 ms of exact zeros: the clock starts at the voice.
+      trimLeadingSilence(),
+      trackRequest(ENGINE_NAME, metrics),
+    );
 
   return {
     name: ENGINE_NAME,

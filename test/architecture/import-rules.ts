@@ -33,9 +33,10 @@ export const IMPORT_RULES: readonly ImportRule[] = [
     id: 'core-imports-only-core',
     files: 'server/src/core/',
     may: ['server/src/core/'],
-    // ws: the transport of the kits every network plugin shares (websocket-source.ts).
-    packages: ['rxjs', 'ws', 'node:*'],
-    why: 'core/ imports nothing of the app (rxjs, ws and node built-ins only)',
+    // ws: the transport of the kits every network plugin shares (websocket-source.ts);
+    // socket.io-parser: the base of the wire format server and browser share (wire-format.ts).
+    packages: ['rxjs', 'ws', 'socket.io-parser', 'node:*'],
+    why: 'core/ imports nothing of the app (rxjs, ws, socket.io-parser and node built-ins only)',
   },
   {
     id: 'plugin-imports-only-core',
@@ -50,7 +51,7 @@ export const IMPORT_RULES: readonly ImportRule[] = [
     may: ['overlay/src/'],
     typeOnly: ['server/src/core/'],
     pure: ['server/src/core/'],
-    packages: ['socket.io-client', 'uplot'],
+    packages: ['socket.io-client', 'socket.io-parser', 'uplot'],
     why: 'browser code imports server code only from pure core modules (types, constants, validation with no node APIs)',
   },
   {

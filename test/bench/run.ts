@@ -13,6 +13,13 @@ import { benchSelfhost } from './selfhost.ts';
 
 type Bench = () => Promise<Record<string, number>>;
 
+/** `--no-soak` skips the fan-out bench's 60 s soak; `--node-flags="--a --b"` runs the relay with other Node flags. */
+const nodeFlagsArg = process.argv.find((a) => a.startsWith('--node-flags='))?.slice('--node-flags='.length);
+const fanoutOptions = {
+  soak: !process.argv.includes('--no-soak'),
+  ...(nodeFlagsArg === undefined ? {} : { nodeFlags: nodeFlagsArg.split(/\s+/).filter(Boolean) }),
+};
+
 const BENCHES: Record<string, Bench> = {
   glass: benchGlass,
   cosyvoice: benchCosyvoice,
@@ -20,7 +27,7 @@ const BENCHES: Record<string, Bench> = {
   moderation: benchModeration,
   pipeline: benchPipeline,
   queue: benchQueueAdmission,
-  fanout: benchFanout,
+  fanout: () => benchFanout(fanoutOptions),
 };
 
 async function main(): Promise<void> {

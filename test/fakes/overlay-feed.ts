@@ -1,7 +1,8 @@
 /**
  * A stand-alone fake of the relay's overlay side, for browser tests of overlay/dist:
  * - serves the built pages with the relay's URL layout (GET /overlay, GET /panel, /static/*),
- * - runs Socket.IO namespace `/overlay` (handshake auth {key}, refused with 'unauthorized'),
+ * - runs Socket.IO namespace `/overlay` in the relay's wire protocol (handshake auth {key, protocol},
+ *   refused with 'unauthorized' or the protocol error),
  * - emits the real protocol (server/src/core/protocol.ts) with synthetic sine-wave PCM,
  * - records what overlays send back (overlay:hello, playback:start, playback:end).
  * Listens on 127.0.0.1 port 0.
@@ -13,6 +14,8 @@ import { extname, join, normalize, sep } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { Server, type Namespace } from 'socket.io';
 import { msToSamples, samplesToMs } from '../../server/src/core/clock.ts';
+import { wireParser } from '../../server/src/core/wire-format.ts';
+import { requireWireProtocol } from '../../server/src/gateway/wire-protocol.ts';
 import type {
   OverlayClientToServer,
   OverlayServerToClient,
@@ -111,8 +114,9 @@ export async function startOverlayFeed(opts: FeedOptions = {}): Promise<OverlayF
     res.end(readFileSync(full));
   });
 
-  const io = new Server(http, { serveClient: false });
+  const io = new Server(http, { serveClient: false, parser: wireParser });
   const overlay: Namespace<OverlayClientToServer, OverlayServerToClient> = io.of('/overlay');
+  requireWireProtocol(overlay);
   overlay.use((socket, next) => {
     if (socket.handshake.auth?.key === key) next();
     else next(new Error('unauthorized'));

@@ -6,6 +6,7 @@
  */
 import type { Browser, Page } from 'playwright-core';
 import { io } from 'socket.io-client';
+import { relayClientOptions } from '../support/relay-client.ts';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import WebSocket from 'ws';
 import { startHarness, type Harness } from '../support/relay-harness.ts';
@@ -82,7 +83,7 @@ describe('hostile text in Chromium', () => {
       expect(res.status).toBe(202);
       ids.push(((await res.json()) as { id: string }).id);
     }
-    const sender = io(`${relay.url}/panel`, { auth: { token: relay.secrets.token }, transports: ['websocket'], forceNew: true, reconnection: false });
+    const sender = io(`${relay.url}/panel`, { ...relayClientOptions({ token: relay.secrets.token }), transports: ['websocket'], forceNew: true, reconnection: false });
     const sent = (await sender.timeout(5_000).emitWithAck('caption:send', { text: PANEL_TEXT })) as { ok: boolean; id: string };
     sender.disconnect();
     expect(sent.ok).toBe(true);

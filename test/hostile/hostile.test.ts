@@ -8,6 +8,7 @@
 import { setFlagsFromString } from 'node:v8';
 import { runInNewContext } from 'node:vm';
 import { io, type Socket } from 'socket.io-client';
+import { relayClientOptions } from '../support/relay-client.ts';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import WebSocket from 'ws';
 import { SourceError } from '../../server/src/core/source.ts';
@@ -613,7 +614,7 @@ describe('hostile corpus', () => {
 class SocketIoClient {
   readonly socket: Socket;
   constructor(url: string, namespace: string, auth: Record<string, unknown>) {
-    this.socket = io(url + namespace, { auth, transports: ['websocket'], reconnection: false, forceNew: true });
+    this.socket = io(url + namespace, { ...relayClientOptions(auth), transports: ['websocket'], reconnection: false, forceNew: true });
   }
   connected(): Promise<void> {
     return new Promise((resolve, reject) => {

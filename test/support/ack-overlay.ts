@@ -13,6 +13,7 @@
  */
 import { io, type Socket } from 'socket.io-client';
 import type { OverlayClientToServer, OverlayServerToClient } from '../../server/src/core/protocol.ts';
+import { relayClientOptions } from './relay-client.ts';
 
 export interface SeenEvent {
   id: string;
@@ -51,7 +52,7 @@ export class AckOverlay {
     this.disconnect();
     const generation = ++this.generation;
     const socket: OverlaySocket = io(`${url}/overlay`, {
-      auth: { key },
+      ...relayClientOptions({ key }),
       transports: ['websocket'],
       forceNew: true,
       reconnection: true,

@@ -15,7 +15,7 @@ const REPO_ROOT = resolve(dirname(fileURLToPath(import.meta.url)), '../..');
 /** The bundle `npm start` runs (built by vitest's global setup, as by `npm start`). */
 const MAIN = join(REPO_ROOT, 'server/dist/main.mjs');
 /** Node's flags exactly as `npm start` passes them (package.json's start script: `… node FLAGS server/dist/main.mjs`). */
-const NODE_FLAGS = nodeFlagsOfStartScript();
+export const NODE_FLAGS = nodeFlagsOfStartScript();
 const LISTENING = /listening on (http:\/\/[^\s"]+)/;
 /** The data dir line main.ts prints on start. */
 const DATA_DIR_LINE = /\(RELAY_DATA_DIR\):\s+(\S.*)/;
@@ -41,6 +41,8 @@ export interface ChildRelayOptions {
    * server/dist/main.mjs` in the repository; without `dataDir` it uses its default one (the printed one).
    */
   program?: { path: string; cwd: string };
+  /** Node's flags instead of `npm start`'s (the bench compares V8 settings). */
+  nodeFlags?: string[];
 }
 
 export interface ChildRelay {
@@ -82,7 +84,7 @@ export async function startChildRelay(options: ChildRelayOptions = {}): Promise<
   const givenDataDir = options.dataDir ?? (program ? undefined : mkdtempSync(join(tmpdir(), 'cosy-relay-child-')));
   const token = options.token ?? newSecret();
   const overlayKey = options.overlayKey ?? newSecret();
-  const child = spawn(program?.path ?? process.execPath, program ? [] : [...NODE_FLAGS, MAIN], {
+  const child = spawn(program?.path ?? process.execPath, program ? [] : [...(options.nodeFlags ?? NODE_FLAGS), MAIN], {
     cwd: program?.cwd ?? REPO_ROOT,
     env: {
       ...cleanEnv(),

@@ -7,6 +7,7 @@
  * of "playing". A cancelled utterance is dropped without an ack, as the page does.
  */
 import { io, type Socket } from 'socket.io-client';
+import { relayClientOptions } from './relay-client.ts';
 import type {
   OverlayClientToServer,
   OverlayServerToClient,
@@ -54,7 +55,7 @@ export class RecordingOverlay {
   constructor(url: string, key: string, options: RecordingOverlayOptions = {}) {
     this.startOn = options.startOn ?? 'end';
     this.playbackMs = options.playbackMs ?? 20;
-    this.socket = io(`${url}/overlay`, { auth: { key }, transports: ['websocket'], reconnection: false, forceNew: true });
+    this.socket = io(`${url}/overlay`, { ...relayClientOptions({ key }), transports: ['websocket'], reconnection: false, forceNew: true });
     const s = this.socket;
     s.on('connect', () => s.emit('overlay:hello', { version: 'recording-overlay' }));
     s.on('utterance:start', (e) => {

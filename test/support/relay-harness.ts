@@ -3,6 +3,7 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { io, type Socket } from 'socket.io-client';
+import { relayClientOptions } from './relay-client.ts';
 import { configSchema, type Config } from '../../server/src/config.ts';
 import type { TtsEngine } from '../../server/src/core/engine.ts';
 import { silentLogger, type Logger } from '../../server/src/core/logger.ts';
@@ -51,7 +52,7 @@ export async function startHarness(
       }),
     get: (path, token) => fetch(url + path, { headers: auth(token) }),
     overlay(key = relay.secrets.overlayKey) {
-      const socket = io(`${url}/overlay`, { auth: { key }, transports: ['websocket'], reconnection: false, forceNew: true });
+      const socket = io(`${url}/overlay`, { ...relayClientOptions({ key }), transports: ['websocket'], reconnection: false, forceNew: true });
       sockets.push(socket);
       return socket;
     },

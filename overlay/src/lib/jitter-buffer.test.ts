@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { JitterBuffer, type ScheduleOp, type TickEvent, type TickResult } from './jitter-buffer.ts';
+import { DEFAULT_LEAD_MS, JitterBuffer, renderQuantumMs, type ScheduleOp, type TickEvent, type TickResult } from './jitter-buffer.ts';
 
 const starts = (ops: ScheduleOp[]) =>
   ops.filter((o): o is Extract<ScheduleOp, { op: 'start' }> => o.op === 'start').map((o) => [o.id, o.seq, round(o.atSec)]);
@@ -295,3 +295,29 @@ describe('JitterBuffer position', () => {
     expect(jb.positionMs('nope', 0)).toBeNull();
   });
 });
+
+describe('JitterBuffer defaults: no start lead, one render quantum of safety', () => {
+  it('starts a lone utterance one render quantum after its first chunk, and the next chunks on its clock', () => {
+    const jb = new JitterBuffer({ safetyMs: renderQuantumMs(48_000) });
+    expect(DEFAULT_LEAD_MS).toBe(0);
+    expect(renderQuantumMs(48_000)).toBeCloseTo(2.667, 3);
+    jb.begin('a', 1);
+    expect(starts(jb.addChunk('a', 0, 0, 100, 1).ops)).toEqual([['a', 0, round(1 + 128 / 48_000)]]);
+    expect(jb.addChunk('a', 1, 100, 100, 1.05).result).toBe('scheduled');
+    expect(jb.counters.underruns).toBe(0);
+  });
+
+  it('counts a chunk that cannot start a quantum ahead as an underrun, grows the lead from 0 by 20 ms and shifts the rest', () => {
+    const jb = new JitterBuffer();
+    jb.begin('a', 0);
+    jb.addChunk('a', 0, 0, 100, 0); // base 0.003
+    const late = jb.addChunk('a', 1, 100, 100, 0.102); // due at 0.103: within 3 ms of now
+    expect(late.result).toBe('underrun');
+    expect(jb.leadMs).toBeCloseTo(20, 6);
+    expect(starts(late.ops)).toEqual([['a', 1, 0.122]]);
+    const next = jb.addChunk('a', 2, 200, 100, 0.13);
+    expect(next.result).toBe('scheduled');
+    expect(starts(next.ops)).toEqual([['a', 2, 0.222]]);
+  });
+});
+

@@ -6,8 +6,9 @@
  *
  * - Placement: an utterance is placed when it has audio (or was ended empty) and the end of
  *   the utterance before it is known (that one was placed and its `utterance:end` arrived):
- *   `base = max(now + lead, end of previous)`. So a prefetched next utterance starts exactly
- *   where the previous one ends, and a lone one starts `lead` after its first chunk arrives.
+ *   `base = max(now + max(lead, safety), end of previous)`. So a prefetched next utterance
+ *   starts exactly where the previous one ends, and a lone one starts `lead` (at least one
+ *   render quantum, `safety`) after its first chunk arrives.
  * - Underrun: a chunk whose start would be earlier than `now + safety` is late. It is counted,
  *   the lead grows (×growFactor, capped) and this utterance's remaining schedule shifts so the
  *   chunk starts at `now + lead`: nothing is dropped, nothing overlaps. The lead decays back
@@ -23,11 +24,20 @@
 import { BoundedMap } from './bounded-map.ts';
 
 /**
- * Default start lead: small for latency. Measured in the bench (fake DashScope, 20 ms jitter
- * between chunks): no underruns at 20 ms, and the relay's overhead over an engine's first
- * chunk p95 40 ms (at 40 ms lead: 64 ms); after an underrun the lead grows by itself.
+ * Default start lead: none. A lone utterance starts one render quantum after its first chunk
+ * arrives (see `safetyMs`), as a bare page starting it at `currentTime` would; the lead only
+ * grows where chunks do arrive late (each underrun grows it, ×growFactor, at least +20 ms)
+ * and decays back after clean utterances. Measured in the glass bench: on a LAN/localhost
+ * overlay a local engine's chunks arrive far ahead of playback, and a streaming engine's
+ * first chunk (≥ 100 ms of audio) covers the next one's 20 ms jitter: 0 underruns at 0 ms.
  */
-export const DEFAULT_LEAD_MS = 20;
+export const DEFAULT_LEAD_MS = 0;
+
+/** Web Audio renders in quanta of 128 frames and takes graph changes between them. */
+export const RENDER_QUANTUM_FRAMES = 128;
+
+/** One render quantum at 44.1 kHz (2.9 ms), for when the context's rate is not given. */
+const DEFAULT_SAFETY_MS = 3;
 
 export interface JitterBufferOptions {
   /** Start lead for a new utterance, and the floor the adaptive lead decays back to. */
@@ -38,7 +48,11 @@ export interface JitterBufferOptions {
   growFactor?: number;
   /** After a clean utterance the lead excess over `leadMs` is multiplied by this. */
   decayFactor?: number;
-  /** A chunk starting earlier than now + safety counts as late (Web Audio needs a little time). */
+  /**
+   * The earliest start from now: one render quantum (`renderQuantumMs`). A start in the
+   * quantum being rendered would begin up to a quantum late and overlap the next chunk, so
+   * a chunk that cannot start `safetyMs` ahead counts as late (an underrun) and is shifted.
+   */
   safetyMs?: number;
   /** Bound on utterances received but not yet started. */
   maxPendingUtterances?: number;
@@ -150,7 +164,7 @@ export class JitterBuffer {
     this.leadSec = this.minLeadSec;
     this.growFactor = Math.max(1, opts.growFactor ?? 1.5);
     this.decayFactor = Math.min(1, Math.max(0, opts.decayFactor ?? 0.8));
-    this.safetySec = Math.max(0, opts.safetyMs ?? 10) / 1000;
+    this.safetySec = Math.max(0, opts.safetyMs ?? DEFAULT_SAFETY_MS) / 1000;
     this.maxPending = Math.max(1, opts.maxPendingUtterances ?? 8);
     this.maxChunks = Math.max(1, opts.maxChunksPerUtterance ?? 4096);
     this.stallSec = Math.max(0.1, (opts.stallMs ?? 8000) / 1000);
@@ -445,6 +459,11 @@ export class JitterBuffer {
     }
     return ops;
   }
+}
+
+/** One render quantum in ms at a context's sample rate: the jitter buffer's `safetyMs`. */
+export function renderQuantumMs(contextSampleRateHz: number): number {
+  return (RENDER_QUANTUM_FRAMES * 1000) / contextSampleRateHz;
 }
 
 function insertSorted(slots: ChunkSlot[], slot: ChunkSlot): void {

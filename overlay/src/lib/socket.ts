@@ -1,6 +1,7 @@
 /**
  * Socket.IO client for the relay's namespaces (bundled: no CDN). Same origin as the page.
  * WebSocket first for latency, long-polling as a fallback for proxies that block upgrades.
+ * Speaks the relay's wire protocol (server/src/core/wire-format.ts).
  */
 import { io, type Socket } from 'socket.io-client';
 import type {
@@ -9,6 +10,7 @@ import type {
   PanelClientToServer,
   PanelServerToClient,
 } from '../../../server/src/core/protocol.ts';
+import { WIRE_PROTOCOL_VERSION, wireParser } from '../../../server/src/core/wire-format.ts';
 
 /** Each namespace's socket, typed with its event maps (server → client listened to, client → server emitted). */
 export interface NamespaceSockets {
@@ -18,7 +20,8 @@ export interface NamespaceSockets {
 
 export function connectNamespace<N extends keyof NamespaceSockets>(namespace: N, auth: Record<string, string>): NamespaceSockets[N] {
   return io(namespace, {
-    auth,
+    auth: { ...auth, protocol: WIRE_PROTOCOL_VERSION },
+    parser: wireParser,
     transports: ['websocket', 'polling'],
     tryAllTransports: true,
     reconnectionDelay: 500,

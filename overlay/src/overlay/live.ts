@@ -20,7 +20,7 @@ import type {
   UtteranceStartEvent,
 } from '../../../server/src/core/protocol.ts';
 import type { TimedWord } from '../../../server/src/core/types.ts';
-import { JitterBuffer, type JitterCounters, type ScheduleOp, type UtteranceTimeline } from '../lib/jitter-buffer.ts';
+import { JitterBuffer, renderQuantumMs, type JitterCounters, type ScheduleOp, type UtteranceTimeline } from '../lib/jitter-buffer.ts';
 import { parseOverlayParams, type OverlayParams } from '../lib/overlay-params.ts';
 import { connectNamespace, retryWhenRefused } from '../lib/socket.ts';
 import { OVERLAY_VERSION } from '../lib/version.ts';
@@ -83,7 +83,7 @@ export interface LivePage {
 export function startLive({ params, rejected, isColor, view, style, subtitles, statusEl, debugEl, enableButton }: LivePage): void {
   // ---- state ----
   const player = new AudioPlayer(params.volume);
-  const jitter = new JitterBuffer({ leadMs: params.leadMs, maxLeadMs: params.maxLeadMs });
+  const jitter = new JitterBuffer({ leadMs: params.leadMs, maxLeadMs: params.maxLeadMs, safetyMs: renderQuantumMs(player.ctx.sampleRate) });
   const held = new Map<string, Held>();
   /** The caption on screen once its utterance finished: cleared `holdMs` after its end. */
   let shownEndSec: number | null = null;

@@ -19,7 +19,7 @@ const TOKEN = 'test-token';
 const calls: string[] = [];
 
 const relay: RelayPort = {
-  submit: (input) => {
+  submit: async (input) => {
     if (input.voice === 'nobody') throw new ValidationError('unknown_voice', 'no voice named "nobody"');
     return { id: 'new', duplicate: false };
   },
@@ -37,7 +37,7 @@ const relay: RelayPort = {
     calls.push(`history(${JSON.stringify(options)})`);
     return HISTORY_FIXTURE;
   },
-  replay: (id) => {
+  replay: async (id) => {
     calls.push(`replay(${id})`);
     if (id === 'unknown') throw new NotFoundError(`no readout with id ${id}`);
     if (id === 'active') throw new ValidationError('not_finished', 'readout active is still queued', 409);

@@ -3,7 +3,7 @@ import { Router, type NextFunction, type Request, type Response } from 'express'
 import { z } from 'zod';
 import { NotFoundError, RelayError, ValidationError } from '../core/errors.ts';
 import { HISTORY_FORMATS, MAX_HISTORY_LIMIT } from '../core/history.ts';
-import { methodNotAllowed } from './errors.ts';
+import { asyncRoute, methodNotAllowed } from './errors.ts';
 import { LANGUAGE_TAG, LANGUAGE_TAG_HINT } from '../core/language-tag.ts';
 import { requireToken } from './auth.ts';
 import type { HistoryFormatter, RelayPort, SpeechPort } from './ports.ts';
@@ -139,10 +139,13 @@ export function apiRouter(relay: RelayPort, token: string, formatHistory: Histor
   router.use(jsonBody(MAX_BODY_BYTES));
   router.use(speechRouter(relay, speech));
 
-  router.post('/captions', (req, res) => {
-    const { id, duplicate } = relay.submit(parseBody(captionBody, req.body, '{"text": "..."}'));
-    res.status(202).json({ id, duplicate });
-  });
+  router.post(
+    '/captions',
+    asyncRoute(async (req, res) => {
+      const { id, duplicate } = await relay.submit(parseBody(captionBody, req.body, '{"text": "..."}'));
+      res.status(202).json({ id, duplicate });
+    }),
+  );
 
   router.get('/queue', (_req, res) => {
     res.json({ items: relay.listQueue() });
@@ -169,8 +172,8 @@ export function apiRouter(relay: RelayPort, token: string, formatHistory: Histor
     res.json(relay.clear({ includePaid }));
   });
 
-  router.post('/queue/:id/replay', (req, res) => {
-    res.status(202).json({ id: relay.replay(req.params.id).id });
+  router.post('/queue/:id/replay', (req, res, next) => {
+    relay.replay(req.params.id).then(({ id }) => res.status(202).json({ id }), next);
   });
 
   router.get('/history', (req, res) => {

@@ -79,3 +79,10 @@ export function methodNotAllowed(allowed: string) {
     next(new RelayError('method_not_allowed', `${req.method.slice(0, 20)} is not allowed here; use ${allowed}`, 405));
   };
 }
+
+/** Express 4 does not catch a rejected promise: pass it on to the error handler. */
+export const asyncRoute =
+  (handler: (req: Request, res: Response) => Promise<void>) =>
+  (req: Request, res: Response, next: NextFunction): void => {
+    handler(req, res).catch(next);
+  };

@@ -4,6 +4,8 @@ import type { AddressInfo } from 'node:net';
 import { EMPTY, NEVER, Subject } from 'rxjs';
 import { Server } from 'socket.io';
 import { io as connectClient, type Socket } from 'socket.io-client';
+import { relayClientOptions } from '../../../test/support/relay-client.ts';
+import { wireParser } from '../core/wire-format.ts';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { NotFoundError } from '../core/errors.ts';
 import { silentLogger } from '../core/logger.ts';
@@ -78,7 +80,7 @@ const clients: Socket[] = [];
 
 beforeAll(async () => {
   http = createServer();
-  io = new Server(http);
+  io = new Server(http, { parser: wireParser });
   namespace = attachPanelNamespace(io, { relay, panel, overlays: { statuses: () => [], statusChanged$: NEVER }, token: TOKEN, overlayPath: '/overlay?key=k', log: silentLogger, onRateLimited: () => (rateLimited += 1) });
   await new Promise<void>((resolve) => http.listen(0, '127.0.0.1', resolve));
   url = `http://127.0.0.1:${(http.address() as AddressInfo).port}`;
@@ -90,7 +92,7 @@ afterAll(async () => {
 });
 
 function connect(token = TOKEN): Socket {
-  const socket = connectClient(`${url}/panel`, { auth: { token }, transports: ['websocket'], reconnection: false, forceNew: true });
+  const socket = connectClient(`${url}/panel`, { ...relayClientOptions({ token }), transports: ['websocket'], reconnection: false, forceNew: true });
   clients.push(socket);
   return socket;
 }

@@ -179,7 +179,7 @@ function attachCommands(
     });
   };
 
-  on('caption:send', bodies.caption, ({ text }) => ({ id: relay.submit({ text, source: 'panel', user: 'panel' }).id }));
+  on('caption:send', bodies.caption, async ({ text }) => ({ id: (await relay.submit({ text, source: 'panel', user: 'panel' })).id }));
   on('queue:skip', bodies.id, ({ id }) => {
     if (!relay.skip(id)) throw new RelayError('not_found', `no active readout with id ${id}`, 404);
     return { id };

@@ -45,8 +45,8 @@ export interface HealthReport {
 export type HistoryFormatter = (entries: readonly HistoryEntry[], format: HistoryFormat) => FormattedHistory;
 
 export interface RelayPort {
-  /** Validates, normalizes and durably enqueues; throws typed errors (ValidationError, QueueFullError, StorageError). */
-  submit(input: CaptionInput): { id: string; duplicate: boolean };
+  /** Validates, normalizes and enqueues; resolves once it is on disk (the 202). Rejects with typed errors (ValidationError, QueueFullError, StorageError). */
+  submit(input: CaptionInput): Promise<{ id: string; duplicate: boolean }>;
   /** Skip now, also mid-utterance. Returns false when the id is unknown or already finished. */
   skip(id: string): boolean;
   listQueue(): PanelQueueItem[];
@@ -57,8 +57,8 @@ export interface RelayPort {
   clear(options: { includePaid: boolean }): ClearResult;
   /** The `limit` most recent finished readouts (finished at or after `sinceMs`), oldest first, with their word timings. */
   history(options: { limit: number; sinceMs?: number }): HistoryEntry[];
-  /** Queues a finished readout again under a new id. Throws NotFoundError, ValidationError (409 while active), QueueFullError. */
-  replay(id: string): { id: string };
+  /** Queues a finished readout again under a new id; resolves once it is on disk. Rejects with NotFoundError, ValidationError (409 while active), QueueFullError, StorageError. */
+  replay(id: string): Promise<{ id: string }>;
   health(): HealthReport;
   /** Overlay acks: the queue advances on these. */
   playbackStarted(id: string, atMs: number): void;

@@ -6,6 +6,7 @@ import { Counter, Registry } from 'prom-client';
 import { Server, type Namespace, type ServerOptions } from 'socket.io';
 import { ListenError } from '../core/errors.ts';
 import { sameOriginOrNone } from '../core/same-origin.ts';
+import { wireParser } from '../core/wire-format.ts';
 import type { Logger } from '../core/logger.ts';
 import type { CaptionSink } from '../core/sink.ts';
 import { TokenBucket } from '../core/engine-kit/token-bucket.ts';
@@ -14,6 +15,7 @@ import { attachOverlayNamespace } from './overlay-namespace.ts';
 import { attachPanelNamespace } from './panel-namespace.ts';
 import type { PanelPort } from './panel-port.ts';
 import type { HistoryFormatter, RelayPort, SpeechPort, VoicesPort } from './ports.ts';
+import { requireWireProtocol } from './wire-protocol.ts';
 
 export interface GatewayOptions {
   relay: RelayPort;
@@ -185,6 +187,7 @@ export async function startGateway(opts: GatewayOptions): Promise<Gateway> {
   http.on('clientError', answerClientError);
   const io = new Server(http, {
     maxHttpBufferSize: MAX_CLIENT_MESSAGE_BYTES,
+    parser: wireParser,
     cors: { origin: false },
     // Cross-origin pages are refused at the handshake (polling and WebSocket alike), not just left without CORS headers.
     allowRequest: (req, callback) => (sameOriginOrNone(req) ? callback(null, true) : callback('cross-origin request refused', false)),
@@ -195,6 +198,9 @@ export async function startGateway(opts: GatewayOptions): Promise<Gateway> {
   });
   // engine.io answers /socket.io/ requests before the express app: give those nosniff too.
   http.prependListener('request', (_req, res) => res.setHeader('X-Content-Type-Options', 'nosniff'));
+  // Before the namespaces' own checks: a client of another wire protocol learns that first.
+  requireWireProtocol(io.of('/overlay'));
+  requireWireProtocol(io.of('/panel'));
   const overlay = attachOverlayNamespace(
     io,
     relay,

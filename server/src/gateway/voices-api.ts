@@ -2,11 +2,11 @@
  * /api/voices: the voice library (presets of every engine plus cloned voices). Uploads are
  * multipart/form-data with a sample of at most MAX_SAMPLE_BYTES; every route needs the token.
  */
-import { Router, type NextFunction, type Request, type Response } from 'express';
+import { Router } from 'express';
 import { z } from 'zod';
 import { NotFoundError, RelayError, ValidationError } from '../core/errors.ts';
 import { LANGUAGE_TAG, LANGUAGE_TAG_HINT } from '../core/language-tag.ts';
-import { methodNotAllowed } from './errors.ts';
+import { asyncRoute, methodNotAllowed } from './errors.ts';
 import { requireToken } from './auth.ts';
 import { readMultipart, textOf } from './multipart.ts';
 import type { VoicesPort } from './ports.ts';
@@ -29,13 +29,6 @@ const voiceFields = z
   .strict();
 
 const FILE_FIELD = 'promptWav';
-
-/** Express 4 does not catch a rejected promise: pass it on to the error handler. */
-const asyncRoute =
-  (handler: (req: Request, res: Response) => Promise<void>) =>
-  (req: Request, res: Response, next: NextFunction): void => {
-    handler(req, res).catch(next);
-  };
 
 export function voicesRouter(voices: VoicesPort, token: string): Router {
   const router = Router();

@@ -1,11 +1,11 @@
 /**
  * The readout path, written once:
  *
- *   wake-ups ─▶ limit( take ─▶ synthesize ─▶ gain ─▶ timeline ) ─▶ limiter events
+ *   wake-ups ─▶ limit( take ─▶ synthesize ─▶ rechunk ─▶ gain ─▶ timeline ) ─▶ limiter events
  *
  * `take` pulls the next readout from the durable queue when the limiter has a free slot and
- * its gate is open; each taken readout is synthesized by the engine, scaled by the volume
- * setting and put on its own audio clock as overlay events. The limiter holds every readout
+ * its gate is open; each taken readout is synthesized by the engine, re-chunked for the wire
+ * (a first chunk at once, then larger ones), scaled by the volume setting and put on its own audio clock as overlay events. The limiter holds every readout
  * until an overlay acks its end (or it is cancelled), so nothing here buffers past
  * `maxInFlight`. The relay turns the limiter's events into overlay output and queue states.
  */
@@ -16,6 +16,7 @@ import type { Utterance } from '../core/types.ts';
 import type { VoiceResolver } from '../core/voices.ts';
 import { gainOf, withGain } from './gain.ts';
 import { limit, type LimitEvent } from './limit.ts';
+import { rechunk, RECHUNK_TARGET_MS, RECHUNK_UNDERRUN_MARGIN_MS } from './rechunk.ts';
 import { synthesize, type SpeechDefaults } from './synthesize.ts';
 import { timeline, type TimelineSummary } from './timeline.ts';
 
@@ -46,6 +47,7 @@ export function readoutPath(o: ReadoutPathOptions): OperatorFunction<unknown, Re
     const speech = o.speech();
     return of(u).pipe(
       synthesize(o.engine, speech, o.voices),
+      rechunk({ targetMs: RECHUNK_TARGET_MS, underrunMarginMs: RECHUNK_UNDERRUN_MARGIN_MS }),
       withGain(gainOf(speech.volumePercent ?? 100)),
       timeline(u, o.engine.sampleRateHz, (summary) => o.onTimeline(u, summary)),
     );

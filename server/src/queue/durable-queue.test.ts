@@ -116,7 +116,7 @@ describe('DurableQueue', () => {
     queue.enqueue(caption('other', { receivedAtMs: 1_000 }));
     // Even at the limit, a duplicate answers with the id already accepted.
     const again = queue.enqueue(caption('hello', { receivedAtMs: 3_000 }), { dedupeWindowMs: 5_000 });
-    expect(again).toEqual({ utterance: first, duplicate: true, dropped: [] });
+    expect(again).toEqual({ utterance: first, duplicate: true, dropped: [], onDisk: expect.any(Promise) });
     queue.skip(queue.list({ limit: 10 })[1]!.id);
 
     expect(queue.enqueue(caption('hello', { user: 'someone-else', receivedAtMs: 3_000 }), { dedupeWindowMs: 5_000 }).duplicate).toBe(false);

@@ -8,7 +8,8 @@ import { forgetLongServedUsers, resumeInFlightUsersFirst, takeFairly } from './f
 import { makeRoomInSource } from './overflow.ts';
 import { checkPolicy, resolvePolicy, ttlMsFor, type QueuePolicy, type QueuePolicyInput } from './policy.ts';
 import { newRow, toHistoryEntry, toListedReadout, toPendingReadout, toUtterance, type ListedReadout, type UtteranceRow } from './rows.ts';
-import { guardStorage, openDatabase, withoutFsync } from './sqlite.ts';
+import { GroupSync } from './group-sync.ts';
+import { guardStorage, openDatabase, openWalFile, type WalFile } from './sqlite.ts';
 import { prepareStatements, type Statements } from './statements.ts';
 
 export type DurableQueueOptions = ({ dataDir: string } | { path: string }) & {
@@ -18,6 +19,8 @@ export type DurableQueueOptions = ({ dataDir: string } | { path: string }) & {
   historyLimit?: number;
   /** Retry-After hint carried by QueueFullError. Default 5 s. */
   retryAfterS?: number;
+  /** Most fsynced enqueues waiting for the disk at once (answers in flight); past it enqueue throws QueueFullError (Retry-After 1 s). Default 1,000. */
+  maxWaitingForDisk?: number;
   /** Priority classes, time-to-live and per-source bounds, merged over DEFAULT_QUEUE_POLICY. */
   policy?: QueuePolicyInput;
   now?: () => number;
@@ -29,6 +32,11 @@ export interface EnqueueResult {
   duplicate: boolean;
   /** Dropped to make room for it (a full 'drop-oldest' source): state 'dropped', reason 'overflow'. */
   dropped: Utterance[];
+  /**
+   * With `fsync` (the default): resolves once this caption — and the first one, for a
+   * duplicate — is on disk; rejects with StorageError. Undefined with `fsync: false`.
+   */
+  onDisk?: Promise<void>;
 }
 
 /** What a ban or a message deletion removed. */
@@ -53,8 +61,14 @@ export const HEARD_BEFORE_TAKEOVER = 'played before the takeover';
 
 /**
  * The durable buffer between the sources and the limiter (SQLite, one file per data dir).
- * Every write is committed before the method returns, and on disk (fsynced) except takes and
- * expiries, whose loss in a power cut is harmless (see takeNext). Transitions only happen from valid
+ * Every write is committed before the method returns (in the WAL, without waiting for the
+ * disk: it survives kill -9), and no method waits for an fsync of its own commit (a commit
+ * that triggers a WAL checkpoint, every ~1,000 pages, pays SQLite's syncs of it). What must survive a power cut
+ * is fsynced off the event loop, many commits per fsync (group-sync.ts): an fsynced enqueue
+ * hands back `onDisk`; the other state changes (plays, skips, drops, clears, pause, requeue,
+ * adopt, recover) ask for a flush that follows within one fsync, with nobody waiting; takes,
+ * expiries, timelines, notes and chat enqueues ask for none (their loss in a power cut is
+ * harmless, see takeNext) and reach the disk with the next flush or checkpoint. Transitions only happen from valid
  * prior states; a call that lost a race is a no-op (false / undefined), never an error.
  * SQLite failures surface as StorageError.
  *
@@ -70,6 +84,8 @@ export class DurableQueue {
   readonly paused$: Observable<boolean>;
 
   private readonly db: ReturnType<typeof openDatabase>;
+  private readonly wal: WalFile;
+  private readonly disk: GroupSync;
   private readonly changes = new Subject<Utterance>();
   private readonly paused: BehaviorSubject<boolean>;
   private readonly pending: Utterance[] = [];
@@ -97,7 +113,20 @@ export class DurableQueue {
     this.policy = resolvePolicy(options.policy);
     this.now = options.now ?? Date.now;
     this.changes$ = this.changes.asObservable();
-    this.db = openDatabase('path' in options ? options.path : join(options.dataDir, 'relay.db'));
+    const path = 'path' in options ? options.path : join(options.dataDir, 'relay.db');
+    this.db = openDatabase(path);
+    try {
+      this.wal = openWalFile(path);
+    } catch (error) {
+      this.db.close();
+      throw error;
+    }
+    this.disk = new GroupSync({
+      flush: () => this.wal.flush(),
+      flushSync: () => this.wal.flushSync(),
+      maxWaiting: options.maxWaitingForDisk ?? 1_000,
+      retryAfterS: 1,
+    });
     try {
       this.sql = guardStorage('prepare', () => prepareStatements(this.db));
       this.enqueueTx = this.db.transaction((event, windowMs) => this.insertUnlessFullOrDuplicate(event, windowMs));
@@ -123,6 +152,7 @@ export class DurableQueue {
       guardStorage('prune', () => this.prune());
       this.paused = new BehaviorSubject(guardStorage('read settings', () => this.sql.getSetting.get('paused')) === 1);
     } catch (error) {
+      this.wal.close();
       this.db.close();
       throw error;
     }
@@ -130,21 +160,22 @@ export class DurableQueue {
   }
 
   /**
-   * Accepts a caption: committed to disk before this returns. With `dedupeWindowMs`, the same
+   * Accepts a caption: committed before this returns (kill -9 safe), on disk when `onDisk`
+   * resolves (a 202 waits for it; the readout may be taken before). With `dedupeWindowMs`, the same
    * text+user received (by `receivedAtMs`) within the window and not dropped returns the first
    * one with `duplicate: true`, even when the queue is full; a paid caption is never a
    * duplicate (a cheer repeating an earlier plain message is read). A source at its bound rejects or
-   * makes room (EnqueueResult.dropped). Throws QueueFullError, StorageError.
-   * `fsync: false` (chat, where nobody holds a 202) commits without waiting for the disk:
-   * still safe against a killed process, not against a power cut — and it keeps a raid from
-   * blocking the event loop on one fsync per message.
+   * makes room (EnqueueResult.dropped). Throws QueueFullError (also when `maxWaitingForDisk`
+   * fsynced enqueues already wait for the disk: checked before committing), StorageError.
+   * `fsync: false` (chat, where nobody holds a 202) asks for no fsync: safe against a killed
+   * process, not against a power cut until the next flush — and a raid adds no disk flushes.
    */
   enqueue(event: CaptionEvent, options: { dedupeWindowMs?: number; fsync?: boolean } = {}): EnqueueResult {
-    const dedupeWindowMs = options.dedupeWindowMs ?? 0;
-    const commit = () => this.enqueueTx(event, dedupeWindowMs);
-    const result = guardStorage('enqueue', () => (options.fsync === false ? withoutFsync(this.db, commit) : commit()));
+    const fsync = options.fsync !== false;
+    if (fsync) this.disk.checkRoom();
+    const result = guardStorage('enqueue', () => this.enqueueTx(event, options.dedupeWindowMs ?? 0));
     if (!result.duplicate) [...result.dropped, result.utterance].forEach((u) => this.emit(u));
-    return result;
+    return fsync ? { ...result, onDisk: this.disk.onDisk() } : result;
   }
 
   /**
@@ -152,17 +183,19 @@ export class DurableQueue {
    * highest priority present, inside it the least recently served user's oldest item.
    */
   takeNext(): Utterance | undefined {
-    // Not fsynced (kill -9 safe, the OS has it): after a power cut a lost take is queued again,
+    // No flush asked (kill -9 safe, the OS has it): after a power cut a lost take is queued again,
     // as recover() does with any in-flight item, and a lost expiry happens again on the next
-    // take. The next fsynced commit (markPlaying, markPlayed, enqueue) makes it durable too.
-    const { expired, taken } = guardStorage('take', () => withoutFsync(this.db, () => this.takeTx(this.now())));
+    // take. The next flush (markPlaying, markPlayed, enqueue) makes it durable too. A take
+    // never waits for a flush: the readout starts before the enqueue's fsync ends, and dying
+    // before that fsync loses the caption and its take together, with no 202 sent.
+    const { expired, taken } = guardStorage('take', () => this.takeTx(this.now()));
     expired.forEach((row) => this.emitRow(row));
     return taken ? this.emitRow(taken) : undefined;
   }
 
   /** Drops queued items whose time-to-live ended at or before `nowMs` (reason 'expired'); the relay calls it periodically. */
   expire(nowMs = this.now()): Utterance[] {
-    const rows = guardStorage('expire', () => withoutFsync(this.db, () => this.sql.expire.all({ nowMs })));
+    const rows = guardStorage('expire', () => this.sql.expire.all({ nowMs }));
     return rows.map((row) => this.emitRow(row));
   }
 
@@ -175,14 +208,14 @@ export class DurableQueue {
     const nowMs = this.now();
     // `.all()`, not `.get()`: a `.get()` of UPDATE … RETURNING outside a transaction returns the
     // row even when the commit fails (better-sqlite3), hiding a read-only or full disk.
-    const [row] = guardStorage('mark playing', () => this.sql.markPlaying.all({ nowMs, audibleAtMs: audibleAtMs ?? nowMs, id }));
+    const [row] = this.flushSoon('mark playing', () => this.sql.markPlaying.all({ nowMs, audibleAtMs: audibleAtMs ?? nowMs, id }));
     return row ? this.emitRow(row) : undefined;
   }
 
   /** synthesizing|playing → played, recording how it ended. False when not in flight. */
   markPlayed(id: string, options: { reason?: string } = {}): boolean {
     const nowMs = this.now();
-    const [row] = guardStorage('mark played', () => this.sql.markPlayed.all({ id, reason: options.reason ?? null, nowMs }));
+    const [row] = this.flushSoon('mark played', () => this.sql.markPlayed.all({ id, reason: options.reason ?? null, nowMs }));
     if (!row) return false;
     this.emitRow(row);
     return true;
@@ -190,20 +223,20 @@ export class DurableQueue {
 
   /**
    * Records a readout's audio duration and word timings (its history, the source of SRT/VTT).
-   * Not fsynced: a timeline lost to a power cut is re-recorded when the readout plays again.
+   * No flush asked: a timeline lost to a power cut is re-recorded when the readout plays again.
    */
   recordTimeline(id: string, timeline: { durationMs: number; words: readonly TimedWord[] }): void {
     const params = { id, durationMs: timeline.durationMs, wordsJson: JSON.stringify(timeline.words) };
-    guardStorage('record timeline', () => withoutFsync(this.db, () => this.sql.recordTimeline.run(params)));
+    guardStorage('record timeline', () => this.sql.recordTimeline.run(params));
   }
 
   /**
    * Notes something about how readout `id` was spoken (shown in the panel and the history).
-   * Not fsynced, like the timeline; not a state change, so nothing is emitted: the readout's
+   * No flush asked, like the timeline; not a state change, so nothing is emitted: the readout's
    * next state (played) carries it.
    */
   note(id: string, note: string): void {
-    guardStorage('note', () => withoutFsync(this.db, () => this.sql.note.run({ id, note })));
+    guardStorage('note', () => this.sql.note.run({ id, note }));
   }
 
   /** Skips a queued, synthesizing or playing item. Returns its previous state, or undefined if none. */
@@ -232,7 +265,7 @@ export class DurableQueue {
 
   /** Skips every queued readout (reason 'cleared'); paid ones only with `includePaid`. In-flight ones are left alone. */
   clear(options: { includePaid: boolean }): ClearResult {
-    const { rows, keptPaid } = guardStorage('clear', () => this.clearTx(options.includePaid));
+    const { rows, keptPaid } = this.flushSoon('clear', () => this.clearTx(options.includePaid));
     rows.forEach((row) => this.emitRow(row));
     return { cleared: rows.length, keptPaid };
   }
@@ -273,7 +306,7 @@ export class DurableQueue {
   /** Persists the pause switch (takeNext does not look at it: the limiter's gate does). Returns whether it changed. */
   setPaused(paused: boolean): boolean {
     if (paused === this.paused.value) return false;
-    guardStorage('pause', () => this.sql.setSetting.run(paused ? 1 : 0, 'paused'));
+    this.flushSoon('pause', () => this.sql.setSetting.run(paused ? 1 : 0, 'paused'));
     this.paused.next(paused);
     return true;
   }
@@ -310,7 +343,7 @@ export class DurableQueue {
    * for the next take instead of being dropped. Undefined when it is not synthesizing.
    */
   requeue(id: string): Utterance | undefined {
-    const [row] = guardStorage('requeue', () => this.sql.requeue.all({ nowMs: this.now(), id }));
+    const [row] = this.flushSoon('requeue', () => this.sql.requeue.all({ nowMs: this.now(), id }));
     return row ? this.emitRow(row) : undefined;
   }
 
@@ -323,7 +356,7 @@ export class DurableQueue {
    */
   adopt(readouts: readonly PendingReadout[], heard: (id: string) => boolean = () => false): Utterance[] {
     const byArrival = [...readouts].sort((x, y) => x.receivedAtMs - y.receivedAtMs); // a user's lane keeps its order
-    const rows = guardStorage('adopt', () => this.adoptTx(byArrival, heard));
+    const rows = this.flushSoon('adopt', () => this.adoptTx(byArrival, heard));
     return rows.map((row) => this.emitRow(row));
   }
 
@@ -340,20 +373,30 @@ export class DurableQueue {
 
   /** At startup: items that were synthesizing or playing did not finish; queue them again, their users served first. */
   recover(): number {
-    const rows = guardStorage('recover', () => this.recoverTx());
+    const rows = this.flushSoon('recover', () => this.recoverTx());
     for (const row of rows) this.emitRow(row);
     return rows.length;
   }
 
+  /** Flushes what still waits for the disk (blocking: shutdown only), then closes. */
   close(): void {
     if (!this.db.open) return;
     this.changes.complete();
     this.paused.complete();
+    this.disk.close();
+    this.wal.close();
     guardStorage('close', () => this.db.close());
   }
 
+  /** A state change whose loss in a power cut is unwanted: committed now, on disk with the next group flush. */
+  private flushSoon<T>(action: string, write: () => T): T {
+    const result = guardStorage(action, write);
+    this.disk.soon();
+    return result;
+  }
+
   private finish(ids: readonly string[], state: 'skipped' | 'dropped', reason: string): Finished[] {
-    const finished = guardStorage(state === 'skipped' ? 'skip' : 'drop', () => this.finishTx(ids, state, reason));
+    const finished = this.flushSoon(state === 'skipped' ? 'skip' : 'drop', () => this.finishTx(ids, state, reason));
     for (const { row } of finished) this.emitRow(row);
     return finished;
   }

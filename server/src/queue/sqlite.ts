@@ -1,4 +1,4 @@
-import { mkdirSync } from 'node:fs';
+import { closeSync, fsync, fsyncSync, mkdirSync, openSync } from 'node:fs';
 import { dirname } from 'node:path';
 import Database from 'better-sqlite3';
 import { StorageError } from '../core/errors.ts';
@@ -121,15 +121,17 @@ function addMissingColumns(db: Database.Database): void {
 }
 
 /**
- * Opens (creating if needed) the queue database. WAL with synchronous=FULL: a commit is
- * on disk before the call returns, so every accepted caption survives kill -9 and power loss.
+ * Opens (creating if needed) the queue database. WAL with synchronous=NORMAL: a commit is in
+ * the WAL file (the OS has it: it survives kill -9) when the call returns, without waiting
+ * for the disk; what must survive a power cut is then fsynced off the event loop by the
+ * queue's group sync (walFile, group-sync.ts). SQLite itself still syncs around checkpoints.
  */
 export function openDatabase(path: string): Database.Database {
   try {
     if (path !== ':memory:') mkdirSync(dirname(path), { recursive: true });
     const db = new Database(path);
     db.pragma('journal_mode = WAL');
-    db.pragma('synchronous = FULL');
+    db.pragma('synchronous = NORMAL');
     db.pragma('busy_timeout = 5000');
     db.transaction(() => {
       db.exec(SCHEMA);
@@ -141,17 +143,71 @@ export function openDatabase(path: string): Database.Database {
   }
 }
 
+/** The database's WAL file, flushed to disk on demand. */
+export interface WalFile {
+  /** fsync on libuv's thread pool: every commit made before the call is on disk when it resolves. Rejects StorageError. */
+  flush(): Promise<void>;
+  /** The same, blocking the caller. Throws StorageError. */
+  flushSync(): void;
+  /** Closes the file once no flush is running any more. */
+  close(): void;
+}
+
 /**
- * Runs `fn` (one transaction) with synchronous=NORMAL: its commit reaches the WAL without an
- * fsync. It survives kill -9 (the OS has it) and becomes power-loss durable with the next
- * FULL commit; only for writes whose loss in a power cut is harmless.
+ * The WAL file of the database at `path`, opened once the database is (its schema
+ * transaction created the file). SQLite keeps this same file (same inode) while any
+ * connection is open: it rewinds it after a checkpoint, never deletes it, so an fsync of
+ * this descriptor covers every later commit. Its directory entry is made durable here, once,
+ * as SQLite would at the WAL's first synced commit. ':memory:' has no file: flushes resolve at once.
  */
-export function withoutFsync<T>(db: Database.Database, fn: () => T): T {
-  db.pragma('synchronous = NORMAL');
+export function openWalFile(path: string): WalFile {
+  if (path === ':memory:') return { flush: () => Promise.resolve(), flushSync: () => undefined, close: () => undefined };
+  const walPath = `${path}-wal`;
+  const fd = guardFile(`open ${walPath}`, () => openSync(walPath, 'r'));
+  let running = 0;
+  let closing = false;
+  const closeWhenIdle = () => {
+    if (closing && running === 0) closeSync(fd);
+  };
+  try {
+    fsyncSync(fd);
+    const dir = openSync(dirname(walPath), 'r');
+    try {
+      fsyncSync(dir);
+    } finally {
+      closeSync(dir);
+    }
+  } catch (error) {
+    closeSync(fd);
+    throw storageError(`cannot sync ${walPath}`, error);
+  }
+  return {
+    flush: () => {
+      if (closing) return Promise.reject(new StorageError(`${walPath} is closed`));
+      running += 1;
+      return new Promise<void>((resolve, reject) => {
+        fsync(fd, (error) => {
+          running -= 1;
+          closeWhenIdle();
+          if (error) reject(storageError(`cannot sync ${walPath} to disk`, error));
+          else resolve();
+        });
+      });
+    },
+    flushSync: () => guardFile(`sync ${walPath}`, () => fsyncSync(fd)),
+    close: () => {
+      if (closing) return;
+      closing = true;
+      closeWhenIdle();
+    },
+  };
+}
+
+function guardFile<T>(action: string, fn: () => T): T {
   try {
     return fn();
-  } finally {
-    db.pragma('synchronous = FULL');
+  } catch (error) {
+    throw storageError(`cannot ${action}`, error);
   }
 }
 

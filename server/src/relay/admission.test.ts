@@ -57,12 +57,14 @@ const chat = (text: string, extra: Partial<SourceCaption> = {}): SourceCaption =
 });
 
 describe('admission', () => {
-  it("the streamer's own caption skips the viewer rules, keeps its priority and is queued before the answer", () => {
+  it("the streamer's own caption skips the viewer rules, keeps its priority, is queued and wakes the pipeline before the answer", async () => {
     const { queue, admission, wakes } = admissionOnQueue();
-    const { id, duplicate } = admission.fromStreamer({ text: 'no spoiler today', user: '  streamer ', priority: 7 });
+    const answer = admission.fromStreamer({ text: 'no spoiler today', user: '  streamer ', priority: 7 });
+    expect(wakes()).toBe(1); // the readout may start while the answer waits for the disk
+    expect(queue.list({ limit: 10 })).toMatchObject([{ text: 'no spoiler today', state: 'queued' }]);
+    const { id, duplicate } = await answer;
     expect(duplicate).toBe(false);
     expect(queue.get(id)).toMatchObject({ text: 'no spoiler today', user: 'streamer', source: 'http', priority: 7, state: 'queued' });
-    expect(wakes()).toBe(1);
   });
 
   it('a source caption passes the viewer rules (a banned word drops it) and gets its priority class', async () => {
@@ -85,8 +87,8 @@ describe('admission', () => {
 
   it('bad streamer input throws a typed error and is counted as rejected; a refused source caption is counted, never thrown', async () => {
     const { admission, metrics } = admissionOnQueue(1);
-    expect(() => admission.fromStreamer({ text: 42 as unknown as string })).toThrow(ValidationError);
-    expect(() => admission.fromStreamer({ text: 'x'.repeat(51) })).toThrow(/the limit is 50/);
+    await expect(admission.fromStreamer({ text: 42 as unknown as string })).rejects.toThrow(ValidationError);
+    await expect(admission.fromStreamer({ text: 'x'.repeat(51) })).rejects.toThrow(/the limit is 50/);
     const captions$ = new Subject<SourceCaption>();
     const running = admission.fromSources(captions$);
     captions$.next(chat('first'));
@@ -116,15 +118,9 @@ describe('admission', () => {
 
   it("the streamer's caption names a known voice (stored) or gets 400 unknown_voice; its instruction is stored cleaned", async () => {
     const { queue, admission, metrics } = admissionOnQueue();
-    const { id } = admission.fromStreamer({ text: 'hi', voice: 'streamer', instruct: '  用开心的语气说 ' });
+    const { id } = await admission.fromStreamer({ text: 'hi', voice: 'streamer', instruct: '  用开心的语气说 ' });
     expect(queue.get(id)).toMatchObject({ voice: 'streamer', instruct: '用开心的语气说' });
-    const unknown = (() => {
-      try {
-        admission.fromStreamer({ text: 'hi', voice: 'nobody' });
-      } catch (err) {
-        return err;
-      }
-    })();
+    const unknown = await admission.fromStreamer({ text: 'hi', voice: 'nobody' }).catch((err: unknown) => err);
     expect(unknown).toBeInstanceOf(ValidationError);
     expect(unknown).toMatchObject({ code: 'unknown_voice', httpStatus: 400 });
     const rejected = (await metrics.captionsTotal.get()).values.filter((v) => v.labels.result === 'rejected');

@@ -4,8 +4,11 @@
  *
  * | origin     | who                                   | viewer rules (moderation chain) | priority                      | on disk before the answer  |
  * |------------|---------------------------------------|---------------------------------|-------------------------------|----------------------------|
- * | `streamer` | POST /api/captions, the panel         | no — the streamer's own words   | as given (default 0)          | yes: the 202 is a promise  |
- * | `source`   | chat platforms, the ASR feed          | yes (deny list, roles, links, emotes, banned words, caps, cooldown, duplicates) | the queue policy's classes (paid > moderator > subscriber > viewer) | no: kill -9 safe, not power-cut safe, and a raid does not wait on one fsync per message |
+ * | `streamer` | POST /api/captions, the panel         | no — the streamer's own words   | as given (default 0)          | yes: the 202 is a promise (it waits for the group fsync; the readout does not) |
+ * | `source`   | chat platforms, the ASR feed          | yes (deny list, roles, links, emotes, banned words, caps, cooldown, duplicates) | the queue policy's classes (paid > moderator > subscriber > viewer) | no: kill -9 safe, not power-cut safe, and a raid adds no fsyncs |
+ *
+ * A streamer caption is committed and the pipeline woken at once (its readout may start);
+ * only the answer waits until the queue's group fsync has it on disk, off the event loop.
  *
  * Both origins then share the same steps: the voice chosen by the voice rules
  * (relay/voice-rules.ts; a chat caption may pick one with `!tts <alias>: text`,
@@ -31,7 +34,7 @@ import { chooseVoice, type VoiceRuleInput } from './voice-rules.ts';
 
 export type Origin = 'streamer' | 'source';
 
-/** Whether an origin's caption is on disk before admission returns (see the table above). */
+/** Whether an origin's caption is on disk before admission answers (see the table above). */
 const FSYNC_BY_ORIGIN: Record<Origin, boolean> = { streamer: true, source: false };
 
 /** Longest user name kept (control and bidi characters removed). */
@@ -61,8 +64,12 @@ export interface AdmissionOptions {
 type VoicedCaption = SourceCaption & { voice?: string };
 
 export interface Admission {
-  /** The streamer's caption: validated, normalized, on disk when this returns. Throws typed errors (400/413/429/503). */
-  fromStreamer(input: CaptionInput): { id: string; duplicate: boolean };
+  /**
+   * The streamer's caption: validated, normalized, committed and handed to the pipeline at
+   * once; resolves when it is on disk. Rejects with typed errors (400/413/429/503); a 503
+   * after the commit (the fsync failed) leaves the caption queued: it may still be read.
+   */
+  fromStreamer(input: CaptionInput): Promise<{ id: string; duplicate: boolean }>;
   /** Source captions through the viewer rules into the queue; a refused one is counted and logged, never thrown. */
   fromSources(captions$: Observable<SourceCaption>): Subscription;
 }
@@ -86,26 +93,26 @@ export function createAdmission(o: AdmissionOptions): Admission {
       const user = normalizeName(event.user, MAX_USER_CHARS) || 'anonymous';
       const voice = chooseVoice({ ...event, ...ruleInput }, o.voiceRules(), o.defaultVoice());
       const fsync = FSYNC_BY_ORIGIN[origin];
-      const { utterance, duplicate, dropped } = queue.enqueue({ ...event, text, user, voice }, { dedupeWindowMs: o.dedupeWindowMs, fsync });
+      const { utterance, duplicate, dropped, onDisk } = queue.enqueue({ ...event, text, user, voice }, { dedupeWindowMs: o.dedupeWindowMs, fsync });
       metrics.captionsTotal.inc({ source: event.source, result: duplicate ? 'duplicate' : 'accepted' });
       if (!duplicate) log.info({ id: utterance.id, source: event.source, user: utterance.user, voice, chars: text.length }, 'caption accepted');
       if (dropped.length > 0) log.info({ ids: dropped.map((u) => u.id), source: event.source }, 'queue full for this source: oldest readouts dropped');
       o.admitted();
-      return { id: utterance.id, duplicate };
+      return { id: utterance.id, duplicate, onDisk };
     } catch (err) {
       metrics.captionsTotal.inc({ source: event.source, result: 'rejected' });
       throw err;
     }
   };
 
-  const fromStreamer = (input: CaptionInput) => {
+  const fromStreamer = async (input: CaptionInput) => {
     if (typeof input.text !== 'string') throw new ValidationError('invalid_body', 'text must be a string');
     if (input.voice !== undefined && !o.voices.resolve(input.voice)) {
       metrics.captionsTotal.inc({ source: input.source ?? 'http', result: 'rejected' });
       throw new ValidationError('unknown_voice', `no voice named ${JSON.stringify(input.voice)}: see GET /api/voices for the library and the engines' presets`);
     }
     const instruct = input.instruct === undefined ? '' : cleanText(input.instruct);
-    return enqueue(
+    const { id, duplicate, onDisk } = enqueue(
       {
         text: input.text,
         user: input.user?.trim() || 'anonymous',
@@ -118,6 +125,13 @@ export function createAdmission(o: AdmissionOptions): Admission {
       },
       'streamer',
     );
+    try {
+      await onDisk;
+    } catch (err) {
+      log.error({ id, err }, 'caption queued but not confirmed on disk: answered 503');
+      throw err;
+    }
+    return { id, duplicate };
   };
 
   const fromSource = (c: VoicedCaption) => {

@@ -64,9 +64,10 @@ export function createQueueCommands({ queue, cancels, timelines, engine, requeue
       log.info(result, 'queue cleared');
       return result;
     },
-    replay(id) {
-      const { utterance } = queue.replay(id);
+    async replay(id) {
+      const { utterance, onDisk } = queue.replay(id);
       requeued();
+      await onDisk;
       return { id: utterance.id };
     },
     history: (options) => queue.history(options),

@@ -59,8 +59,8 @@ const until = (check: () => boolean) => expect.poll(check, { timeout: 5_000 }).t
 describe('relay: one cancel path', () => {
   it('a skip mid-synthesis stops the engine, tells the overlays once, frees the slot and records the skip', async () => {
     const { relay, events, synthesizing } = relayWithHangingEngine();
-    const a = relay.submit({ text: 'first readout' }).id;
-    const b = relay.submit({ text: 'second readout' }).id;
+    const a = (await relay.submit({ text: 'first readout' })).id;
+    const b = (await relay.submit({ text: 'second readout' })).id;
     await until(() => synthesizing.has(a));
     expect(relay.skip(a)).toBe(true);
     expect(synthesizing.get(a)!.closed).toBe(true);
@@ -113,7 +113,7 @@ describe('relay: voices and instructions', () => {
 
   it("the caption's voice and instruction reach the engine; an engine that cannot apply the instruction plays without it, counted and noted", async () => {
     const { relay, requests } = relayWithEngine(['rate']);
-    const { id } = relay.submit({ text: 'hello', voice: 'robot', instruct: '用开心的语气说' });
+    const { id } = await relay.submit({ text: 'hello', voice: 'robot', instruct: '用开心的语气说' });
     await until(() => requests.length === 1);
     expect(requests[0]).toMatchObject({ id, text: 'hello', voice: 'robot', instruct: '用开心的语气说' });
     await until(() => relay.health().engine.instructIgnored === 1);
@@ -125,8 +125,8 @@ describe('relay: voices and instructions', () => {
 
   it('an engine that applies instructions leaves no note; an unknown voice is refused with unknown_voice', async () => {
     const { relay, requests } = relayWithEngine(['instruct']);
-    expect(() => relay.submit({ text: 'hello', voice: 'nobody' })).toThrow(expect.objectContaining({ code: 'unknown_voice', httpStatus: 400 }));
-    const { id } = relay.submit({ text: 'hello', instruct: 'softly' });
+    await expect(relay.submit({ text: 'hello', voice: 'nobody' })).rejects.toThrow(expect.objectContaining({ code: 'unknown_voice', httpStatus: 400 }));
+    const { id } = await relay.submit({ text: 'hello', instruct: 'softly' });
     await until(() => requests.length === 1);
     relay.playbackEnded(id);
     await until(() => relay.listQueue()[0]?.state === 'played');

@@ -1,7 +1,7 @@
 /**
  * The library on disk, under `<data dir>/voices/`: each sample a normalized WAV file
  * (`<id hex>.wav`, written to a temp file and renamed), and the index a `voices` table in
- * its own SQLite file (`library.db`: WAL, synchronous=FULL like the queue). SQLite rather
+ * its own SQLite file (`library.db`: WAL, synchronous=FULL). SQLite rather
  * than a JSON index: a unique index on the folded name refuses a duplicate in the same
  * atomic commit that adds the voice, and a crash leaves either the old or the new index.
  * A WAV is written before its row and deleted after it, so a row never points at nothing;

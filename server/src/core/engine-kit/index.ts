@@ -33,6 +33,7 @@ export {
   type LocalUpstreamLimiter,
   type LocalUpstreamLimiterOptions,
   type ReleaseUpstream,
+  type SpareWork,
   unlimitedUpstreamLimiter,
   type UpstreamLimiter,
 } from './upstream-limiter.ts';

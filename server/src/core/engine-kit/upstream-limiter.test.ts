@@ -50,3 +50,54 @@ describe('local upstream limiter', () => {
     expect(limiter.waiting).toBe(0);
   });
 });
+
+describe('local upstream limiter: spare grants (pre-started tasks)', () => {
+  const spare = (answer = true) => {
+    const work = { asked: 0, giveWay: () => (work.asked += 1, answer) };
+    return work;
+  };
+
+  it('gives a spare grant only while no readout waits, behind every readout', async () => {
+    const limiter = createLocalUpstreamLimiter({ tasksPerS: 1000, maxConcurrency: 1, utilization: 1 });
+    const order: string[] = [];
+    const held = await limiter.acquire();
+    const readout = limiter.acquire().then((release) => (order.push('readout'), release));
+    const warm = limiter.acquireSpare(spare()).then((release) => (order.push('spare'), release));
+    await tick();
+    held();
+    (await readout)();
+    (await warm)();
+    expect(order).toEqual(['readout', 'spare']);
+  });
+
+  it('a readout that no free slot serves makes one spare grant give way; a free slot or a spare already giving way asks none', async () => {
+    const limiter = createLocalUpstreamLimiter({ tasksPerS: 1000, maxConcurrency: 3, utilization: 1 });
+    const [first, second] = [spare(), spare()];
+    const releaseFirst = await limiter.acquireSpare(first);
+    await limiter.acquireSpare(second);
+    await limiter.acquire(); // a free slot: nobody waits, nobody is asked
+    expect(first.asked + second.asked).toBe(0);
+    const waiting = limiter.acquire();
+    await tick();
+    expect([first.asked, second.asked]).toEqual([0, 1]); // the newest first
+    const another = limiter.acquire();
+    await tick();
+    expect([first.asked, second.asked]).toEqual([1, 1]);
+    releaseFirst();
+    await waiting;
+    expect([first.asked, second.asked]).toEqual([1, 1]); // the slot on its way still counts: nobody asked twice
+    void another;
+  });
+
+  it('a spare grant that is no longer spare (a readout took it) says so, and the next one is asked', async () => {
+    const limiter = createLocalUpstreamLimiter({ tasksPerS: 1000, maxConcurrency: 2, utilization: 1 });
+    const [idle, taken] = [spare(true), spare(false)];
+    const releaseIdle = await limiter.acquireSpare(idle);
+    await limiter.acquireSpare(taken);
+    const waiting = limiter.acquire();
+    await tick();
+    expect([taken.asked, idle.asked]).toEqual([1, 1]); // the newest first, then the next
+    releaseIdle();
+    await waiting;
+  });
+});
