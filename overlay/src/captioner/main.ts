@@ -83,6 +83,8 @@ async function fillDevices(): Promise<void> {
 
 async function start(): Promise<void> {
   if (mic || !token) return;
+  // The relay refuses audio while recognition is off (503): say so instead of retrying.
+  if (recognition === 'off') return showError('cap.rec.off');
   showError(null);
   const current = new AudioLink({
     token,
