@@ -93,12 +93,12 @@ export class AudioBacklog {
     this.cursor -= drop;
   }
 
-  /** Forget sent frames sent before `sentBeforeMs` and older than `index` limit (silence nobody answered). */
-  ackSentBefore(sentBeforeMs: number, beforeIndex = Infinity): void {
+  /** Forget frames sent before `sentBeforeMs` (silence: no sentence came of them). */
+  ackSentBefore(sentBeforeMs: number): void {
     let drop = 0;
     while (drop < this.cursor) {
       const frame = this.frames[drop]!;
-      if (frame.index >= beforeIndex || frame.sentAtMs === undefined || frame.sentAtMs >= sentBeforeMs) break;
+      if (frame.sentAtMs === undefined || frame.sentAtMs >= sentBeforeMs) break;
       drop += 1;
     }
     this.frames.splice(0, drop);
