@@ -35,14 +35,15 @@ export async function createDashScopeRecognizer(engineOptions: DashScopeRecogniz
     translateTo: options.parameters.translateTo,
     open(sessionOptions: RecognizerSessionOptions = {}) {
       const id = sessionOptions.label ?? `asr-${nextSession++}`;
-      const session: DashScopeSession = new DashScopeSession({
+      let session: DashScopeSession | undefined;
+      session = new DashScopeSession({
         id,
         options,
         endpoints,
         health,
         logger: log,
         onEnded: () => {
-          open.delete(session);
+          if (session) open.delete(session);
           recognizerMetrics.setSessionsOpen(name, open.size);
         },
       });

@@ -101,7 +101,6 @@ export function resolveRecognizerOptions(options: DashScopeRecognizerOptions): R
   check(/^[\w.-]+$/u.test(model), `ASR_MODEL "${model}" is not a model name (e.g. ${ASR_MODELS.join(', ')})`);
   check(translateTo.length === 0 || isGummy(model), `ASR_TRANSLATE_TO needs a translating model: set ASR_MODEL=${GUMMY_MODEL} (or leave it unset), not "${model}"`);
   check(Object.values(session).every((v) => v > 0), 'session timings must be > 0');
-  check(session.rolloverWindowMs < session.rolloverAfterMs, 'rolloverWindowMs must be below rolloverAfterMs');
   check(Number.isInteger(session.framesPerTick) && session.framesPerTick >= 1, 'framesPerTick must be an integer >= 1');
   const headers: Record<string, string> = { Authorization: `Bearer ${apiKey}` };
   if (options.workspace) headers['X-DashScope-WorkSpace'] = options.workspace;

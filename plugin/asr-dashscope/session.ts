@@ -239,7 +239,8 @@ export class DashScopeSession implements RecognizerSession {
     }
     if (!result) return;
     metrics.countResult(this.engine, result.kind);
-    const ackFromMs = (result.kind === 'final' ? result.endMs : result.startMs) - session.replayMarginMs;
+    // A final covers its audio up to its end; a partial's sentence must be replayed from a bit before its start.
+    const ackFromMs = result.kind === 'final' ? result.endMs : result.startMs - session.replayMarginMs;
     if (result.kind === 'final') {
       this.counters.finals += 1;
       const writtenAtMs = this.backlog.writtenAtOf(Math.max(0, result.endMs - 1));
@@ -259,8 +260,12 @@ export class DashScopeSession implements RecognizerSession {
     this.setState(reason === 'reconnect' ? 'reconnecting' : 'connecting', this.status().error);
     const endpoint = this.deps.endpoints.acquireNext(this.previous);
     if (!endpoint) {
+      // Every circuit is open: wait until one lets a trial through (not a failed attempt of ours).
       this.starting = false;
-      return this.onStartFailed(undefined, new CircuitOpenError(this.engine));
+      const error = new CircuitOpenError(this.engine);
+      this.setState('reconnecting', { code: error.code, message: error.message });
+      this.retryTimer = setTimeout(() => this.startTask('reconnect'), this.deps.options.breaker.openMs);
+      return;
     }
     this.previous = endpoint;
     let task: AsrTask | undefined;
@@ -321,7 +326,7 @@ export class DashScopeSession implements RecognizerSession {
   private onStartFailed(endpoint: Endpoint | undefined, cause: unknown, afterRunning = false): void {
     const error = asEngineError(cause);
     if (error.code === 'cancelled') return;
-    const kind = cause instanceof CircuitOpenError ? 'endpoint' : failureKind(error);
+    const kind = failureKind(error);
     if (kind === 'endpoint') endpoint?.breaker.recordFailure();
     else endpoint?.breaker.recordNeutral();
     if (kind === 'fatal') {
