@@ -40,6 +40,8 @@ export interface FakeAsrOptions extends Partial<Omit<FakeAsrTaskSettings, 'scrip
   rateWindowMs?: number;
   maxConcurrency?: number;
   expectedSampleRateHz?: number;
+  /** run-task → task-started, ms (default 5). */
+  taskStartMs?: number;
 }
 
 export interface FakeAsrStats {
@@ -219,8 +221,8 @@ export async function startFakeAsrServer(options: FakeAsrOptions = {}): Promise<
     });
     c.task = task;
     taskFaults.set(task, { ...(failure ? { failure } : {}), ...(drop ? { drop } : {}) });
-    if (stall) setTimeout(() => c.task === task && task.start(), stall.ms);
-    else task.start();
+    // The model takes a moment to start: audio sent before the client saw task-started is flagged.
+    setTimeout(() => c.task === task && task.start(), stall?.ms ?? options.taskStartMs ?? 5);
   }
 
   function onAudio(c: Connection, data: Buffer): void {
