@@ -170,13 +170,14 @@ export class AsrTask {
 
   private onResult(result: UpstreamResult): void {
     for (const t of result.translations) {
-      const byLang = this.translations.get(t.key) ?? new Map<string, { text: string; final: boolean }>();
+      const byLang = this.translations.get(t.key ?? '') ?? new Map<string, { text: string; final: boolean }>();
       byLang.set(t.lang, { text: t.text, final: t.final });
-      this.translations.set(t.key, byLang);
+      this.translations.set(t.key ?? '', byLang);
     }
     const { sentence } = result;
     if (this.pendingFinal && (sentence?.key !== this.pendingFinal.key || this.translationsFinal(this.pendingFinal.key))) this.flushPending();
-    if (!sentence || (sentence.key === this.pendingFinal?.key)) return;
+    // A repeat of the held final (its translations still coming) adds nothing.
+    if (!sentence || (this.pendingFinal && sentence.key === this.pendingFinal.key)) return;
     if (sentence.final && !this.translationsFinal(sentence.key)) {
       this.pendingFinal = sentence;
       return;
@@ -184,10 +185,10 @@ export class AsrTask {
     this.emit(sentence);
   }
 
-  private translationsFinal(key: string): boolean {
+  private translationsFinal(key: string | undefined): boolean {
     const wanted = this.deps.parameters.translateTo;
     if (wanted.length === 0) return true;
-    const byLang = this.translations.get(key);
+    const byLang = this.translations.get(key ?? '');
     return wanted.every((lang) => byLang?.get(lang)?.final === true);
   }
 
@@ -199,12 +200,12 @@ export class AsrTask {
 
   private emit(s: UpstreamSentence): void {
     const toSession = (ms: number) => this.clock.toSessionMs(ms);
-    const byLang = this.translations.get(s.key);
+    const byLang = this.translations.get(s.key ?? '');
     const translations = this.deps.parameters.translateTo.flatMap((lang) => {
       const t = byLang?.get(lang);
       return t ? [{ lang, text: t.text }] : [];
     });
-    if (s.final) this.translations.delete(s.key);
+    if (s.final) this.translations.delete(s.key ?? '');
     // Bounded: translations of sentences that never got a final are forgotten after a few.
     while (this.translations.size > 8) this.translations.delete(this.translations.keys().next().value!);
     this.listener.sentence({

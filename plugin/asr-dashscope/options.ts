@@ -19,7 +19,7 @@ export interface AsrSessionTiming {
    * (and its clock), so it is renewed well before any server-side cap. Default 25 min.
    */
   rolloverAfterMs: number;
-  /** Once the next task is ready, switch at a sentence end, or after this long at the latest. */
+  /** Once the next task is ready, switch at a sentence end, or after this long at the latest (well under the 23 s a started task may idle). */
   rolloverWindowMs: number;
   /**
    * No audio written for this long: end the task (its idle timeout is 23 s: the Python SDK's
@@ -44,7 +44,7 @@ export const DEFAULT_ASR_DEADLINES: AsrDeadlines = { connectMs: 3000, taskStarte
 
 export const DEFAULT_SESSION_TIMING: AsrSessionTiming = {
   rolloverAfterMs: 25 * 60_000,
-  rolloverWindowMs: 20_000,
+  rolloverWindowMs: 10_000,
   pauseAfterIdleMs: 15_000,
   silenceAckMs: 3000,
   replayMarginMs: 300,

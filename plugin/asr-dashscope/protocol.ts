@@ -76,8 +76,8 @@ export interface UpstreamWord {
 }
 
 export interface UpstreamSentence {
-  /** `sentence_id` when the model sends one, else the begin time (Paraformer has no id). */
-  key: string;
+  /** `sentence_id` when the model sends one (Fun-ASR, Gummy); Paraformer has none (its partials' begin time may move). */
+  key: string | undefined;
   text: string;
   beginMs: number;
   endMs: number;
@@ -117,7 +117,7 @@ function parseSentence(o: Json): UpstreamSentence | undefined {
   // end_time is null until the sentence ends (Paraformer); Gummy sends current_time instead.
   const endMs = num(o.end_time) ?? num(o.current_time) ?? words.at(-1)?.endMs ?? beginMs;
   const id = num(o.sentence_id);
-  return { key: id === undefined ? `b${beginMs}` : `i${id}`, text: o.text, beginMs, endMs, final: o.sentence_end === true, words };
+  return { key: id === undefined ? undefined : `i${id}`, text: o.text, beginMs, endMs, final: o.sentence_end === true, words };
 }
 
 /** A result-generated frame → the result, or undefined for a heartbeat or an empty event. */

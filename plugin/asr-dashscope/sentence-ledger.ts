@@ -9,8 +9,8 @@ import type { RecognitionResult, RecognizedTranslation, RecognizedWord } from '.
 /** One sentence result of one task, already on the session's clock. */
 export interface SessionSentence {
   taskId: string;
-  /** The upstream sentence key within the task. */
-  key: string;
+  /** The upstream sentence id within the task, when the model sends one. */
+  key: string | undefined;
   final: boolean;
   text: string;
   startMs: number;
@@ -20,7 +20,7 @@ export interface SessionSentence {
 }
 
 export class SentenceLedger {
-  private open: { id: string; taskId: string; key: string } | undefined;
+  private open: { id: string; taskId: string; key: string | undefined } | undefined;
   private nextId = 1;
   private lastFinalEndMs = Number.NEGATIVE_INFINITY;
   private lastFinalText = '';
@@ -41,8 +41,8 @@ export class SentenceLedger {
     const repeated = s.endMs <= this.lastFinalEndMs + this.toleranceMs || (s.text === this.lastFinalText && s.startMs < this.lastFinalEndMs);
     if (repeated) return s.final ? 'duplicate' : undefined;
     if (!s.text && !s.final) return undefined;
-    // Another sentence of the same task while one is open: that one ended without a final.
-    if (this.open && this.open.taskId === s.taskId && this.open.key !== s.key) this.open = undefined;
+    // Another sentence id of the same task while one is open: that one ended without a final.
+    if (this.open && this.open.taskId === s.taskId && s.key !== undefined && this.open.key !== undefined && this.open.key !== s.key) this.open = undefined;
     this.open ??= { id: `s${this.nextId++}`, taskId: s.taskId, key: s.key };
     this.open.taskId = s.taskId;
     this.open.key = s.key;

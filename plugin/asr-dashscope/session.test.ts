@@ -71,4 +71,15 @@ describe('DashScope recognizer session', () => {
     expect(all.some((r) => r.kind === 'partial' && r.translations.length === 1)).toBe(true);
     expect(fake.runTaskLog[0]).toMatchObject({ model: 'gummy-realtime-v1', transcriptionEnabled: true, translationEnabled: true, translateTo: ['en'] });
   });
+
+  it('holds a final until its translations are final when they come in a later event', async () => {
+    const engine = await setUp({ lateTranslations: true }, { translateTo: ['en'] });
+    const session = engine.open();
+    const { results } = record(session);
+    await speak(session, 0, 56);
+    await session.finish();
+    const all = await results;
+    expect(finals(all).map((r) => r.translations[0]?.text)).toEqual(['Hello world.', 'Nice weather today.', "Let's begin."]);
+    expect(finals(all).map((r) => r.sentenceId)).toEqual(['s1', 's2', 's3']);
+  });
 });

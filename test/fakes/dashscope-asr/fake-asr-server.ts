@@ -123,6 +123,7 @@ export async function startFakeAsrServer(options: FakeAsrOptions = {}): Promise<
     maxLeadMs: options.maxLeadMs ?? 10_000,
     maxGapMs: options.maxGapMs ?? 1_000,
     idleTimeoutMs: options.idleTimeoutMs ?? 23_000,
+    lateTranslations: options.lateTranslations ?? false,
   };
   const stats: FakeAsrStats = {
     connectionsAccepted: 0,

@@ -39,6 +39,8 @@ export interface FakeAsrTaskSettings {
   /** Gap between frames (scaled) beyond which it is flagged too slow. */
   maxGapMs: number;
   idleTimeoutMs: number;
+  /** Gummy: send a final's translations in a later event than its transcription (as the service may). */
+  lateTranslations: boolean;
 }
 
 export interface FakeAsrTaskIo {
@@ -189,12 +191,18 @@ export class FakeAsrTask {
         words: words.map((w) => ({ text: w.text + w.punctuation, begin_time: this.taskMs(w.startMs), end_time: this.taskMs(w.endMs), fixed: final })),
         sentence_end: final,
       };
-      const translations = this.run.translateTo.map((lang) => {
-        const full = s.translations[lang] ?? '';
-        const shown = final && share === 1 ? full : full.slice(0, Math.floor(full.length * share));
-        return { sentence_id: i + 1, lang, begin_time: beginMs, end_time: final ? endMs : null, current_time: endMs, text: shown, words: [], sentence_end: final };
-      });
-      return this.io.send('result-generated', { output: { transcription: this.run.transcriptionEnabled ? transcription : null, translations }, usage });
+      const late = final && this.settings.lateTranslations;
+      const translations = (translationFinal: boolean) =>
+        this.run.translateTo.map((lang) => {
+          const full = s.translations[lang] ?? '';
+          // A translation still being worked on lags the transcription (half of it, when late).
+          const lag = !translationFinal && late ? 0.5 : 1;
+          const shown = translationFinal && share === 1 ? full : full.slice(0, Math.floor(full.length * share * lag));
+          return { sentence_id: i + 1, lang, begin_time: beginMs, end_time: translationFinal ? endMs : null, current_time: endMs, text: shown, words: [], sentence_end: translationFinal };
+        });
+      this.io.send('result-generated', { output: { transcription: this.run.transcriptionEnabled ? transcription : null, translations: translations(final && !late) }, usage });
+      if (late) this.io.send('result-generated', { output: { transcription: null, translations: translations(true) }, usage: null });
+      return;
     }
     const sentence = {
       begin_time: beginMs,
