@@ -80,6 +80,21 @@ describe('DashScope recognizer session: long sessions and failures', () => {
     expect(everyFrameHeard()).toEqual([]);
   });
 
+  it('suppresses a final recognized twice when the replay covers audio a final already reported', async () => {
+    // The recognizer reports each final's end 300 ms early (its last word's end too): that audio stays
+    // unacknowledged, and a drop between sentence 2's final and sentence 3's first partial replays it.
+    const engine = await setUp({ finalEndEarlyMs: 300 });
+    fake.injectTaskFault({ kind: 'drop-after-frames', frames: 33 });
+    const session = engine.open();
+    const { results } = record(session);
+    await speak(session, 0, FRAMES);
+    await session.finish();
+    const all = await results;
+    expect(finals(all).map((r) => r.text)).toEqual(TEXTS);
+    expect(session.usage()).toMatchObject({ reconnects: 1, duplicateFinalsSuppressed: 1 });
+    expect(fake.sent.filter((e) => (e.payload.output as { sentence?: { text: string; sentence_end: boolean } })?.sentence?.text === '六。')).not.toHaveLength(0);
+  });
+
   it('reconnects after task-failed mid-stream and loses no sentence', async () => {
     const engine = await setUp();
     fake.injectTaskFault({ kind: 'task-failed', code: 'InternalError', message: 'An internal error has occured', afterFrames: 52 });

@@ -124,6 +124,7 @@ export async function startFakeAsrServer(options: FakeAsrOptions = {}): Promise<
     maxGapMs: options.maxGapMs ?? 1_000,
     idleTimeoutMs: options.idleTimeoutMs ?? 23_000,
     lateTranslations: options.lateTranslations ?? false,
+    finalEndEarlyMs: options.finalEndEarlyMs ?? 0,
   };
   const stats: FakeAsrStats = {
     connectionsAccepted: 0,

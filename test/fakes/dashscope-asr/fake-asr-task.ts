@@ -41,6 +41,8 @@ export interface FakeAsrTaskSettings {
   idleTimeoutMs: number;
   /** Gummy: send a final's translations in a later event than its transcription (as the service may). */
   lateTranslations: boolean;
+  /** Report a final's end (and its last word's) this much before the audio's: a recognizer's imprecise end time. */
+  finalEndEarlyMs: number;
 }
 
 export interface FakeAsrTaskIo {
@@ -177,7 +179,9 @@ export class FakeAsrTask {
     if (final) this.finalized.add(i);
     const text = sentenceText(words);
     const beginMs = this.taskMs(words[0]!.startMs);
-    const endMs = this.taskMs(words.at(-1)!.endMs);
+    const early = final ? this.settings.finalEndEarlyMs : 0;
+    const endMs = this.taskMs(words.at(-1)!.endMs) - early;
+    const wordEndMs = (w: (typeof words)[number]) => this.taskMs(w.endMs) - (w === words.at(-1) ? early : 0);
     const usage = final ? { duration: Math.ceil((this.received * RECOGNIZER_FRAME_MS) / 1000) } : null;
     const model = this.run.model;
     if (model.startsWith('gummy-')) {
@@ -188,7 +192,7 @@ export class FakeAsrTask {
         end_time: final ? endMs : null,
         current_time: endMs,
         text,
-        words: words.map((w) => ({ text: w.text + w.punctuation, begin_time: this.taskMs(w.startMs), end_time: this.taskMs(w.endMs), fixed: final })),
+        words: words.map((w) => ({ text: w.text + w.punctuation, begin_time: this.taskMs(w.startMs), end_time: wordEndMs(w), fixed: final })),
         sentence_end: final,
       };
       const late = final && this.settings.lateTranslations;
@@ -211,7 +215,7 @@ export class FakeAsrTask {
       heartbeat: false,
       sentence_end: final,
       ...(model.startsWith('fun-asr') ? { sentence_id: i + 1 } : {}),
-      words: words.map((w) => ({ begin_time: this.taskMs(w.startMs), end_time: this.taskMs(w.endMs), text: w.text, punctuation: w.punctuation })),
+      words: words.map((w) => ({ begin_time: this.taskMs(w.startMs), end_time: wordEndMs(w), text: w.text, punctuation: w.punctuation })),
     };
     this.io.send('result-generated', { output: { sentence, usage } });
   }
