@@ -273,10 +273,10 @@ export class DashScopeSession implements RecognizerSession {
       (started) => {
         task = started;
         this.starting = false;
+        this.countTask(reason);
         if (this.ended) return started.close();
         endpoint.breaker.recordSuccess();
         this.failuresInRow = 0;
-        this.countTask(reason);
         this.adopt(started);
       },
       (error: unknown) => {
@@ -291,9 +291,9 @@ export class DashScopeSession implements RecognizerSession {
     return { engine: options.name, url, headers: options.headers, parameters: options.parameters, deadlines: options.deadlines, limiter: options.limiter, metrics: options.metrics };
   }
 
+  /** Every task started counts (each took one of the account's task submissions), adopted or not. */
   private countTask(reason: TaskReason | 'rollover'): void {
     this.counters.tasksStarted += 1;
-    if (reason === 'rollover') this.counters.rollovers += 1;
     if (reason === 'reconnect') this.counters.reconnects += 1;
     this.deps.options.recognizerMetrics.countTask(this.engine, reason);
   }
@@ -362,6 +362,7 @@ export class DashScopeSession implements RecognizerSession {
     AsrTask.start(this.taskDeps(endpoint.url), this.listenerFor(() => task), this.abortController.signal).then(
       (started) => {
         task = started;
+        this.countTask('rollover');
         if (this.ended || !this.task || this.status().state !== 'rolling-over') return started.close();
         endpoint.breaker.recordSuccess();
         this.next = started;
@@ -395,7 +396,7 @@ export class DashScopeSession implements RecognizerSession {
     this.next = undefined;
     // The old task's results stop counting now; the next one is replayed from the open sentence's start.
     old?.close();
-    this.countTask('rollover');
+    this.counters.rollovers += 1;
     this.adopt(next);
   }
 
