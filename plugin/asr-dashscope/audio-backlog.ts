@@ -75,16 +75,6 @@ export class AudioBacklog {
     return this.frames.length - this.cursor;
   }
 
-  /** Frames kept (sent but not acknowledged, and unsent). */
-  get size(): number {
-    return this.frames.length;
-  }
-
-  /** The session clock's end: everything written in whole frames, ms. */
-  get writtenMs(): number {
-    return this.nextIndex * RECOGNIZER_FRAME_MS;
-  }
-
   /** Forget frames before `index` (a result covered them). */
   ackBefore(index: number): void {
     let drop = 0;

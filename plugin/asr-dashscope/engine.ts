@@ -10,12 +10,7 @@ import type { RecognizerEngine, RecognizerSessionOptions } from '../../server/sr
 import { type DashScopeRecognizerOptions, resolveRecognizerOptions } from './options.ts';
 import { DashScopeSession } from './session.ts';
 
-export interface DashScopeRecognizer extends RecognizerEngine {
-  /** Sessions open now. */
-  sessions(): readonly DashScopeSession[];
-}
-
-export async function createDashScopeRecognizer(engineOptions: DashScopeRecognizerOptions): Promise<DashScopeRecognizer> {
+export async function createDashScopeRecognizer(engineOptions: DashScopeRecognizerOptions): Promise<RecognizerEngine> {
   const options = resolveRecognizerOptions(engineOptions);
   const { name, metrics, recognizerMetrics, logger: log } = options;
   const endpoints = new EndpointSet(options.urls, {
@@ -52,7 +47,6 @@ export async function createDashScopeRecognizer(engineOptions: DashScopeRecogniz
       recognizerMetrics.setSessionsOpen(name, open.size);
       return session;
     },
-    sessions: () => [...open],
     healthy: () => health.healthy(),
     healthReason: () => health.healthReason(),
     async close() {

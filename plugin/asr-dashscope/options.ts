@@ -9,7 +9,6 @@ import { noopRecognizerMetrics, type RecognizerMetrics } from '../../server/src/
 import type { AsrDeadlines } from './asr-task.ts';
 import { ASR_MODELS, GUMMY_MODEL, isGummy, type RecognitionParameters } from './protocol.ts';
 
-export const DEFAULT_ASR_URL = 'wss://dashscope.aliyuncs.com/api-ws/v1/inference';
 export const DEFAULT_ASR_MODEL = 'paraformer-realtime-v2';
 
 export interface AsrSessionTiming {

@@ -53,7 +53,7 @@ describe('DashScope ASR protocol', () => {
         },
       }),
     );
-    expect(result).toMatchObject({ sentence: { key: undefined, text: '好,我知道了', beginMs: 170, endMs: 920, final: true }, billedS: 1 });
+    expect(result).toMatchObject({ sentence: { key: undefined, text: '好,我知道了', beginMs: 170, endMs: 920, final: true } });
     expect(result?.sentence?.words[0]).toEqual({ text: '好', punctuation: ',', beginMs: 170, endMs: 295 });
   });
 

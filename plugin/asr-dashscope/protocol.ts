@@ -93,8 +93,6 @@ export interface UpstreamResult {
   /** Undefined when the event carries translations only. */
   sentence: UpstreamSentence | undefined;
   translations: UpstreamTranslation[];
-  /** Billed seconds of the task so far (Paraformer / Fun-ASR, on sentence ends). */
-  billedS: number | undefined;
 }
 
 const num = (v: unknown): number | undefined => (typeof v === 'number' && Number.isFinite(v) ? v : undefined);
@@ -134,6 +132,5 @@ export function parseResult(frame: ServerEventFrame): UpstreamResult | undefined
       })
     : [];
   if (!sentence && translations.length === 0) return undefined;
-  const usage = jsonObject(output.usage ?? frame.payload.usage);
-  return { sentence, translations, billedS: num(usage.duration) };
+  return { sentence, translations };
 }

@@ -2,7 +2,8 @@ import { afterEach, describe, expect, it } from 'vitest';
 import { type FakeAsrServer, startFakeAsrServer } from '../../test/fakes/dashscope-asr/fake-asr-server.ts';
 import { scriptedSentence } from '../../test/fakes/dashscope-asr/speech-audio.ts';
 import { finals, record, speak, TIME_SCALE, testRecognizerOptions, waitForState } from '../../test/fakes/dashscope-asr/test-recognizer.ts';
-import { createDashScopeRecognizer, type DashScopeRecognizer } from './index.ts';
+import type { RecognizerEngine } from '../../server/src/core/recognizer.ts';
+import { createDashScopeRecognizer } from './index.ts';
 
 // Eight sentences, 1.2 s apart, each 0.9 s long: 12 s of speech.
 const WORDS = [['一', '二', '三'], ['四', '五', '六'], ['七', '八', '九'], ['十', '百', '千'], ['甲', '乙', '丙'], ['丁', '戊', '己'], ['庚', '辛', '壬'], ['子', '丑', '寅']];
@@ -11,7 +12,7 @@ const TEXTS = WORDS.map((w) => `${w.join('')}。`);
 const FRAMES = 125;
 
 let fake: FakeAsrServer;
-let recognizer: DashScopeRecognizer | undefined;
+let recognizer: RecognizerEngine | undefined;
 
 async function setUp(fakeOptions: Parameters<typeof startFakeAsrServer>[0] = {}, options: Parameters<typeof testRecognizerOptions>[1] = {}) {
   fake = await startFakeAsrServer({ script: SCRIPT, timeScale: TIME_SCALE, maxGapMs: 5000, ...fakeOptions });

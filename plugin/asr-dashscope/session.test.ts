@@ -2,7 +2,8 @@ import { afterEach, describe, expect, it } from 'vitest';
 import { type FakeAsrServer, startFakeAsrServer } from '../../test/fakes/dashscope-asr/fake-asr-server.ts';
 import { scriptedSentence } from '../../test/fakes/dashscope-asr/speech-audio.ts';
 import { finals, record, speak, TIME_SCALE, testRecognizerOptions } from '../../test/fakes/dashscope-asr/test-recognizer.ts';
-import { createDashScopeRecognizer, type DashScopeRecognizer } from './index.ts';
+import type { RecognizerEngine } from '../../server/src/core/recognizer.ts';
+import { createDashScopeRecognizer } from './index.ts';
 
 // Source clock: 你好 世界 (0.5–1.1 s), 今天 天气 不错 (2.0–2.9 s), 我们 开始 吧 (4.0–4.9 s).
 const SCRIPT = [
@@ -13,7 +14,7 @@ const SCRIPT = [
 const TEXTS = ['你好世界。', '今天天气不错。', '我们开始吧。'];
 
 let fake: FakeAsrServer;
-let recognizer: DashScopeRecognizer | undefined;
+let recognizer: RecognizerEngine | undefined;
 
 async function setUp(fakeOptions: Parameters<typeof startFakeAsrServer>[0] = {}, options: Parameters<typeof testRecognizerOptions>[1] = {}) {
   fake = await startFakeAsrServer({ script: SCRIPT, timeScale: TIME_SCALE, maxGapMs: 3000, ...fakeOptions });

@@ -23,11 +23,6 @@ export class TaskClock {
     this.sentMs += durationMs;
   }
 
-  /** Audio the task has received, ms. */
-  get taskMs(): number {
-    return this.sentMs;
-  }
-
   toSessionMs(taskMs: number): number {
     let segment = this.segments[0];
     for (const s of this.segments) {

@@ -99,7 +99,6 @@ export const configSchema = z.object({
 
 export type Config = z.infer<typeof configSchema>;
 export type EngineName = (typeof ENGINE_NAMES)[number];
-export type AsrEngineName = (typeof ASR_ENGINE_NAMES)[number];
 
 export type RawSettings = Record<string, string | undefined>;
 
