@@ -1,12 +1,10 @@
 /**
- * One DashScope WebSocket: opened with a deadline (DNS + TCP + TLS + upgrade), HTTP error
- * answers to the upgrade turned into typed errors, frames handed to whoever owns the
- * socket right now (a task, or nobody while it idles in the pool), ping/pong liveness.
+ * One DashScope WebSocket as CosyVoice's tasks see it: the shared duplex socket
+ * (`core/dashscope/duplex-socket.ts`: deadline, typed handshake errors, ping, close) with its
+ * binary frames aligned to whole 16-bit samples and its text frames parsed into TTS events.
  */
-import { WebSocket } from 'ws';
+import { DuplexSocket } from '../../server/src/core/dashscope/duplex-socket.ts';
 import { Pcm16Aligner } from '../../server/src/core/engine-kit/pcm16-aligner.ts';
-import { DeadlineExceededError, SynthesisCancelledError } from '../../server/src/core/engine-kit/resilience-errors.ts';
-import { connectError, handshakeError } from './dashscope-errors.ts';
 import { parseServerEvent, type ServerEvent } from './dashscope-protocol.ts';
 
 export type ConnectionFrame = { kind: 'audio'; pcm: Uint8Array } | { kind: 'event'; event: ServerEvent };
@@ -16,145 +14,64 @@ export interface ConnectionListener {
   closed(code: number, reason: string): void;
 }
 
-const CLOSE_WAIT_MS = 1000;
-const MAX_ERROR_BODY_BYTES = 4096;
-
 export class DashScopeConnection {
-  private listener: ConnectionListener | undefined;
-  private aligner = new Pcm16Aligner();
-  private dead = false;
-  private pongWaiter: ((alive: boolean) => void) | undefined;
-  private pendingPing: Promise<boolean> | undefined;
-  private readonly closeCallbacks: (() => void)[] = [];
-  /** When the socket last carried a task (or opened): the server's idle clock. */
-  lastUsedMs = Date.now();
-
-  private constructor(
-    private readonly ws: WebSocket,
-    readonly url: string,
-  ) {
-    ws.on('message', (data: Buffer, isBinary: boolean) => {
-      if (isBinary) {
-        const pcm = this.aligner.push(new Uint8Array(data));
-        if (pcm) this.listener?.frame({ kind: 'audio', pcm });
-        return;
-      }
-      const event = parseServerEvent(data.toString());
-      if (event) this.listener?.frame({ kind: 'event', event });
-    });
-    ws.on('pong', () => {
-      this.pongWaiter?.(true);
-      this.pongWaiter = undefined;
-    });
-    ws.on('close', (code: number, reason: Buffer) => {
-      this.dead = true;
-      this.pongWaiter?.(false);
-      this.listener?.closed(code, reason.toString());
-      for (const callback of this.closeCallbacks.splice(0)) callback();
-    });
-    ws.on('error', () => {}); // 'close' follows every error
-  }
+  private constructor(private readonly socket: DuplexSocket) {}
 
   /** Open a socket within `timeoutMs`; rejects with DeadlineExceededError, an auth error, or a network error. */
-  static open(url: string, headers: Record<string, string>, timeoutMs: number, signal?: AbortSignal): Promise<DashScopeConnection> {
-    return new Promise((resolve, reject) => {
-      if (signal?.aborted) return reject(new SynthesisCancelledError());
-      const ws = new WebSocket(url, { headers, perMessageDeflate: false });
-      let settled = false;
-      const settle = (error?: unknown) => {
-        if (settled) return;
-        settled = true;
-        clearTimeout(timer);
-        signal?.removeEventListener('abort', onAbort);
-        if (!error) return resolve(new DashScopeConnection(ws, url));
-        ws.removeAllListeners('open');
-        ws.on('error', () => {});
-        if (ws.readyState !== WebSocket.CLOSED) ws.terminate();
-        reject(error);
-      };
-      const onAbort = () => settle(new SynthesisCancelledError());
-      const timer = setTimeout(() => settle(new DeadlineExceededError('connect', timeoutMs, url)), timeoutMs);
-      signal?.addEventListener('abort', onAbort, { once: true });
-      ws.once('open', () => settle());
-      ws.once('error', (error) => settle(connectError(url, error)));
-      ws.once('unexpected-response', (request, response) => {
-        const chunks: Buffer[] = [];
-        let size = 0;
-        response.on('data', (chunk: Buffer) => {
-          size += chunk.length;
-          if (size <= MAX_ERROR_BODY_BYTES) chunks.push(chunk);
-        });
-        const finish = () => {
-          settle(handshakeError(response.statusCode ?? 0, Buffer.concat(chunks).toString()));
-          request.destroy();
-        };
-        response.once('end', finish);
-        response.once('error', finish);
-      });
-    });
+  static async open(url: string, headers: Record<string, string>, timeoutMs: number, signal?: AbortSignal): Promise<DashScopeConnection> {
+    return new DashScopeConnection(await DuplexSocket.open({ url, headers, timeoutMs, ...(signal ? { signal } : {}) }));
+  }
+
+  get url(): string {
+    return this.socket.url;
+  }
+
+  /** When the socket last carried a task (or opened): the server's idle clock. */
+  get lastUsedMs(): number {
+    return this.socket.lastUsedMs;
+  }
+
+  set lastUsedMs(ms: number) {
+    this.socket.lastUsedMs = ms;
   }
 
   /** Open and not known to be dead: safe to hand to a task. */
   get usable(): boolean {
-    return !this.dead && this.ws.readyState === WebSocket.OPEN;
+    return this.socket.usable;
   }
 
   attach(listener: ConnectionListener): void {
-    this.listener = listener;
-    this.aligner = new Pcm16Aligner();
+    const aligner = new Pcm16Aligner();
+    this.socket.attach({
+      binary: (data) => {
+        const pcm = aligner.push(data);
+        if (pcm) listener.frame({ kind: 'audio', pcm });
+      },
+      text: (text) => {
+        const event = parseServerEvent(text);
+        if (event) listener.frame({ kind: 'event', event });
+      },
+      closed: (code, reason) => listener.closed(code, reason),
+    });
   }
 
   detach(): void {
-    this.listener = undefined;
+    this.socket.detach();
   }
 
   send(text: string): void {
-    this.lastUsedMs = Date.now();
-    this.ws.send(text);
+    this.socket.send(text);
   }
 
-  /** Call `callback` once the socket is closed; returns a function that stops watching. */
   onClose(callback: () => void): () => void {
-    if (this.ws.readyState === WebSocket.CLOSED) {
-      callback();
-      return () => {};
-    }
-    this.closeCallbacks.push(callback);
-    return () => {
-      const index = this.closeCallbacks.indexOf(callback);
-      if (index >= 0) this.closeCallbacks.splice(index, 1);
-    };
+    return this.socket.onClose(callback);
   }
 
-  /** Resolves true when a pong comes back within `timeoutMs`; a miss marks the socket dead. One ping at a time. */
   ping(timeoutMs: number): Promise<boolean> {
-    if (!this.usable) return Promise.resolve(false);
-    this.pendingPing ??= new Promise<boolean>((resolve) => {
-      const timer = setTimeout(() => {
-        this.pongWaiter = undefined;
-        this.dead = true;
-        resolve(false);
-      }, timeoutMs);
-      this.pongWaiter = (alive) => {
-        clearTimeout(timer);
-        resolve(alive);
-      };
-      this.ws.ping();
-    }).finally(() => {
-      this.pendingPing = undefined;
-    });
-    return this.pendingPing;
+    return this.socket.ping(timeoutMs);
   }
 
-  /** Close now (a close frame, then a hard cut if the server does not answer); resolves once closed. */
   close(reason = 'done'): Promise<void> {
-    return new Promise((resolve) => {
-      this.dead = true;
-      this.onClose(resolve);
-      if (this.ws.readyState === WebSocket.CLOSED) return;
-      const cut = setTimeout(() => this.ws.terminate(), CLOSE_WAIT_MS);
-      this.onClose(() => clearTimeout(cut));
-      this.ws.close(1000, reason);
-    });
+    return this.socket.close(reason);
   }
 }

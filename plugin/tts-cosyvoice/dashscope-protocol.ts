@@ -2,7 +2,10 @@
  * DashScope duplex WebSocket messages for CosyVoice: the client's run-task / continue-task /
  * finish-task, and the server's events (binary frames are audio, handled by the connection).
  */
-import { randomUUID } from 'node:crypto';
+import { duplexHeader, jsonObject, parseServerFrame } from '../../server/src/core/dashscope/duplex-header.ts';
+
+/** Task ids and finish-task are the same for every DashScope duplex task (core/dashscope). */
+export { finishTaskMessage, newTaskId } from '../../server/src/core/dashscope/duplex-header.ts';
 
 export interface SynthesisParameters {
   model: string;
@@ -55,12 +58,7 @@ export function sameSynthesisParameters(a: SynthesisParameters, b: SynthesisPara
   );
 }
 
-/** A task id: 32 hex digits. */
-export function newTaskId(): string {
-  return randomUUID().replaceAll('-', '');
-}
-
-const header = (action: string, taskId: string) => ({ action, task_id: taskId, streaming: 'duplex' });
+const header = duplexHeader;
 
 export function runTaskMessage(taskId: string, p: SynthesisParameters): string {
   return JSON.stringify({
@@ -90,41 +88,25 @@ export function continueTaskMessage(taskId: string, text: string): string {
   return JSON.stringify({ header: header('continue-task', taskId), payload: { input: { text } } });
 }
 
-export function finishTaskMessage(taskId: string): string {
-  return JSON.stringify({ header: header('finish-task', taskId), payload: { input: {} } });
-}
-
-type Json = Record<string, unknown>;
-const object = (v: unknown): Json => (typeof v === 'object' && v !== null ? (v as Json) : {});
 const isWord = (w: unknown): w is DashScopeWord => {
-  const o = object(w);
+  const o = jsonObject(w);
   return typeof o.text === 'string' && typeof o.begin_time === 'number' && typeof o.end_time === 'number';
 };
 
 /** Parse a server text frame; undefined for anything that is not a known event. */
 export function parseServerEvent(text: string): ServerEvent | undefined {
-  let message: Json;
-  try {
-    message = object(JSON.parse(text));
-  } catch {
-    return undefined;
-  }
-  const head = object(message.header);
-  const taskId = typeof head.task_id === 'string' ? head.task_id : '';
-  switch (head.event) {
+  const frame = parseServerFrame(text);
+  if (!frame) return undefined;
+  const { taskId } = frame;
+  switch (frame.event) {
     case 'task-started':
     case 'task-finished':
-      return { event: head.event, taskId };
+      return { event: frame.event, taskId };
     case 'task-failed':
-      return {
-        event: 'task-failed',
-        taskId,
-        errorCode: typeof head.error_code === 'string' ? head.error_code : 'unknown',
-        errorMessage: typeof head.error_message === 'string' ? head.error_message : '',
-      };
+      return { event: 'task-failed', taskId, errorCode: frame.errorCode, errorMessage: frame.errorMessage };
     case 'result-generated': {
-      const output = object(object(message.payload).output);
-      const sentence = object(output.sentence);
+      const output = jsonObject(frame.payload.output);
+      const sentence = jsonObject(output.sentence);
       return {
         event: 'result-generated',
         taskId,

@@ -22,6 +22,18 @@ describe('config', () => {
     expect(loadConfig({ RELAY_DATA_DIR: '/env' }, [], defaults).RELAY_DATA_DIR).toBe('/env');
   });
 
+  it('has speech recognition off by default, and reads its settings', () => {
+    expect(loadConfig({}, [])).toMatchObject({ ASR_ENGINE: 'off', ASR_URL: ['wss://dashscope.aliyuncs.com/api-ws/v1/inference'], ASR_LANGUAGE_HINTS: [], ASR_TRANSLATE_TO: [] });
+    const c = loadConfig({ ASR_ENGINE: 'dashscope', ASR_LANGUAGE_HINTS: 'zh, en', ASR_TRANSLATE_TO: 'en', ASR_VOCABULARY_ID: 'vocab-x' }, []);
+    expect(c).toMatchObject({ ASR_ENGINE: 'dashscope', ASR_LANGUAGE_HINTS: ['zh', 'en'], ASR_TRANSLATE_TO: ['en'], ASR_VOCABULARY_ID: 'vocab-x' });
+    expect(() => loadConfig({ ASR_ENGINE: 'whisper' }, [])).toThrow(/ASR_ENGINE/);
+  });
+
+  it('takes the DashScope key as COSYVOICE_API_KEY or DASHSCOPE_API_KEY, the first winning', () => {
+    expect(loadConfig({ DASHSCOPE_API_KEY: 'sk-d' }, []).COSYVOICE_API_KEY).toBe('sk-d');
+    expect(loadConfig({ DASHSCOPE_API_KEY: 'sk-d', COSYVOICE_API_KEY: 'sk-c' }, []).COSYVOICE_API_KEY).toBe('sk-c');
+  });
+
   it('parses the engine fallback chain', () => {
     expect(loadConfig({ TTS_ENGINE: 'cosyvoice, embedded' }, []).TTS_ENGINE).toEqual(['cosyvoice', 'embedded']);
   });

@@ -15,6 +15,8 @@ const commaList = z
 const bool = z.enum(['true', 'false', '1', '0', 'yes', 'no', 'on', 'off']).transform((v) => ['true', '1', 'yes', 'on'].includes(v));
 
 const ENGINE_NAMES = ['embedded', 'cosyvoice', 'cosyvoice-selfhost'] as const;
+const ASR_ENGINE_NAMES = ['off', 'dashscope'] as const;
+const DEFAULT_DASHSCOPE_URL = 'wss://dashscope.aliyuncs.com/api-ws/v1/inference';
 
 const port = z.coerce.number().int().min(0).max(65535);
 const positiveInt = z.coerce.number().int().positive();
@@ -38,8 +40,9 @@ export const configSchema = z.object({
     .pipe(z.array(z.enum(ENGINE_NAMES)).min(1, 'TTS_ENGINE names no engine'))
     .describe(`${ENGINE_NAMES.join(', ')}; a comma list is a fallback chain`),
   EMBEDDED_RATE_WPM: positiveInt.default(175).describe('speaking rate of the embedded engine, words per minute'),
-  COSYVOICE_API_KEY: z.string().optional().describe('DashScope API key of the cloud engine'),
-  COSYVOICE_URL: commaList.default(['wss://dashscope.aliyuncs.com/api-ws/v1/inference']).describe('DashScope WebSocket endpoints, tried in order'),
+  COSYVOICE_API_KEY: z.string().optional().describe('DashScope API key of the cloud engine and of ASR_ENGINE=dashscope (DASHSCOPE_API_KEY is read when this is unset)'),
+  DASHSCOPE_API_KEY: z.string().optional().describe('the same DashScope API key under its usual name; COSYVOICE_API_KEY wins when both are set'),
+  COSYVOICE_URL: commaList.default([DEFAULT_DASHSCOPE_URL]).describe('DashScope WebSocket endpoints, tried in order'),
   COSYVOICE_MODEL: z.string().default('cosyvoice-v2').describe('cloud model'),
   COSYVOICE_VOICE: z.string().default('longxiaochun_v2').describe('cloud voice'),
   COSYVOICE_TASKS_PER_S: z.coerce.number().positive().default(3).describe("the account's task quota per second; the relay stays at or under 80% of it"),
@@ -76,6 +79,12 @@ export const configSchema = z.object({
   BILIBILI_READ_GUARDS: bool.default(true).describe('read guard purchases (舰长/提督/总督) costing at least BILIBILI_MIN_GUARD_CNY'),
   BILIBILI_MIN_GUARD_CNY: z.coerce.number().min(0).default(0).describe('guard purchases worth at least this many CNY are read'),
   ASR_VOICE_FINALS: bool.default(false).describe('ASR finals are voiced too (voice relay mode), not only shown'),
+  ASR_ENGINE: z.enum(ASR_ENGINE_NAMES).default('off').describe("speech recognition of the streamer's voice: off, or dashscope (DashScope real-time ASR, billed per second of audio while the captioner runs)"),
+  ASR_URL: commaList.default([DEFAULT_DASHSCOPE_URL]).describe('DashScope WebSocket endpoints for recognition, tried in order'),
+  ASR_MODEL: z.string().min(1).optional().describe('paraformer-realtime-v2 (default), fun-asr-realtime, or gummy-realtime-v1 (default when ASR_TRANSLATE_TO is set)'),
+  ASR_LANGUAGE_HINTS: commaList.default([]).describe('languages spoken, e.g. zh,en (Paraformer language_hints; the first is Gummy\'s source language); empty = detect'),
+  ASR_TRANSLATE_TO: commaList.default([]).describe('translate the recognized speech into these languages, e.g. en or en,ja (needs gummy-realtime-v1)'),
+  ASR_VOCABULARY_ID: z.string().min(1).optional().describe('hot-word vocabulary id created in the DashScope console for ASR_MODEL (vocabulary_id)'),
   OBS_WEBSOCKET_URL: z.string().url().optional().describe('obs-websocket URL, e.g. ws://127.0.0.1:4455 (unset = no OBS integration)'),
   OBS_WEBSOCKET_PASSWORD: z.string().optional().describe('obs-websocket password'),
   OBS_SCENE: z.string().min(1).optional().describe('where the overlay source is created (default: the current program scene)'),
@@ -140,6 +149,8 @@ export function loadConfig(env: RawSettings = process.env, argv: readonly string
   const { CONFIG: configPath, ...flags } = parseFlags(argv);
   const fromFile = configPath ? pickKnown(readConfigFile(configPath), true, configPath) : {};
   const merged = { ...defaults, ...fromFile, ...pickKnown(flags, true, 'command-line flags'), ...pickKnown(env, false, 'environment') };
+  // One DashScope key for TTS and ASR, under either name.
+  merged.COSYVOICE_API_KEY ??= merged.DASHSCOPE_API_KEY;
   const result = configSchema.safeParse(merged);
   if (!result.success) {
     const lines = result.error.issues.map((issue) => `  ${describeIssue(issue, merged)}`);
@@ -149,7 +160,7 @@ export function loadConfig(env: RawSettings = process.env, argv: readonly string
 }
 
 /** Settings whose value an error message must not repeat (it goes to the console and logs). */
-const SECRET_SETTINGS = new Set(['RELAY_TOKEN', 'RELAY_OVERLAY_KEY', 'COSYVOICE_API_KEY', 'TWITCH_OAUTH_TOKEN', 'BILIBILI_KEY', 'OBS_WEBSOCKET_PASSWORD']);
+const SECRET_SETTINGS = new Set(['RELAY_TOKEN', 'RELAY_OVERLAY_KEY', 'COSYVOICE_API_KEY', 'DASHSCOPE_API_KEY', 'TWITCH_OAUTH_TOKEN', 'BILIBILI_KEY', 'OBS_WEBSOCKET_PASSWORD']);
 
 /**
  * One bad setting in words: its name and the value given (`TTS_ENGINE=embedded,espeak:

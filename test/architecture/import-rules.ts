@@ -26,7 +26,7 @@ export interface ImportRule {
 }
 
 /** The composition root: the only server code that wires plugins in. */
-export const COMPOSITION_ROOT = ['server/src/main.ts', 'server/src/start-relay.ts', 'server/src/engines.ts', 'server/src/sources.ts'];
+export const COMPOSITION_ROOT = ['server/src/main.ts', 'server/src/start-relay.ts', 'server/src/engines.ts', 'server/src/recognizers.ts', 'server/src/sources.ts'];
 
 export const IMPORT_RULES: readonly ImportRule[] = [
   {
