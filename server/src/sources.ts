@@ -60,6 +60,7 @@ export function createConfiguredSources(
   const speech = createAudioSource({
     token,
     recognizer,
+    ...(config.ASR_LANGUAGE_HINTS[0] !== undefined && { lang: config.ASR_LANGUAGE_HINTS[0] }),
     voiceFinals: config.ASR_VOICE_FINALS,
     logger: log,
   });

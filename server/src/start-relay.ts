@@ -11,6 +11,8 @@ import { chainEngines, createConfiguredEngine, sharedCloudLimiter } from './engi
 import { startGateway, type Gateway } from './gateway/server.ts';
 import { formatHistory } from './subtitles/format-history.ts';
 import { createPromEngineMetrics } from './metrics/engine-metrics.ts';
+import { createPromRecognizerMetrics } from './metrics/recognizer-metrics.ts';
+import { createConfiguredRecognizer } from './recognizers.ts';
 import { createMetrics } from './metrics/registry.ts';
 import { ModerationSettings } from './moderation/index.ts';
 import { recordEngineActivity } from './panel-service/engine-activity.ts';
@@ -107,7 +109,11 @@ export async function startRelay(config: Config, log: Logger, engineOverride?: T
     }));
 
 
-  const { sources, speech } = createConfiguredSources(config, secrets.token, log, undefined);
+  const recognizer = await createConfiguredRecognizer(config, log, {
+    metrics: engineActivity.metrics,
+    recognizerMetrics: createPromRecognizerMetrics(metrics.registry),
+  });
+  const { sources, speech } = createConfiguredSources(config, secrets.token, log, recognizer);
   const speechLog = new SpeechLog(join(dataDir, 'speech.db'), log.child({ part: 'speech-log' }));
   const ingest: Subscription = relay.connectSources(merge(...sources.map((s) => s.events$)));
   for (const source of sources) source.start();
