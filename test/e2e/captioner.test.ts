@@ -128,6 +128,7 @@ describe('captioner → recognizer → overlay (Chromium, fake microphone)', () 
     expect(stats).toMatchObject({ recognition: 'running', muted: false });
     expect(stats.sentFrames).toBeGreaterThan(50);
     expect(stats.lines).toBeGreaterThanOrEqual(2);
+    expect(await captioner.evaluate(() => [document.getElementById('login')!.checkVisibility(), document.getElementById('app')!.checkVisibility()])).toEqual([false, true]);
     await saveScreenshot(captioner, 'captioner-page');
 
     // The speech log: both lines, bilingual SRT in one file and the translation track alone.
