@@ -37,6 +37,7 @@ import {
   type EnsureOverlayResult,
 } from './overlay-input.ts';
 import { anyPlaying, readoutEvents } from './readout-events.ts';
+import { spokenLineEvents } from './spoken-line-events.ts';
 
 export const DEFAULT_OBS_SOURCE_NAME = 'cosy-relay overlay';
 export const DEFAULT_DUCK_DB = -12;
@@ -275,7 +276,8 @@ export function createObsIntegration(options: ObsIntegrationOptions): ObsIntegra
       }),
     );
     attached.add(
-      pacedCaptions(readout$, {
+      // The streamer's recognized voice is captioned too, paced the same way (never ducked).
+      pacedCaptions(merge(readout$, spokenLineEvents(feed.events$, scheduler)), {
         scheduler,
         maxWords: READOUT_LIMITS.maxWords,
         maxTracked: READOUT_LIMITS.maxTracked,

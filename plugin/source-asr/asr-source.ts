@@ -5,18 +5,16 @@
  * final is also a 'chat' caption. Bad lines are answered on the socket with
  * `{error: {code, message}}` and logged.
  */
-import { createHash, randomUUID, timingSafeEqual } from 'node:crypto';
-import { STATUS_CODES, type IncomingMessage } from 'node:http';
-import type { Duplex } from 'node:stream';
+import { randomUUID } from 'node:crypto';
 import { once } from 'node:events';
 import { Subject } from 'rxjs';
 import { WebSocketServer, type RawData, type WebSocket } from 'ws';
-import { AuthError, RelayError } from '../../server/src/core/errors.ts';
+import { RelayError } from '../../server/src/core/errors.ts';
 import { TokenBucket } from '../../server/src/core/engine-kit/token-bucket.ts';
 import type { Logger } from '../../server/src/core/logger.ts';
 import { MinuteRate, type CaptionSource, type ChatRole, type SourceEvent } from '../../server/src/core/source.ts';
 import { parseAsrLine, type AsrLine } from './asr-line.ts';
-import { sameOriginOrNone } from '../../server/src/core/same-origin.ts';
+import { IngestGate } from './ingest-upgrade.ts';
 
 export const ASR_INGEST_PATH = '/ingest/asr';
 
@@ -35,25 +33,8 @@ export interface AsrSourceOptions {
   nowMs?: () => number;
 }
 
-const digest = (value: string): Buffer => createHash('sha256').update(value).digest();
-
-function presentedToken(req: IncomingMessage, url: URL): string | undefined {
-  const bearer = /^Bearer (.+)$/iu.exec(req.headers.authorization ?? '')?.[1];
-  return bearer ?? url.searchParams.get('token') ?? undefined;
-}
-
-
 /** Lines over the rate budget within one second that get the feed closed with 1008 (a flood, not a burst). */
 export const FLOOD_LINES_PER_S_BEFORE_CLOSE = 500;
-
-function refuse(socket: Duplex, error: RelayError): void {
-  const body = JSON.stringify({ error: { code: error.code, message: error.message } });
-  socket.end(
-    `HTTP/1.1 ${error.httpStatus} ${STATUS_CODES[error.httpStatus] ?? ''}\r\nConnection: close\r\nContent-Type: application/json\r\n` +
-      'X-Content-Type-Options: nosniff\r\n' +
-      `Content-Length: ${Buffer.byteLength(body)}\r\n\r\n${body}`,
-  );
-}
 
 /**
  * Takes upgrades on ASR_INGEST_PATH while started (401 for a bad token, 503 while stopped);
@@ -64,7 +45,7 @@ export function createAsrSource(options: AsrSourceOptions): CaptionSource {
   const nowMs = options.nowMs ?? Date.now;
   const user = options.user ?? 'streamer';
   const log = options.logger.child({ source: 'asr' });
-  const expected = digest(options.token);
+  const gate = new IngestGate(options.token, 'an ASR feed', log);
   const events$ = new Subject<SourceEvent>();
   const rate = new MinuteRate(nowMs);
   const wss = new WebSocketServer({ noServer: true, maxPayload: maxLineBytes * 16 });
@@ -153,21 +134,7 @@ export function createAsrSource(options: AsrSourceOptions): CaptionSource {
     upgrade: {
       path: ASR_INGEST_PATH,
       handleUpgrade(req, socket, head) {
-        if (!accepting) {
-          refuse(socket, new RelayError('source_stopped', 'the ASR source is not accepting feeds', 503));
-          return;
-        }
-        if (!sameOriginOrNone(req)) {
-          log.warn({ remote: req.socket.remoteAddress }, 'asr: refused an upgrade from a page of another origin');
-          refuse(socket, new RelayError('forbidden_origin', 'cross-origin pages may not open an ASR feed', 403));
-          return;
-        }
-        const token = presentedToken(req, new URL(req.url ?? '/', 'http://relay.invalid'));
-        if (token === undefined || !timingSafeEqual(digest(token), expected)) {
-          log.warn({ remote: req.socket.remoteAddress }, 'asr: refused an upgrade with a missing or wrong token');
-          refuse(socket, new AuthError());
-          return;
-        }
+        if (!gate.admit(req, socket, accepting)) return;
         wss.handleUpgrade(req, socket, head, (ws) => wss.emit('connection', ws, req));
       },
     },

@@ -1,12 +1,21 @@
-/** Builds the configured caption sources: chat sources once their settings are given, and ASR always. */
+/**
+ * Builds the configured caption sources: chat sources once their settings are given, the
+ * ASR text feed and the audio feed (recognized by `recognizer`; refused while it is off) always.
+ */
 import type { Config } from './config.ts';
 import type { Logger } from './core/logger.ts';
 import type { CaptionSource } from './core/source.ts';
-import { createAsrSource } from '../../plugin/source-asr/index.ts';
+import { createAsrSource, createAudioSource, type AudioSource } from '../../plugin/source-asr/index.ts';
+import type { RecognizerEngine } from './core/recognizer.ts';
 import { createBilibiliSource } from '../../plugin/source-bilibili/index.ts';
 import { createTwitchSource } from '../../plugin/source-twitch/index.ts';
 
-export function createConfiguredSources(config: Config, token: string, log: Logger): CaptionSource[] {
+export function createConfiguredSources(
+  config: Config,
+  token: string,
+  log: Logger,
+  recognizer: RecognizerEngine | undefined,
+): { sources: CaptionSource[]; speech: AudioSource } {
   const sources: CaptionSource[] = [];
   if (config.TWITCH_CHANNEL) {
     sources.push(
@@ -48,5 +57,13 @@ export function createConfiguredSources(config: Config, token: string, log: Logg
     );
   }
   sources.push(createAsrSource({ token, voiceFinals: config.ASR_VOICE_FINALS, logger: log.child({ source: 'asr' }) }));
-  return sources;
+  const speech = createAudioSource({
+    token,
+    recognizer,
+    ...(config.ASR_LANGUAGE_HINTS[0] !== undefined && { lang: config.ASR_LANGUAGE_HINTS[0] }),
+    voiceFinals: config.ASR_VOICE_FINALS,
+    logger: log,
+  });
+  sources.push(speech);
+  return { sources, speech };
 }

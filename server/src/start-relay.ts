@@ -11,6 +11,8 @@ import { chainEngines, createConfiguredEngine, sharedCloudLimiter } from './engi
 import { startGateway, type Gateway } from './gateway/server.ts';
 import { formatHistory } from './subtitles/format-history.ts';
 import { createPromEngineMetrics } from './metrics/engine-metrics.ts';
+import { createPromRecognizerMetrics } from './metrics/recognizer-metrics.ts';
+import { createConfiguredRecognizer } from './recognizers.ts';
 import { createMetrics } from './metrics/registry.ts';
 import { ModerationSettings } from './moderation/index.ts';
 import { recordEngineActivity } from './panel-service/engine-activity.ts';
@@ -18,6 +20,8 @@ import { createPanelService } from './panel-service/panel-service.ts';
 import { DurableQueue } from './queue/durable-queue.ts';
 import { createRelay } from './relay/relay.ts';
 import { createHistorySink } from './subtitles/history-sink.ts';
+import { formatSpeech } from './subtitles/format-speech.ts';
+import { SpeechLog } from './subtitles/speech-log.ts';
 import type { CaptionSink } from './core/sink.ts';
 import { loadSecrets, type Secrets } from './secrets.ts';
 import { ObsSettings } from './settings/obs-settings.ts';
@@ -105,7 +109,12 @@ export async function startRelay(config: Config, log: Logger, engineOverride?: T
     }));
 
 
-  const sources = createConfiguredSources(config, secrets.token, log);
+  const recognizer = await createConfiguredRecognizer(config, log, {
+    metrics: engineActivity.metrics,
+    recognizerMetrics: createPromRecognizerMetrics(metrics.registry),
+  });
+  const { sources, speech } = createConfiguredSources(config, secrets.token, log, recognizer);
+  const speechLog = new SpeechLog(join(dataDir, 'speech.db'), log.child({ part: 'speech-log' }));
   const ingest: Subscription = relay.connectSources(merge(...sources.map((s) => s.events$)));
   for (const source of sources) source.start();
 
@@ -122,6 +131,7 @@ export async function startRelay(config: Config, log: Logger, engineOverride?: T
     obsConfigured: config.OBS_WEBSOCKET_URL !== undefined,
     limits: { maxTextChars: config.RELAY_MAX_TEXT_CHARS, dedupeWindowMs: config.RELAY_DEDUPE_WINDOW_MS },
     scaleOut: () => handoff?.status(),
+    recognition: () => speech.recognition(),
     settings: { moderation, queuePolicy, voice, voices: voiceRules, overlayStyle, obs: obsSettings },
   });
 
@@ -129,6 +139,10 @@ export async function startRelay(config: Config, log: Logger, engineOverride?: T
     relay,
     voices,
     formatHistory,
+    speech: {
+      render: (format, track, limit) => formatSpeech(speechLog.recent({ limit }), format, track),
+      recognition: () => speech.recognition(),
+    },
     panel,
     overlayStyle$: overlayStyle.value$,
     token: secrets.token,
@@ -161,7 +175,7 @@ export async function startRelay(config: Config, log: Logger, engineOverride?: T
     obs.paused$.subscribe(obsPause$);
   }
   // Every consumer of readouts, in delivery order: overlays first (the audience), then the rest.
-  const sinks: CaptionSink[] = [gateway.overlays, createHistorySink(queue, log.child({ part: 'history' })), ...(obs ? [obs] : [])];
+  const sinks: CaptionSink[] = [gateway.overlays, createHistorySink(queue, log.child({ part: 'history' })), speechLog, ...(obs ? [obs] : [])];
   const attachedSinks = sinks.map((sink) => sink.attach(relay.feed));
 
   return {
@@ -174,6 +188,7 @@ export async function startRelay(config: Config, log: Logger, engineOverride?: T
     async close() {
       ingest.unsubscribe();
       for (const sink of attachedSinks) sink.unsubscribe();
+      speechLog.close();
       await Promise.all(sources.map((s) => s.stop()));
       await obs?.close();
       await gateway.close();

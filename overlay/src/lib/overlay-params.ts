@@ -29,6 +29,8 @@ export interface OverlayParams extends Omit<StyleValues, 'size'> {
   maxLeadMs: number;
   /** How long the caption stays after the audio ends. */
   holdMs: number;
+  /** How long a final subtitle line (ASR) stays before it fades. */
+  subtitleHoldMs: number;
   /** Output gain 0..2. */
   volume: number;
   debug: boolean;
@@ -52,6 +54,14 @@ export const DEFAULT_PARAMS: Readonly<Omit<OverlayParams, 'key'>> = {
   volume: 1,
   showUser: false,
   shadow: true,
+  subtitles: true,
+  subtitleLines: 2,
+  subtitleSize: 36,
+  subtitleColor: '#ffffff',
+  translation: true,
+  translationSize: 30,
+  translationColor: '#ffd84d',
+  subtitleHoldMs: 4000,
   debug: false,
   preview: false,
 };
@@ -84,6 +94,13 @@ const APPLY_STYLE: { readonly [K in StyleParam]: (p: OverlayParams, v: StyleValu
   maxWords: (p, v) => (p.maxWords = v),
   showUser: (p, v) => (p.showUser = v),
   shadow: (p, v) => (p.shadow = v),
+  subtitles: (p, v) => (p.subtitles = v),
+  subtitleLines: (p, v) => (p.subtitleLines = v),
+  subtitleSize: (p, v) => (p.subtitleSize = v),
+  subtitleColor: (p, v) => (p.subtitleColor = v),
+  translation: (p, v) => (p.translation = v),
+  translationSize: (p, v) => (p.translationSize = v),
+  translationColor: (p, v) => (p.translationColor = v),
 };
 
 const styleSpec = <K extends StyleParam>(name: K): ParamSpec => applied(STYLE_SPECS[name], APPLY_STYLE[name]);
@@ -93,6 +110,7 @@ const URL_SPECS: Readonly<Record<string, ParamSpec>> = {
   leadMs: applied(intValue(0, 2000), (p, v) => (p.leadMs = v)),
   maxLeadMs: applied(intValue(0, 5000), (p, v) => (p.maxLeadMs = v)),
   holdMs: applied(intValue(0, 60000), (p, v) => (p.holdMs = v)),
+  subtitleHoldMs: applied(intValue(0, 60000), (p, v) => (p.subtitleHoldMs = v)),
   volume: applied(numberValue(0, 2), (p, v) => (p.volume = v)),
   debug: applied(boolValue, (p, v) => (p.debug = v)),
   preview: applied(boolValue, (p, v) => (p.preview = v)),

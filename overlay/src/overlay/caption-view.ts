@@ -48,6 +48,7 @@ export class CaptionView {
     this.userEl.hidden = !(this.showUser && content.user);
     this.box.dataset.id = content.id;
     this.box.hidden = false;
+    this.box.parentElement?.classList.add('reading');
     this.update(-1);
   }
 
@@ -82,6 +83,7 @@ export class CaptionView {
     this.wordSpans = [];
     this.renderedWords = -1;
     this.box.hidden = true;
+    this.box.parentElement?.classList.remove('reading');
     delete this.box.dataset.id;
     this.lineEl.replaceChildren();
     this.userEl.textContent = '';

@@ -27,7 +27,7 @@ import { OVERLAY_VERSION } from '../lib/version.ts';
 import { mergeWords } from '../lib/word-layout.ts';
 import { AudioPlayer } from './audio-player.ts';
 import type { CaptionContent, CaptionView } from './caption-view.ts';
-import { LiveLine } from './live-line.ts';
+import type { SubtitleLines } from './subtitle-lines.ts';
 import type { OverlayStyleView } from './style-view.ts';
 
 const MAX_ID_LENGTH = 128;
@@ -48,6 +48,8 @@ export interface OverlayStats extends JitterCounters {
   contextSampleRateHz: number;
   leadMs: number;
   invalidEvents: number;
+  /** `subtitle:line` events shown (ASR). */
+  subtitleLines: number;
   pendingUtterances: number;
   liveSources: number;
   currentId: string | null;
@@ -72,13 +74,13 @@ export interface LivePage {
   isColor: (v: string) => boolean;
   view: CaptionView;
   style: OverlayStyleView;
-  liveLineEl: HTMLElement;
+  subtitles: SubtitleLines;
   statusEl: HTMLElement;
   debugEl: HTMLElement;
   enableButton: HTMLButtonElement;
 }
 
-export function startLive({ params, rejected, isColor, view, style, liveLineEl, statusEl, debugEl, enableButton }: LivePage): void {
+export function startLive({ params, rejected, isColor, view, style, subtitles, statusEl, debugEl, enableButton }: LivePage): void {
   // ---- state ----
   const player = new AudioPlayer(params.volume);
   const jitter = new JitterBuffer({ leadMs: params.leadMs, maxLeadMs: params.maxLeadMs, safetyMs: renderQuantumMs(player.ctx.sampleRate) });
@@ -97,6 +99,7 @@ export function startLive({ params, rejected, isColor, view, style, liveLineEl, 
     leadMs: jitter.leadMs,
     ...jitter.counters,
     invalidEvents: 0,
+    subtitleLines: 0,
     pendingUtterances: 0,
     liveSources: 0,
     currentId: null,
@@ -242,11 +245,14 @@ export function startLive({ params, rejected, isColor, view, style, liveLineEl, 
     stats.rejectedParams = parsed.rejected;
   });
 
-  const liveLine = new LiveLine(liveLineEl, params.holdMs);
   socket.on('subtitle:line', (e: SubtitleLineEvent) => {
     if (!isObj(e) || !isId(e.id) || typeof e.text !== 'string' || typeof e.final !== 'boolean') return void stats.invalidEvents++;
-    liveLine.show(e.id, e.text.slice(0, MAX_TEXT_LENGTH), e.final);
+    const t = e.translation;
+    const translation = isObj(t) && typeof t.lang === 'string' && typeof t.text === 'string' ? { lang: t.lang.slice(0, 35), text: t.text.slice(0, MAX_TEXT_LENGTH) } : undefined;
+    subtitles.show({ id: e.id, text: e.text.slice(0, MAX_TEXT_LENGTH), final: e.final, ...(translation ? { translation } : {}) });
+    stats.subtitleLines++;
   });
+  socket.on('subtitle:clear', () => subtitles.clear());
 
   // ---- the clock: everything below is driven by the audio context's time ----
   function tick(): void {

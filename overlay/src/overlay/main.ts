@@ -8,6 +8,7 @@ import { CaptionView } from './caption-view.ts';
 import { startLive } from './live.ts';
 import { startPreview } from './preview.ts';
 import { OverlayStyleView } from './style-view.ts';
+import { SubtitleLines } from './subtitle-lines.ts';
 
 export type { OverlayStats } from './live.ts';
 
@@ -21,9 +22,10 @@ const isColor = (v: string): boolean => CSS.supports('color', v);
 const { params, rejected } = parseOverlayParams(location.search, isColor);
 
 const box = $('caption');
-const liveLineEl = $('live-line');
+const subtitleBox = $('live-line');
 const view = new CaptionView(box, $('caption-user'), $('caption-line'), params.maxWords, params.showUser);
-const style = new OverlayStyleView({ root: document.documentElement, stage: $('stage'), boxes: [box, liveLineEl] }, view);
+const subtitles = new SubtitleLines(subtitleBox, { maxLines: params.subtitleLines, holdMs: params.subtitleHoldMs, showTranslation: params.translation });
+const style = new OverlayStyleView({ root: document.documentElement, stage: $('stage'), boxes: [box, subtitleBox], subtitleBox }, view, subtitles);
 style.apply(params);
 const debugEl = $('debug');
 debugEl.hidden = !params.debug;
@@ -37,7 +39,7 @@ if (params.preview) {
     isColor,
     view,
     style,
-    liveLineEl,
+    subtitles,
     statusEl: $('status'),
     debugEl,
     enableButton: $<HTMLButtonElement>('enable-audio'),

@@ -5,18 +5,22 @@
  */
 import type { OverlayParams } from '../lib/overlay-params.ts';
 import type { CaptionView } from './caption-view.ts';
+import type { SubtitleLines } from './subtitle-lines.ts';
 
 export interface StyledElements {
   root: HTMLElement;
   stage: HTMLElement;
-  /** The caption box and the live (ASR) line. */
+  /** The caption box and the live (ASR) subtitles. */
   boxes: HTMLElement[];
+  /** The live (ASR) subtitles' box. */
+  subtitleBox: HTMLElement;
 }
 
 export class OverlayStyleView {
   constructor(
     private readonly els: StyledElements,
     private readonly view: CaptionView,
+    private readonly subtitles: SubtitleLines,
   ) {}
 
   apply(params: OverlayParams): void {
@@ -33,6 +37,12 @@ export class OverlayStyleView {
       box.style.fontSize = `${params.sizePx}px`;
       box.classList.toggle('shadow', params.shadow);
     }
+    root.style.setProperty('--subtitle-color', params.subtitleColor);
+    root.style.setProperty('--subtitle-size', `${params.subtitleSize}px`);
+    root.style.setProperty('--translation-color', params.translationColor);
+    root.style.setProperty('--translation-size', `${params.translationSize}px`);
+    this.els.subtitleBox.classList.toggle('off', !params.subtitles);
     this.view.configure({ maxWords: params.maxWords, showUser: params.showUser });
+    this.subtitles.configure({ maxLines: params.subtitleLines, holdMs: params.subtitleHoldMs, showTranslation: params.translation });
   }
 }

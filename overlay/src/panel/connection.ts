@@ -11,6 +11,7 @@ import type {
   PanelQueueItem,
   PanelSettings,
   PanelStats,
+  SubtitlesState,
 } from '../../../server/src/core/protocol.ts';
 import { connectNamespace, type NamespaceSockets } from '../lib/socket.ts';
 import { LiveValue } from './live-value.ts';
@@ -41,6 +42,7 @@ export const queue$ = new LiveValue<PanelQueueItem[]>([]);
 export const health$ = new LiveValue<PanelHealth | null>(null);
 export const stats$ = new LiveValue<PanelStats | null>(null);
 export const settings$ = new LiveValue<PanelSettings | null>(null);
+export const subtitles$ = new LiveValue<SubtitlesState>({ muted: false, recent: [] });
 
 /** Relay clock minus this browser's, from the last health push (progress bars, "ago" times). */
 let clockOffsetMs = 0;
@@ -79,6 +81,7 @@ export function connect(newToken: string): void {
   });
   s.on('stats:update', (e) => stats$.set(e));
   s.on('settings:update', (e) => settings$.set(e));
+  s.on('subtitles:update', (e) => subtitles$.set(e));
 }
 
 export function disconnect(): void {

@@ -2,7 +2,7 @@
  * The live controls: send a readout, skip current, pause/resume, clear (paid readouts need a
  * confirmation), ban from a queue row, and the banned users with unban.
  */
-import { byId, h } from './dom.ts';
+import { byId, h } from '../lib/dom.ts';
 import { command, health$, init$, queue$, settings$ } from './connection.ts';
 import { labelled, lang$, t, tf } from './lang.ts';
 import { describeError, notify, run } from './notice.ts';

@@ -5,7 +5,7 @@
  */
 import type { EndpointStatus } from '../../../server/src/core/engine.ts';
 import type { PanelHealth, PanelOverlayStatus, PanelSourceStatus } from '../../../server/src/core/protocol.ts';
-import { byId, h, type Child } from './dom.ts';
+import { byId, h, type Child } from '../lib/dom.ts';
 import { command, health$, init$, relayNowMs } from './connection.ts';
 import { formatSince } from './format.ts';
 import type { LabelKey } from './i18n.ts';

@@ -1,6 +1,6 @@
 /** History: search what was said (text or user), replay an entry, download SRT / VTT / JSON with word timings. */
 import type { PanelHistoryItem } from '../../../server/src/core/protocol.ts';
-import { byId, h } from './dom.ts';
+import { byId, h } from '../lib/dom.ts';
 import { command } from './connection.ts';
 import { downloadHistory, type HistoryFormat } from './download.ts';
 import { formatClock, formatDurationMs } from './format.ts';

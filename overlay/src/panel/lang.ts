@@ -1,8 +1,8 @@
 /** The panel language (zh/en, persisted) and its labels. */
-import { h, type Attrs } from './dom.ts';
+import { h, type Attrs } from '../lib/dom.ts';
 import { defaultLang, LABELS, type Lang, type LabelKey } from './i18n.ts';
 import { LiveValue } from './live-value.ts';
-import { load, store } from './storage.ts';
+import { load, store } from '../lib/storage.ts';
 
 const LANG_KEY = 'cosy-relay.lang';
 

@@ -4,7 +4,7 @@
  */
 import uPlot from 'uplot';
 import type { PanelStats } from '../../../server/src/core/protocol.ts';
-import { byId, h, setText } from './dom.ts';
+import { byId, h, setText } from '../lib/dom.ts';
 import { stats$ } from './connection.ts';
 import { lang$, labelled, reasonText, t } from './lang.ts';
 

@@ -5,7 +5,7 @@
  */
 import { conn$, connect, disconnect, queue$, relayNowMs, type ConnState } from './connection.ts';
 import { queueActions, setUpControls, skipCurrent, togglePause } from './controls.ts';
-import { byId, setText } from './dom.ts';
+import { byId, setText } from '../lib/dom.ts';
 import { setUpHealth } from './health-view.ts';
 import { searchHistory, setUpHistory } from './history-view.ts';
 import type { LabelKey } from './i18n.ts';
@@ -14,25 +14,13 @@ import { setUpLatency } from './latency-chart.ts';
 import { QueueView } from './queue-view.ts';
 import { setUpSettings } from './settings-tab/settings-view.ts';
 import { setUpShortcuts } from './shortcuts.ts';
-import { load, store } from './storage.ts';
+import { setUpSubtitles } from './subtitles-view.ts';
+import { load, store } from '../lib/storage.ts';
+import { tokenFromUrl } from '../lib/token-from-url.ts';
 import { setUpTabs } from './tabs.ts';
 import { setUpVoices } from './voices-tab/voices-view.ts';
 
 const TOKEN_KEY = 'cosy-relay.token';
-
-/** `#token=…` or `?token=…` in the URL wins over storage; it is then removed from the address bar. */
-function tokenFromUrl(): string | null {
-  const hash = new URLSearchParams(location.hash.replace(/^#/, ''));
-  const query = new URLSearchParams(location.search);
-  const token = hash.get('token') ?? query.get('token');
-  if (token === null) return null;
-  hash.delete('token');
-  query.delete('token');
-  const q = query.toString();
-  const h = hash.toString();
-  history.replaceState(null, '', `${location.pathname}${q ? `?${q}` : ''}${h ? `#${h}` : ''}`);
-  return token.trim() || null;
-}
 
 let errorKey: LabelKey | null = null;
 function showError(key: LabelKey | null): void {
@@ -85,6 +73,7 @@ setUpControls();
 setUpHealth();
 const chart = setUpLatency();
 setUpHistory();
+setUpSubtitles();
 setUpSettings();
 const refreshVoices = setUpVoices();
 setUpTabs((tab) => {

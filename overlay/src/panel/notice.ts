@@ -1,6 +1,6 @@
 /** One status line for command results and errors (role=status; errors also role=alert). */
 import { ApiError } from './api.ts';
-import { byId } from './dom.ts';
+import { byId } from '../lib/dom.ts';
 import { PanelCommandError } from './connection.ts';
 import { t } from './lang.ts';
 

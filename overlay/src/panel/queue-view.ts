@@ -5,7 +5,7 @@
  * while playing, and skip / replay / ban.
  */
 import type { PanelQueueItem } from '../../../server/src/core/protocol.ts';
-import { h, setText } from './dom.ts';
+import { h, setText } from '../lib/dom.ts';
 import { formatDurationMs } from './format.ts';
 import type { LabelKey } from './i18n.ts';
 import { labelled, reasonText, t } from './lang.ts';

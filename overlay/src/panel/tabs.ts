@@ -1,5 +1,5 @@
 /** The panel's tabs: live, health, history, voices, settings. */
-import { byId } from './dom.ts';
+import { byId } from '../lib/dom.ts';
 
 export type TabName = 'live' | 'health' | 'history' | 'voices' | 'settings';
 

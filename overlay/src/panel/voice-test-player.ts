@@ -5,7 +5,7 @@
  */
 import type { VoiceTestRequest, VoiceTestResult } from '../../../server/src/core/protocol.ts';
 import { command } from './connection.ts';
-import { setText } from './dom.ts';
+import { setText } from '../lib/dom.ts';
 import { formatDurationMs } from './format.ts';
 import { t } from './lang.ts';
 

@@ -123,6 +123,18 @@ export interface StyleValues {
   showUser: boolean;
   /** Text outline/shadow for readability over video. */
   shadow: boolean;
+  /** Show the live subtitles of the streamer's voice (ASR). */
+  subtitles: boolean;
+  /** How many subtitle lines stay on screen (older ones fade out). */
+  subtitleLines: number;
+  /** Subtitle font size in px. */
+  subtitleSize: number;
+  subtitleColor: string;
+  /** Show the translation line under the original. */
+  translation: boolean;
+  /** Translation font size in px. */
+  translationSize: number;
+  translationColor: string;
 }
 
 export type StyleParam = keyof StyleValues;
@@ -140,6 +152,13 @@ export const STYLE_SPECS: { readonly [K in StyleParam]: ValueSpec<StyleValues[K]
   maxWords: intValue(0, 500),
   showUser: boolValue,
   shadow: boolValue,
+  subtitles: boolValue,
+  subtitleLines: intValue(1, 6),
+  subtitleSize: intValue(8, 300),
+  subtitleColor: colorValue,
+  translation: boolValue,
+  translationSize: intValue(8, 300),
+  translationColor: colorValue,
 };
 
 export const STYLE_PARAMS = Object.keys(STYLE_SPECS) as StyleParam[];

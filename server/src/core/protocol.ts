@@ -2,6 +2,7 @@
  * The Socket.IO contract between the relay and its browser clients (see ARCHITECTURE.md).
  * Browser code imports these types with `import type` only.
  */
+import type { RecognitionStatus } from './audio-ingest.ts';
 import type { EndpointStatus, VoiceCloning } from './engine.ts';
 import type { HistoryEntry } from './history.ts';
 import type { SourceStatus } from './source.ts';
@@ -41,13 +42,32 @@ export interface UtteranceCancelEvent {
 }
 
 /**
- * A live subtitle line that is shown, not spoken (ASR feed): partials replace the line
- * with the same id in place; a final one stays for the overlay's hold time.
+ * A live subtitle line that is shown, not spoken (ASR feed, recognized speech): partials
+ * replace the line with the same id in place; a final one stays for the overlay's hold time.
+ * `words` (finals from a recognizer) are timed on the recognizer's audio clock;
+ * `translation` is the line in the translation target language.
  */
 export interface SubtitleLineEvent {
   id: string;
   text: string;
   final: boolean;
+  lang?: string;
+  /** Ms from the line's start. */
+  words?: TimedWord[];
+  translation?: { lang: string; text: string };
+  /** Wall clock when the line was spoken, and its length (finals from a recognizer). */
+  startedAtMs?: number;
+  durationMs?: number;
+}
+
+/** Whether subtitles are muted, and the recent lines (oldest first): the panel's live transcript. */
+export interface SubtitlesState {
+  muted: boolean;
+  recent: SubtitleLineEvent[];
+}
+
+export interface SubtitleClearEvent {
+  reason: 'muted';
 }
 
 /** What the pipeline sends every overlay, in order (see OverlayEvent). */
@@ -58,6 +78,8 @@ export interface OverlayPipelineEvents {
   'utterance:end': (e: UtteranceEndEvent) => void;
   'utterance:cancel': (e: UtteranceCancelEvent) => void;
   'subtitle:line': (e: SubtitleLineEvent) => void;
+  /** The streamer muted subtitles: every subtitle line goes away at once. */
+  'subtitle:clear': (e: SubtitleClearEvent) => void;
 }
 
 /**
@@ -161,6 +183,8 @@ export interface PanelHealth {
   obs: PanelObsStatus | null;
   /** null without RELAY_REDIS_URL. */
   scaleOut: PanelScaleOutStatus | null;
+  /** Recognition of the streamer's voice (the captioner, /ingest/audio). */
+  recognition: RecognitionStatus;
 }
 
 /** This process in a scale-out (see README: Scale-out). */
@@ -254,6 +278,8 @@ export interface PanelServerToClient {
   'health:update': (e: PanelHealth) => void;
   'stats:update': (e: PanelStats) => void;
   'settings:update': (e: PanelSettings) => void;
+  /** The live transcript of the streamer's voice and whether subtitles are muted. */
+  'subtitles:update': (e: SubtitlesState) => void;
 }
 
 /** A panel command: a payload and an ack with `T` on success. */
@@ -264,6 +290,7 @@ export interface PanelCommands {
   'caption:send': { payload: { text: string }; result: { id: string } };
   'queue:skip': { payload: { id: string }; result: { id: string } };
   'queue:pause': { payload: object; result: { paused: boolean } };
+  'subtitles:mute': { payload: { muted: boolean }; result: { muted: boolean } };
   'queue:resume': { payload: object; result: { paused: boolean } };
   'queue:clear': { payload: { includePaid: boolean }; result: ClearResult };
   'queue:replay': { payload: { id: string }; result: { id: string } };
@@ -285,3 +312,6 @@ export type PanelClientToServer = {
 export type OverlayEvent = {
   [K in keyof OverlayPipelineEvents]: { type: K; data: Parameters<OverlayPipelineEvents[K]>[0] };
 }[keyof OverlayPipelineEvents];
+
+/** The events of one utterance (what an overlay replays after a reconnect): not the subtitle lines. */
+export type UtteranceEvent = Exclude<OverlayEvent, { type: 'subtitle:line' | 'subtitle:clear' }>;

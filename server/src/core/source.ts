@@ -6,7 +6,7 @@ import type { IncomingMessage } from 'node:http';
 import type { Duplex } from 'node:stream';
 import type { Observable } from 'rxjs';
 import { RelayError } from './errors.ts';
-import type { CaptionSourceName } from './types.ts';
+import type { CaptionSourceName, TimedWord } from './types.ts';
 
 export const CHAT_ROLES = ['broadcaster', 'moderator', 'vip', 'subscriber', 'viewer'] as const;
 
@@ -97,6 +97,13 @@ export interface SubtitleLine {
   final: boolean;
   lang?: string;
   receivedAtMs: number;
+  /** A recognizer's word timings, ms from the line's start (finals). */
+  words?: TimedWord[];
+  /** The line in the translation target language. */
+  translation?: { lang: string; text: string };
+  /** Wall clock when the line's first word was spoken, and how long it lasted (finals from a recognizer). */
+  startedAtMs?: number;
+  durationMs?: number;
 }
 
 export type SourceEvent = SourceCaption | ClearUserAction | ClearMessageAction | SubtitleLine;

@@ -25,6 +25,8 @@ const relay: RelayPort = {
   },
   skip: () => false,
   listQueue: () => [],
+  muteSubtitles: (muted) => void calls.push(`muteSubtitles(${muted})`),
+  subtitles: () => ({ muted: false, recent: [] }),
   pause: () => void calls.push('pause()'),
   resume: () => void calls.push('resume()'),
   clear: (options) => {
@@ -62,7 +64,21 @@ let baseUrl: string;
 beforeAll(async () => {
   webDir = mkdtempSync(join(tmpdir(), 'cosy-web-'));
   writeFileSync(join(webDir, 'overlay.html'), '<!doctype html>');
-  const app = createApp({ relay, voices, formatHistory, token: TOKEN, webDir, log: silentLogger });
+  const app = createApp({
+    relay,
+    voices,
+    formatHistory,
+    speech: {
+      render: (format, track, limit) => {
+        calls.push(`subtitles(${format},${track},${limit})`);
+        return { contentType: 'text/plain; charset=utf-8', body: `${format}:${track}` };
+      },
+      recognition: () => ({ state: 'running', engine: 'dashscope-asr', model: 'paraformer-realtime-v2', feeds: 1, audioSentMs: 60_000 }),
+    },
+    token: TOKEN,
+    webDir,
+    log: silentLogger,
+  });
   server = await new Promise<Server>((resolve) => {
     const s = app.listen(0, '127.0.0.1', () => resolve(s));
   });
@@ -169,6 +185,39 @@ describe('GET /api/history', () => {
       expect(await res.json(), query).toMatchObject({ error: { code: 'invalid_query' } });
     }
     expect(calls).toEqual([]);
+  });
+});
+
+describe('the recognized voice: /api/subtitles, /api/subtitles/mute, /api/captioner', () => {
+  it('answers the speech log with the format, track and limit asked for (JSON of the original by default)', async () => {
+    expect(await (await request('GET', '/api/subtitles')).text()).toBe('json:original');
+    expect(await (await request('GET', '/api/subtitles?format=srt&track=both&limit=20')).text()).toBe('srt:both');
+    expect(calls).toEqual(['subtitles(json,original,1000)', 'subtitles(srt,both,20)']);
+    for (const query of ['track=klingon', 'format=doc', 'limit=0']) {
+      const res = await request('GET', `/api/subtitles?${query}`);
+      expect(res.status, query).toBe(400);
+      expect(await res.json(), query).toMatchObject({ error: { code: 'invalid_query' } });
+    }
+  });
+
+  it('mutes and unmutes subtitles, refusing a body without a boolean', async () => {
+    const res = await request('POST', '/api/subtitles/mute', '{"muted": true}');
+    expect(res.status).toBe(200);
+    expect(calls).toEqual(['muteSubtitles(true)']);
+    for (const [body, code] of [['', 'invalid_body'], ['{"muted": "yes"}', 'invalid_body'], ['[true]', 'invalid_body'], ['{"muted": true, "x": 1}', 'unknown_field']]) {
+      const bad = await request('POST', '/api/subtitles/mute', body);
+      expect(bad.status, body).toBe(400);
+      expect(await bad.json(), body).toMatchObject({ error: { code } });
+    }
+    expect((await request('GET', '/api/subtitles/mute')).status).toBe(405);
+  });
+
+  it('tells the captioner page how recognition is going, with the token only', async () => {
+    expect(await (await request('GET', '/api/captioner')).json()).toEqual({
+      recognition: { state: 'running', engine: 'dashscope-asr', model: 'paraformer-realtime-v2', feeds: 1, audioSentMs: 60_000 },
+    });
+    expect((await request('GET', '/api/captioner', undefined, 'wrong')).status).toBe(401);
+    expect((await request('GET', '/api/subtitles', undefined, 'wrong')).status).toBe(401);
   });
 });
 

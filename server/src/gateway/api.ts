@@ -2,17 +2,17 @@ import { isUtf8 } from 'node:buffer';
 import { Router, type NextFunction, type Request, type Response } from 'express';
 import { z } from 'zod';
 import { NotFoundError, RelayError, ValidationError } from '../core/errors.ts';
-import { HISTORY_FORMATS } from '../core/history.ts';
+import { HISTORY_FORMATS, MAX_HISTORY_LIMIT } from '../core/history.ts';
+import { asyncRoute, methodNotAllowed } from './errors.ts';
 import { LANGUAGE_TAG, LANGUAGE_TAG_HINT } from '../core/language-tag.ts';
 import { requireToken } from './auth.ts';
-import type { HistoryFormatter, RelayPort } from './ports.ts';
+import type { HistoryFormatter, RelayPort, SpeechPort } from './ports.ts';
+import { speechRouter } from './speech-api.ts';
 import { parseWith } from './validate.ts';
 
 /** Bodies larger than this are refused with 413 before parsing. */
 export const MAX_BODY_BYTES = 64 * 1024;
 
-/** Most history entries one GET /api/history returns (and the queue reads at once). */
-export const MAX_HISTORY_LIMIT = 10_000;
 
 /** Longest `instruct` accepted (CosyVoice instructions are a short phrase: "用开心的语气说"). */
 export const MAX_INSTRUCT_CHARS = 200;
@@ -131,26 +131,13 @@ function jsonBody(limitBytes: number) {
   };
 }
 
-/** Express 4 does not catch a rejected promise: pass it on to the error handler. */
-export const asyncRoute =
-  (handler: (req: Request, res: Response) => Promise<void>) =>
-  (req: Request, res: Response, next: NextFunction): void => {
-    handler(req, res).catch(next);
-  };
-
-/** For a known path asked with a method it does not have: 405 with `Allow`. */
-export function methodNotAllowed(allowed: string) {
-  return (req: Request, res: Response, next: NextFunction) => {
-    res.setHeader('Allow', allowed);
-    next(new RelayError('method_not_allowed', `${req.method.slice(0, 20)} is not allowed here; use ${allowed}`, 405));
-  };
-}
 
 /** /api routes: every one needs the bearer token. */
-export function apiRouter(relay: RelayPort, token: string, formatHistory: HistoryFormatter): Router {
+export function apiRouter(relay: RelayPort, token: string, formatHistory: HistoryFormatter, speech: SpeechPort): Router {
   const router = Router();
   router.use(requireToken(token));
   router.use(jsonBody(MAX_BODY_BYTES));
+  router.use(speechRouter(relay, speech));
 
   router.post(
     '/captions',

@@ -6,7 +6,7 @@ import type { Logger } from '../core/logger.ts';
 import { apiRouter } from './api.ts';
 import { errorHandler } from './errors.ts';
 import { LANDING_PAGE, LANDING_PAGE_CSP } from './landing-page.ts';
-import type { HistoryFormatter, RelayPort, VoicesPort } from './ports.ts';
+import type { HistoryFormatter, RelayPort, SpeechPort, VoicesPort } from './ports.ts';
 import { voicesRouter } from './voices-api.ts';
 
 export interface AppOptions {
@@ -15,6 +15,8 @@ export interface AppOptions {
   voices: VoicesPort;
   /** GET /api/history bodies (JSON, SRT, WebVTT). */
   formatHistory: HistoryFormatter;
+  /** The recognized voice: GET /api/subtitles, GET /api/captioner. */
+  speech: SpeechPort;
   token: string;
   /** Built browser pages (overlay/dist). */
   webDir: string;
@@ -36,7 +38,7 @@ const PAGE_CSP = [
   "form-action 'self'",
 ].join('; ');
 
-export function createApp({ relay, voices, formatHistory, token, webDir, log, extraMetrics }: AppOptions): Express {
+export function createApp({ relay, voices, formatHistory, speech, token, webDir, log, extraMetrics }: AppOptions): Express {
   if (!existsSync(join(webDir, 'overlay.html'))) {
     throw new Error(`browser pages are not built in ${webDir}: run "npm run build:web"`);
   }
@@ -65,7 +67,7 @@ export function createApp({ relay, voices, formatHistory, token, webDir, log, ex
 
   // Before /api: its JSON body reader would take the multipart upload.
   app.use('/api/voices', voicesRouter(voices, token));
-  app.use('/api', apiRouter(relay, token, formatHistory));
+  app.use('/api', apiRouter(relay, token, formatHistory, speech));
 
   const page = (file: string) => (_req: express.Request, res: express.Response) => {
     res.setHeader('Content-Security-Policy', PAGE_CSP);
@@ -80,6 +82,7 @@ export function createApp({ relay, voices, formatHistory, token, webDir, log, ex
   });
   app.get('/overlay', page('overlay.html'));
   app.get('/panel', page('panel.html'));
+  app.get('/captioner', page('captioner.html'));
   app.use('/static', express.static(webDir, { fallthrough: false, index: false }));
 
   app.use((req, _res, next) => next(new NotFoundError(`no route for ${req.method.slice(0, 20)} ${req.path.slice(0, 200)}`)));

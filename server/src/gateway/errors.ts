@@ -71,3 +71,18 @@ export function errorHandler(log: Logger) {
     res.status(relayErr.httpStatus).json(errorBody(relayErr));
   };
 }
+
+/** For a known path asked with a method it does not have: 405 with `Allow`. */
+export function methodNotAllowed(allowed: string) {
+  return (req: Request, res: Response, next: NextFunction) => {
+    res.setHeader('Allow', allowed);
+    next(new RelayError('method_not_allowed', `${req.method.slice(0, 20)} is not allowed here; use ${allowed}`, 405));
+  };
+}
+
+/** Express 4 does not catch a rejected promise: pass it on to the error handler. */
+export const asyncRoute =
+  (handler: (req: Request, res: Response) => Promise<void>) =>
+  (req: Request, res: Response, next: NextFunction): void => {
+    handler(req, res).catch(next);
+  };

@@ -1,4 +1,4 @@
-import type { OverlayEvent } from '../core/protocol.ts';
+import type { OverlayEvent, UtteranceEvent } from '../core/protocol.ts';
 
 /**
  * The events of utterances that have not finished playing, kept so an overlay that
@@ -7,7 +7,7 @@ import type { OverlayEvent } from '../core/protocol.ts';
  * past that the oldest utterance is forgotten.
  */
 export class InFlightLog {
-  private readonly byId = new Map<string, OverlayEvent[]>();
+  private readonly byId = new Map<string, UtteranceEvent[]>();
 
   constructor(
     private readonly maxUtterances: number,
@@ -15,6 +15,7 @@ export class InFlightLog {
   ) {}
 
   record(event: OverlayEvent): void {
+    if (event.type === 'subtitle:line' || event.type === 'subtitle:clear') return; // not utterances
     const { id } = event.data;
     if (event.type === 'utterance:cancel') {
       this.byId.delete(id);
@@ -35,7 +36,7 @@ export class InFlightLog {
   }
 
   /** Every recorded event, utterance by utterance in start order. */
-  replay(): OverlayEvent[] {
+  replay(): UtteranceEvent[] {
     return [...this.byId.values()].flat();
   }
 }

@@ -39,5 +39,10 @@ export function sendOverlayEvent(to: OverlayTarget, event: OverlayEvent): void {
       return void to.emit(event.type, event.data);
     case 'subtitle:line':
       return void to.emit(event.type, event.data);
+    case 'subtitle:clear':
+      return void to.emit(event.type, event.data);
+    default:
+      // Every pipeline event has its case: a new one fails to compile here.
+      return event satisfies never;
   }
 }

@@ -19,12 +19,18 @@ const settingsChanged$ = new Subject<void>();
 let rateLimited = 0;
 let voiceTestRelease: (() => void) | undefined;
 const calls: string[] = [];
+let subtitlesMuted = false;
 
 const relay = {
   submit: ({ text }: { text: string }) => ({ id: `id-of-${text}`, duplicate: false }),
   skip: (id: string) => id === 'known',
   listQueue: () => [],
   pause: () => void calls.push('pause'),
+  muteSubtitles: (muted: boolean) => {
+    subtitlesMuted = muted;
+    calls.push(`mute ${muted}`);
+  },
+  subtitles: () => ({ muted: subtitlesMuted, recent: [{ id: 's1', text: '大家好', final: true, translation: { lang: 'en', text: 'Hi all' } }] }),
   resume: () => void calls.push('resume'),
   clear: ({ includePaid }: { includePaid: boolean }) => ({ cleared: includePaid ? 3 : 2, keptPaid: includePaid ? 0 : 1 }),
   replay: (id: string) => {
@@ -44,6 +50,7 @@ const panel: PanelPort = {
     sources: [],
     obs: null,
     scaleOut: null,
+    recognition: { state: 'off', feeds: 0, audioSentMs: 0 },
   }),
   stats: () => ({ windowMs: 3_600_000, firstAudio: [], p50Ms: null, p95Ms: null, waitP50Ms: null, waitP95Ms: null, drops: {} }),
   statsChanged$: NEVER,
@@ -104,8 +111,9 @@ describe('/panel namespace', () => {
   it('sends the whole state on connect', async () => {
     const socket = connect();
     const seen: Record<string, unknown> = {};
-    for (const event of ['panel:init', 'queue:update', 'health:update', 'stats:update', 'settings:update']) socket.on(event, (e: unknown) => (seen[event] = e));
-    await expect.poll(() => Object.keys(seen).length).toBe(5);
+    for (const event of ['panel:init', 'queue:update', 'health:update', 'stats:update', 'settings:update', 'subtitles:update']) socket.on(event, (e: unknown) => (seen[event] = e));
+    await expect.poll(() => Object.keys(seen).length).toBe(6);
+    expect(seen['subtitles:update']).toEqual({ muted: false, recent: [{ id: 's1', text: '大家好', final: true, translation: { lang: 'en', text: 'Hi all' } }] });
     expect(seen['panel:init']).toEqual({ overlayPath: '/overlay?key=k', ...panel.info() });
     expect(seen['health:update']).toMatchObject({ overlays: [], paused: false });
   });
@@ -115,6 +123,12 @@ describe('/panel namespace', () => {
     await connected(socket);
     expect(await ask(socket, 'caption:send', { text: 'hi' })).toEqual({ ok: true, id: 'id-of-hi' });
     expect(await ask(socket, 'queue:pause', {})).toEqual({ ok: true, paused: true });
+    const pushed: unknown[] = [];
+    socket.on('subtitles:update', (e: unknown) => pushed.push(e));
+    expect(await ask(socket, 'subtitles:mute', { muted: true })).toEqual({ ok: true, muted: true });
+    await expect.poll(() => pushed).toEqual([expect.objectContaining({ muted: true })]);
+    expect(await ask(socket, 'subtitles:mute', { muted: 'yes' })).toMatchObject({ ok: false, error: { code: 'invalid_body' } });
+    expect(await ask(socket, 'subtitles:mute', { muted: false })).toEqual({ ok: true, muted: false });
     expect(await ask(socket, 'queue:clear', { includePaid: true })).toEqual({ ok: true, cleared: 3, keptPaid: 0 });
     expect(await ask(socket, 'queue:clear', {})).toEqual({ ok: true, cleared: 2, keptPaid: 1 });
     expect(await ask(socket, 'user:ban', { user: ' troll ' })).toEqual({ ok: true, user: 'troll', dropped: 5 });

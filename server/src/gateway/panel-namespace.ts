@@ -26,6 +26,8 @@ const SETTINGS_UPDATE_INTERVAL_MS = 100;
 const HEALTH_INTERVAL_MS = 1_000;
 const OVERLAY_STATUS_INTERVAL_MS = 200;
 const STATS_UPDATE_INTERVAL_MS = 2_000;
+/** The live transcript: partials come several times a second. */
+const SUBTITLES_UPDATE_INTERVAL_MS = 200;
 
 /** Commands per panel socket: sustained per second, burst. */
 const COMMANDS_PER_S = 20;
@@ -45,6 +47,7 @@ const bodies = {
   }),
   /** Checked in full by the voice test itself. */
   voiceTest: z.record(z.string(), z.unknown()),
+  mute: z.object({ muted: z.boolean() }),
 };
 
 export interface PanelNamespaceOptions {
@@ -115,6 +118,7 @@ export function attachPanelNamespace(io: Server, opts: PanelNamespaceOptions): {
     socket.emit('health:update', health());
     socket.emit('stats:update', panel.stats());
     socket.emit('settings:update', panel.settings());
+    socket.emit('subtitles:update', relay.subtitles());
     attachCommands(socket, opts, pushHealth);
   });
 
@@ -126,6 +130,14 @@ export function attachPanelNamespace(io: Server, opts: PanelNamespaceOptions): {
   );
   subscription.add(merge(interval(HEALTH_INTERVAL_MS), overlays.statusChanged$.pipe(auditTime(OVERLAY_STATUS_INTERVAL_MS))).subscribe(pushHealth));
   subscription.add(panel.statsChanged$.pipe(auditTime(STATS_UPDATE_INTERVAL_MS)).subscribe(() => ns.local.emit('stats:update', panel.stats())));
+  subscription.add(
+    relay.feed.events$
+      .pipe(
+        filter((e) => e.type === 'subtitle:line' || e.type === 'subtitle:clear'),
+        auditTime(SUBTITLES_UPDATE_INTERVAL_MS),
+      )
+      .subscribe(() => ns.local.emit('subtitles:update', relay.subtitles())),
+  );
   subscription.add(
     panel.settingsChanged$.pipe(auditTime(SETTINGS_UPDATE_INTERVAL_MS)).subscribe(() => ns.local.emit('settings:update', panel.settings())),
   );
@@ -176,6 +188,11 @@ function attachCommands(
     relay.pause();
     pushHealth();
     return { paused: true };
+  });
+  on('subtitles:mute', bodies.mute, ({ muted }) => {
+    relay.muteSubtitles(muted);
+    socket.nsp.local.emit('subtitles:update', relay.subtitles());
+    return { muted: relay.subtitles().muted };
   });
   on('queue:resume', bodies.none, () => {
     relay.resume();

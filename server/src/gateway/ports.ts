@@ -1,8 +1,9 @@
 /** What the gateway needs from the rest of the relay, handed in by the composition root (start-relay.ts). */
 import type { Observable } from 'rxjs';
 import type { EndpointStatus } from '../core/engine.ts';
-import type { FormattedHistory, HistoryEntry, HistoryFormat } from '../core/history.ts';
-import type { PanelQueueItem } from '../core/protocol.ts';
+import type { FormattedHistory, HistoryEntry, HistoryFormat, SpeechTrack } from '../core/history.ts';
+import type { RecognitionStatus } from '../core/audio-ingest.ts';
+import type { PanelQueueItem, SubtitlesState } from '../core/protocol.ts';
 import type { ReadoutFeed } from '../core/sink.ts';
 import type { ClearResult } from '../core/types.ts';
 import type { VoiceInfo } from '../core/voices.ts';
@@ -70,6 +71,10 @@ export interface RelayPort {
   queueChanged$: Observable<unknown>;
   metricsText(): Promise<string>;
   metricsContentType: string;
+  /** Mute (true) or show again the live subtitles in the overlays; muting clears them at once. */
+  muteSubtitles(muted: boolean): void;
+  /** Whether subtitles are muted, and the recent lines (the panel's live transcript). */
+  subtitles(): SubtitlesState;
 }
 
 /** A voice to add to the library, as POST /api/voices received it. */
@@ -95,4 +100,11 @@ export interface VoicesPort {
   remove(id: string): Promise<void>;
   /** A library voice's stored sample (16 kHz mono 16-bit WAV); undefined for an unknown id. */
   sample(id: string): Uint8Array | undefined;
+}
+
+/** The streamer's recognized voice: the speech log as subtitle files, and how recognition is going. */
+export interface SpeechPort {
+  /** The `limit` most recent spoken lines as a GET /api/subtitles body. */
+  render(format: HistoryFormat, track: SpeechTrack, limit: number): FormattedHistory;
+  recognition(): RecognitionStatus;
 }

@@ -14,7 +14,7 @@ import { createApp } from './app.ts';
 import { attachOverlayNamespace } from './overlay-namespace.ts';
 import { attachPanelNamespace } from './panel-namespace.ts';
 import type { PanelPort } from './panel-port.ts';
-import type { HistoryFormatter, RelayPort, VoicesPort } from './ports.ts';
+import type { HistoryFormatter, RelayPort, SpeechPort, VoicesPort } from './ports.ts';
 import { requireWireProtocol } from './wire-protocol.ts';
 
 export interface GatewayOptions {
@@ -23,6 +23,8 @@ export interface GatewayOptions {
   voices: VoicesPort;
   /** GET /api/history bodies (JSON, SRT, WebVTT): the history module's formatter. */
   formatHistory: HistoryFormatter;
+  /** The recognized voice: speech log and recognition status. */
+  speech: SpeechPort;
   /** The control panel's backend (health, stats, settings, bans, voice test, OBS). */
   panel: PanelPort;
   /** The overlay style stored by the panel, pushed to overlays as `overlay:style`. */
@@ -169,7 +171,7 @@ export async function startGateway(opts: GatewayOptions): Promise<Gateway> {
     labelNames: ['namespace', 'reason'] as const,
     registers: [registry],
   });
-  const app = createApp({ relay, voices: opts.voices, formatHistory: opts.formatHistory, token: opts.token, webDir: opts.webDir, log, extraMetrics: () => registry.metrics() });
+  const app = createApp({ relay, voices: opts.voices, formatHistory: opts.formatHistory, speech: opts.speech, token: opts.token, webDir: opts.webDir, log, extraMetrics: () => registry.metrics() });
   const http: HttpServer = createServer({ requireHostHeader: false }, (req, res) => {
     const problem = unroutable(req);
     if (problem === undefined) return app(req, res);

@@ -6,7 +6,7 @@ import { Router } from 'express';
 import { z } from 'zod';
 import { NotFoundError, RelayError, ValidationError } from '../core/errors.ts';
 import { LANGUAGE_TAG, LANGUAGE_TAG_HINT } from '../core/language-tag.ts';
-import { asyncRoute, methodNotAllowed } from './api.ts';
+import { asyncRoute, methodNotAllowed } from './errors.ts';
 import { requireToken } from './auth.ts';
 import { readMultipart, textOf } from './multipart.ts';
 import type { VoicesPort } from './ports.ts';

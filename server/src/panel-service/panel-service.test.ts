@@ -103,10 +103,13 @@ describe('panel service', () => {
       sources: [{ name: 'asr', connected: false, messagesPerMin: 0 }],
       obs: null,
       scaleOut: null,
+      recognition: { state: 'off', feeds: 0, audioSentMs: 0 },
     });
     service.close();
     const scaleOut = { ownerId: 'owner-1', fenced: true, takenOver: 3 };
     expect(start({ scaleOut: () => scaleOut }).health().scaleOut).toEqual(scaleOut);
+    const recognition = { state: 'running' as const, engine: 'dashscope-asr', model: 'gummy-realtime-v1', translateTo: ['en'], feeds: 1, finalLatencyMs: 420, audioSentMs: 90_000 };
+    expect(start({ recognition: () => recognition }).health().recognition).toEqual(recognition);
   });
 
   it('seeds the latency window from history and follows live changes', () => {

@@ -5,6 +5,7 @@
  * built and tested in its own module.
  */
 import { filter, interval, merge, skip, Subscription, type Observable } from 'rxjs';
+import type { RecognitionStatus } from '../core/audio-ingest.ts';
 import type { TtsEngine } from '../core/engine.ts';
 import { ValidationError } from '../core/errors.ts';
 import type { CaptionLimits, PanelObsStatus, PanelScaleOutStatus, PanelSettings, PanelSettingsSection, PanelSourceStatus } from '../core/protocol.ts';
@@ -49,6 +50,8 @@ export interface PanelServiceDeps {
   limits: CaptionLimits;
   /** The queue handoff with RELAY_REDIS_URL; undefined without. */
   scaleOut?(): PanelScaleOutStatus | undefined;
+  /** Recognition of the streamer's voice; 'off' when not given. */
+  recognition?(): RecognitionStatus;
   settings: { moderation: SettingsSection<ModerationSettings> } & Record<Exclude<PanelSettingsSection, 'moderation'>, SettingsSection>;
   nowMs?: () => number;
   /** Stats are re-sent this often even when nothing changes (the window slides). Default 30 s. */
@@ -107,6 +110,7 @@ export function createPanelService(deps: PanelServiceDeps): PanelService {
         sources: deps.sources(),
         obs: deps.obs()?.status() ?? null,
         scaleOut: deps.scaleOut?.() ?? null,
+        recognition: deps.recognition?.() ?? { state: 'off', feeds: 0, audioSentMs: 0 },
       };
     },
     stats: () => window.snapshot(),

@@ -53,7 +53,7 @@ function relayOver(engine: TtsEngine, options: Partial<RelayOptions> = {}): Rela
   return relay;
 }
 
-const typesOf = (events: OverlayEvent[], id: string) => events.filter((e) => e.data.id === id).map((e) => e.type);
+const typesOf = (events: OverlayEvent[], id: string) => events.filter((e) => 'id' in e.data && e.data.id === id).map((e) => e.type);
 const until = (check: () => boolean) => expect.poll(check, { timeout: 5_000 }).toBe(true);
 
 describe('relay: one cancel path', () => {

@@ -8,7 +8,7 @@ import type { EngineChain } from '../core/engine.ts';
 import type { Logger } from '../core/logger.ts';
 import type { OverlayEvent } from '../core/protocol.ts';
 import type { ReadoutFeed } from '../core/sink.ts';
-import type { SourceEvent } from '../core/source.ts';
+import type { SourceEvent, SubtitleLine } from '../core/source.ts';
 import { FINAL_STATES } from '../core/types.ts';
 import type { VoiceResolver } from '../core/voices.ts';
 import type { RelayPort } from '../gateway/ports.ts';
@@ -28,6 +28,7 @@ import { runReadouts } from './readout-runner.ts';
 import { countRelayMetrics } from './relay-metrics.ts';
 import { presetVoices } from '../voices/preset-voices.ts';
 import { connectSourceEvents } from './source-events.ts';
+import { SubtitleLines } from './subtitle-lines.ts';
 import { Timelines } from './timelines.ts';
 
 export interface RelayOptions {
@@ -57,7 +58,7 @@ export interface Relay extends RelayPort, Omit<QueueCommands, keyof RelayPort> {
   /** Source events (chat, ASR) in: captions through admission, actions to the queue. */
   connectSources(events$: Observable<SourceEvent>): Subscription;
   /** A subtitle line shown in the overlay, not spoken (ASR partials and finals). */
-  showLine(id: string, text: string, final: boolean): void;
+  showLine(line: SubtitleLine): void;
   /** Every playback:end ack from an overlay, by id, whichever process owns the readout (scale-out). */
   endAcks$: Observable<string>;
   /** Readouts synthesized since start, by the engine that spoke them. */
@@ -128,7 +129,8 @@ export function createRelay(opts: RelayOptions): Relay {
     voiceRules: opts.voiceRules ?? (() => noRules),
     defaultVoice: () => speech().voice,
   });
-  const showLine = (id: string, text: string, final: boolean) => emit({ type: 'subtitle:line', data: { id, text, final } });
+  const subtitles = new SubtitleLines(emit);
+  const showLine = (line: SubtitleLine) => subtitles.show(line);
   const feed: ReadoutFeed = { events$: events$.asObservable(), playback$: acks.playback$ };
 
   return {
@@ -136,6 +138,8 @@ export function createRelay(opts: RelayOptions): Relay {
     submit: (input) => admission.fromStreamer(input),
     connectSources: (sourceEvents$) => connectSourceEvents({ events$: sourceEvents$, admission, commands, showLine, log }),
     showLine,
+    muteSubtitles: (muted) => subtitles.mute(muted),
+    subtitles: () => subtitles.state(),
     health: () => healthReport(engine, { active: queue.countActive(), overlays: overlays$.value }, instructs.ignored()),
     playbackStarted: (id, atMs) => acks.started(id, atMs),
     playbackEnded: (id) => acks.ended(id),

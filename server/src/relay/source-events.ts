@@ -5,7 +5,7 @@
  */
 import { filter, Subscription, type Observable } from 'rxjs';
 import type { Logger } from '../core/logger.ts';
-import type { SourceCaption, SourceEvent } from '../core/source.ts';
+import type { SourceCaption, SourceEvent, SubtitleLine } from '../core/source.ts';
 import type { Admission } from './admission.ts';
 import type { QueueCommands } from './queue-commands.ts';
 
@@ -13,7 +13,7 @@ export interface SourceEventsOptions {
   events$: Observable<SourceEvent>;
   admission: Pick<Admission, 'fromSources'>;
   commands: Pick<QueueCommands, 'dropUser' | 'dropMessage'>;
-  showLine(id: string, text: string, final: boolean): void;
+  showLine(line: SubtitleLine): void;
   log: Logger;
 }
 
@@ -27,7 +27,7 @@ export function connectSourceEvents({ events$, admission, commands, showLine, lo
         commands.dropMessage(e.messageId, 'deleted');
         return;
       case 'subtitle':
-        showLine(e.messageId, e.text, e.final);
+        showLine(e);
         return;
     }
   };

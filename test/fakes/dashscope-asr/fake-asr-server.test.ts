@@ -89,3 +89,36 @@ describe('fake DashScope ASR server', () => {
     expect(await c.until('task-failed')).toMatchObject({ code: 'RequestTimeOut' });
   });
 });
+
+/** 100 ms of a 440 Hz tone at −12 dBFS (voiced) or of silence. */
+function toneFrame(voiced: boolean): Uint8Array {
+  const frame = new Uint8Array(3200);
+  const view = new DataView(frame.buffer);
+  for (let i = 0; i < 1600; i++) view.setInt16(i * 2, voiced ? Math.round(8000 * Math.sin((2 * Math.PI * 440 * i) / 16000)) : 0, true);
+  return frame;
+}
+
+describe('fake DashScope ASR server following a real voice', () => {
+  it('hears each voiced run as the next scripted sentence; a task cut mid-sentence leaves it for the next task', async () => {
+    fake = await startFakeAsrServer({ followVoice: true, timeScale: 10, script: [scriptedSentence(0, ['大家', '好'], { en: 'Hi all' }), scriptedSentence(0, ['欢迎', '来到', '直播间'])] });
+    const sentences = async (frames: boolean[], finish: boolean) => {
+      const c = await client();
+      c.runTask();
+      await c.until('task-started');
+      for (const voiced of frames) {
+        c.ws.send(toneFrame(voiced));
+        await pause(10);
+      }
+      if (!finish) return c.ws.terminate();
+      c.finishTask();
+      await c.until('task-finished');
+      return c.events.filter((e) => e.event === 'result-generated').map((e) => (e.payload.output as { sentence: { text: string; sentence_end: boolean; begin_time: number; end_time: number | null } }).sentence);
+    };
+    const first = (await sentences([false, ...Array<boolean>(8).fill(true), ...Array<boolean>(6).fill(false)], true))!;
+    expect(first.map((s) => [s.text, s.sentence_end])).toEqual([['大家', false], ['大家好。', false], ['大家好。', true]]);
+    expect(first.at(-1)).toMatchObject({ begin_time: 100, end_time: 900 });
+    await sentences([...Array<boolean>(4).fill(true)], false); // dropped mid-sentence: no final
+    const again = (await sentences([...Array<boolean>(10).fill(true), ...Array<boolean>(6).fill(false)], true))!;
+    expect(again.filter((s) => s.sentence_end).map((s) => s.text)).toEqual(['欢迎来到直播间。']);
+  });
+});

@@ -42,6 +42,8 @@ export interface FakeAsrOptions extends Partial<Omit<FakeAsrTaskSettings, 'scrip
   expectedSampleRateHz?: number;
   /** run-task → task-started, ms (default 5). */
   taskStartMs?: number;
+  /** Follow real audio (a microphone) by its voice instead of indexed test frames. */
+  followVoice?: boolean;
 }
 
 export interface FakeAsrStats {
@@ -125,6 +127,7 @@ export async function startFakeAsrServer(options: FakeAsrOptions = {}): Promise<
     idleTimeoutMs: options.idleTimeoutMs ?? 23_000,
     lateTranslations: options.lateTranslations ?? false,
     finalEndEarlyMs: options.finalEndEarlyMs ?? 0,
+    ...(options.followVoice ? { voice: { nextSentence: 0 } } : {}),
   };
   const stats: FakeAsrStats = {
     connectionsAccepted: 0,

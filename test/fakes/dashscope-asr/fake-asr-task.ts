@@ -5,9 +5,16 @@
  * payload shape of the model asked for (Paraformer, Fun-ASR with sentence_id, Gummy with
  * transcription + translations), with times on the task's own clock; checks the audio's
  * frame size and pacing; ends on finish-task, idle timeout or an injected fault.
+ *
+ * Real audio (a browser's microphone, where frames cannot carry an index) is followed by its
+ * voice instead (`voice` set): a run of frames louder than −40 dBFS is the next scripted
+ * sentence not yet finalized anywhere on the server (`voice.nextSentence`), its words spread
+ * over the run as it grows (partials) and when it ends (final, after the VAD silence). A task
+ * that dies mid-sentence leaves that sentence for the next task, which hears it again from
+ * the replayed audio.
  */
 import { RECOGNIZER_FRAME_BYTES, RECOGNIZER_FRAME_MS } from '../../../server/src/core/recognizer.ts';
-import { frameIndexOf, framesOf, type ScriptedSentence, sentenceText } from './speech-audio.ts';
+import { frameIndexOf, framesOf, type ScriptedSentence, type ScriptedWord, sentenceText } from './speech-audio.ts';
 
 export interface AsrRunTask {
   taskId: string;
@@ -43,6 +50,31 @@ export interface FakeAsrTaskSettings {
   lateTranslations: boolean;
   /** Report a final's end (and its last word's) this much before the audio's: a recognizer's imprecise end time. */
   finalEndEarlyMs: number;
+  /** Follow real audio by its voice; shared by every task of the server. */
+  voice?: { nextSentence: number };
+}
+
+/** RMS of a frame of pcm_s16le, 0…1. */
+function frameRms(frame: Uint8Array): number {
+  const view = new DataView(frame.buffer, frame.byteOffset, frame.byteLength);
+  let sum = 0;
+  const n = Math.floor(frame.byteLength / 2);
+  for (let i = 0; i < n; i++) sum += (view.getInt16(i * 2, true) / 32768) ** 2;
+  return n === 0 ? 0 : Math.sqrt(sum / n);
+}
+
+/** −40 dBFS: speech is louder, a quiet room and digital silence are not. */
+const VOICED_RMS = 0.01;
+/** How long each scripted word takes to appear in the partials of a voiced run. */
+const VOICE_WORD_MS = 300;
+
+interface VoicedRun {
+  sentence: number;
+  /** Positions (frame counts in this task) of the first and the last voiced frame. */
+  onset: number;
+  last: number;
+  silentFrames: number;
+  wordsShown: number;
 }
 
 export interface FakeAsrTaskIo {
@@ -63,6 +95,7 @@ export class FakeAsrTask {
   private readonly finalized = new Set<number>();
   private idleTimer: ReturnType<typeof setTimeout> | undefined;
   private flaggedFast = false;
+  private voiced: VoicedRun | undefined;
   private done = false;
   started = false;
 
@@ -89,7 +122,10 @@ export class FakeAsrTask {
     const index = frameIndexOf(frame);
     this.received += 1;
     this.armIdle();
-    if (index === undefined) return undefined;
+    if (index === undefined) {
+      if (this.settings.voice) this.followVoice(frame, this.received - 1);
+      return undefined;
+    }
     this.positions.set(index, this.received - 1);
     this.recognize(index);
     return index;
@@ -97,6 +133,7 @@ export class FakeAsrTask {
 
   finish(): void {
     if (this.done) return;
+    if (this.voiced) this.endVoicedRun(this.voiced);
     this.settings.script.forEach((s, i) => {
       if (!this.finalized.has(i) && this.heardWords(s).length > 0) this.emit(i, true);
     });
@@ -165,6 +202,47 @@ export class FakeAsrTask {
     });
   }
 
+  private followVoice(frame: Uint8Array, position: number): void {
+    const voice = this.settings.voice!;
+    if (frameRms(frame) >= VOICED_RMS) {
+      if (!this.voiced) {
+        if (voice.nextSentence >= this.settings.script.length) return; // the script is over: nothing more is said
+        this.voiced = { sentence: voice.nextSentence, onset: position, last: position, silentFrames: 0, wordsShown: 0 };
+      }
+      const run = this.voiced;
+      run.last = position;
+      run.silentFrames = 0;
+      const total = this.settings.script[run.sentence]!.words.length;
+      const due = Math.min(total, Math.floor(((position - run.onset) * RECOGNIZER_FRAME_MS) / VOICE_WORD_MS) + 1);
+      if (due > run.wordsShown) {
+        run.wordsShown = due;
+        this.emitVoiced(run, false);
+      }
+      return;
+    }
+    const run = this.voiced;
+    if (!run) return;
+    run.silentFrames += 1;
+    if (run.silentFrames * RECOGNIZER_FRAME_MS >= this.settings.vadSilenceMs) this.endVoicedRun(run);
+  }
+
+  private endVoicedRun(run: VoicedRun): void {
+    this.voiced = undefined;
+    run.wordsShown = this.settings.script[run.sentence]!.words.length;
+    this.settings.voice!.nextSentence = Math.max(this.settings.voice!.nextSentence, run.sentence + 1);
+    this.emitVoiced(run, true);
+  }
+
+  /** The run's sentence with its shown words spread evenly over the run, on this task's clock. */
+  private emitVoiced(run: VoicedRun, final: boolean): void {
+    const s = this.settings.script[run.sentence]!;
+    const startMs = run.onset * RECOGNIZER_FRAME_MS;
+    const endMs = (run.last + 1) * RECOGNIZER_FRAME_MS;
+    const stepMs = (endMs - startMs) / run.wordsShown;
+    const words = s.words.slice(0, run.wordsShown).map((w, j) => ({ ...w, startMs: Math.round(startMs + j * stepMs), endMs: Math.round(startMs + (j + 1) * stepMs) }));
+    this.emitWords(run.sentence, final, words, (ms) => ms);
+  }
+
   /** Source ms → this task's clock. */
   private taskMs(sourceMs: number): number {
     const index = Math.floor(sourceMs / RECOGNIZER_FRAME_MS);
@@ -173,15 +251,20 @@ export class FakeAsrTask {
   }
 
   private emit(i: number, final: boolean): void {
-    const s = this.settings.script[i]!;
-    const words = this.heardWords(s);
+    const words = this.heardWords(this.settings.script[i]!);
     this.heardCount.set(i, words.length);
     if (final) this.finalized.add(i);
+    this.emitWords(i, final, words, (ms) => this.taskMs(ms));
+  }
+
+  /** Sentence `i` as heard so far (`words`, timed by `toTaskMs`), in the model's payload shape. */
+  private emitWords(i: number, final: boolean, words: readonly ScriptedWord[], toTaskMs: (ms: number) => number): void {
+    const s = this.settings.script[i]!;
     const text = sentenceText(words);
-    const beginMs = this.taskMs(words[0]!.startMs);
+    const beginMs = toTaskMs(words[0]!.startMs);
     const early = final ? this.settings.finalEndEarlyMs : 0;
-    const endMs = this.taskMs(words.at(-1)!.endMs) - early;
-    const wordEndMs = (w: (typeof words)[number]) => this.taskMs(w.endMs) - (w === words.at(-1) ? early : 0);
+    const endMs = toTaskMs(words.at(-1)!.endMs) - early;
+    const wordEndMs = (w: (typeof words)[number]) => toTaskMs(w.endMs) - (w === words.at(-1) ? early : 0);
     const usage = final ? { duration: Math.ceil((this.received * RECOGNIZER_FRAME_MS) / 1000) } : null;
     const model = this.run.model;
     if (model.startsWith('gummy-')) {
@@ -192,7 +275,7 @@ export class FakeAsrTask {
         end_time: final ? endMs : null,
         current_time: endMs,
         text,
-        words: words.map((w) => ({ text: w.text + w.punctuation, begin_time: this.taskMs(w.startMs), end_time: wordEndMs(w), fixed: final })),
+        words: words.map((w) => ({ text: w.text + w.punctuation, begin_time: toTaskMs(w.startMs), end_time: wordEndMs(w), fixed: final })),
         sentence_end: final,
       };
       const late = final && this.settings.lateTranslations;
@@ -215,7 +298,7 @@ export class FakeAsrTask {
       heartbeat: false,
       sentence_end: final,
       ...(model.startsWith('fun-asr') ? { sentence_id: i + 1 } : {}),
-      words: words.map((w) => ({ begin_time: this.taskMs(w.startMs), end_time: wordEndMs(w), text: w.text, punctuation: w.punctuation })),
+      words: words.map((w) => ({ begin_time: toTaskMs(w.startMs), end_time: wordEndMs(w), text: w.text, punctuation: w.punctuation })),
     };
     this.io.send('result-generated', { output: { sentence, usage } });
   }

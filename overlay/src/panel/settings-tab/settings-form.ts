@@ -5,7 +5,7 @@
  */
 import type { CaptionLimits, PanelSettingsSection } from '../../../../server/src/core/protocol.ts';
 import { command, init$ } from '../connection.ts';
-import { h, setText } from '../dom.ts';
+import { h, setText } from '../../lib/dom.ts';
 import { labelled, labelledOr, t } from '../lang.ts';
 import { describeError } from '../notice.ts';
 import { formatField, getPath, parseField, setPath, type ControlValue, type FieldGroup, type FieldSpec } from './field-spec.ts';

@@ -1,7 +1,7 @@
 /** The settings tab: one form per section (moderation, queue policy, default voice with its test, overlay style with its preview). */
 import type { PanelSettingsSection } from '../../../../server/src/core/protocol.ts';
 import { settings$ } from '../connection.ts';
-import { byId } from '../dom.ts';
+import { byId } from '../../lib/dom.ts';
 import { SECTIONS } from './sections.ts';
 import { SettingsForm } from './settings-form.ts';
 import { StylePreview } from './style-preview.ts';

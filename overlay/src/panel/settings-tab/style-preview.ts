@@ -5,7 +5,7 @@
  */
 import { STYLE_PREVIEW_MESSAGE, type StylePreviewMessage } from '../../lib/style-preview-message.ts';
 import { init$ } from '../connection.ts';
-import { byId } from '../dom.ts';
+import { byId } from '../../lib/dom.ts';
 
 const OVERLAY_WIDTH_PX = 1920;
 

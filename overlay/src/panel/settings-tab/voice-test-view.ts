@@ -5,7 +5,7 @@
  */
 import type { PanelEngineInfo } from '../../../../server/src/core/protocol.ts';
 import { init$ } from '../connection.ts';
-import { byId, h, setText } from '../dom.ts';
+import { byId, h, setText } from '../../lib/dom.ts';
 import { lang$, t, tf } from '../lang.ts';
 import { run } from '../notice.ts';
 import { playVoiceTest } from '../voice-test-player.ts';

@@ -6,7 +6,7 @@
 import type { PanelEngineInfo } from '../../../../server/src/core/protocol.ts';
 import { ApiError } from '../api.ts';
 import { init$ } from '../connection.ts';
-import { byId, h, setText } from '../dom.ts';
+import { byId, h, setText } from '../../lib/dom.ts';
 import { formatDurationMs } from '../format.ts';
 import type { LabelKey } from '../i18n.ts';
 import { lang$, t } from '../lang.ts';

@@ -4,7 +4,7 @@
  * (a second click confirms). Names and transcripts go in as text.
  */
 import type { VoiceInfo } from '../../../../server/src/core/voices.ts';
-import { byId, h } from '../dom.ts';
+import { byId, h } from '../../lib/dom.ts';
 import { formatClock } from '../format.ts';
 import { labelled, t } from '../lang.ts';
 import { notify, run } from '../notice.ts';

@@ -4,7 +4,7 @@
  * a sample recorded here or uploaded.
  */
 import type { VoiceInfo } from '../../../../server/src/core/voices.ts';
-import { byId, setText } from '../dom.ts';
+import { byId, setText } from '../../lib/dom.ts';
 import { lang$, t } from '../lang.ts';
 import { describeError } from '../notice.ts';
 import { renderVoices, type VoiceListActions } from './voice-list.ts';

@@ -1,4 +1,4 @@
-/** Building DOM for the panel: text always goes in as text nodes (never parsed as markup). */
+/** Building DOM for the pages: text always goes in as text nodes (never parsed as markup). */
 
 export type Child = Node | string | null | undefined | false;
 
@@ -21,7 +21,7 @@ export function h<K extends keyof HTMLElementTagNameMap>(tag: K, attrs: Attrs = 
 
 export function byId<T extends HTMLElement = HTMLElement>(id: string): T {
   const el = document.getElementById(id);
-  if (!el) throw new Error(`panel page is missing #${id}`);
+  if (!el) throw new Error(`page is missing #${id}`);
   return el as T;
 }
 

@@ -1,0 +1,248 @@
+/**
+ * The audio source: the streamer's own voice, recognized live. Feeds (the /captioner page,
+ * ffmpeg, a script) connect to `WS /ingest/audio` with the relay token and send 16 kHz mono
+ * int16 PCM frames; the configured recognizer turns them into partial and final lines,
+ * which become `subtitle` events (shown, never voiced unless `voiceFinals`) and are echoed
+ * to the feed as JSON messages with the recognizer's state. One feed at a time: a new one
+ * replaces the old (a reloaded page must not leave two microphones recognized and billed).
+ * Recognition runs only while a feed is connected; when it closes the session is finished
+ * (its last sentence comes out final).
+ */
+import { once } from 'node:events';
+import { Subject, type Subscription } from 'rxjs';
+import { WebSocketServer, type RawData, type WebSocket } from 'ws';
+import {
+  AUDIO_INGEST_MAX_FRAME_BYTES,
+  AUDIO_INGEST_PATH,
+  AUDIO_INGEST_SAMPLE_RATE_HZ,
+  type AudioIngestMessage,
+  type RecognitionState,
+  type RecognitionStatus,
+} from '../../server/src/core/audio-ingest.ts';
+import { RelayError } from '../../server/src/core/errors.ts';
+import type { Logger } from '../../server/src/core/logger.ts';
+import type { RecognitionResult, RecognizerEngine, RecognizerSession, RecognizerState } from '../../server/src/core/recognizer.ts';
+import { MinuteRate, type CaptionSource, type ChatRole, type SourceEvent, type SubtitleLine } from '../../server/src/core/source.ts';
+import { ArrivalClock } from './arrival-clock.ts';
+import { IngestGate } from './ingest-upgrade.ts';
+
+export interface AudioSourceOptions {
+  token: string;
+  logger: Logger;
+  /** The configured recognizer; undefined = recognition off (feeds are refused with 503). */
+  recognizer: RecognizerEngine | undefined;
+  /** The language of the streamer's speech (the first ASR language hint), put on the lines. */
+  lang?: string;
+  /** Also voice final sentences (as 'chat' captions from `user`). Default false. */
+  voiceFinals?: boolean;
+  /** Who voiced finals are attributed to; default 'streamer'. */
+  user?: string;
+  nowMs?: () => number;
+}
+
+/** A source that also reports how recognition is going. */
+export interface AudioSource extends CaptionSource {
+  recognition(): RecognitionStatus;
+}
+
+const LATENCY_WINDOW = 21;
+
+const PAGE_STATE: Record<RecognizerState, RecognitionState> = {
+  connecting: 'connecting',
+  running: 'running',
+  'rolling-over': 'running',
+  reconnecting: 'reconnecting',
+  paused: 'idle',
+  failed: 'failed',
+  stopped: 'idle',
+};
+
+interface Feed {
+  ws: WebSocket;
+  connection: number;
+  session?: RecognizerSession;
+  subscriptions: Subscription[];
+  clock: ArrivalClock;
+  /** Replaced or closed: its audio is no longer recognized. */
+  ended: boolean;
+}
+
+const send = (ws: WebSocket, message: AudioIngestMessage): void => {
+  if (ws.readyState === ws.OPEN) ws.send(JSON.stringify(message));
+};
+
+export function createAudioSource(options: AudioSourceOptions): AudioSource {
+  const { recognizer } = options;
+  const nowMs = options.nowMs ?? Date.now;
+  const user = options.user ?? 'streamer';
+  const log = options.logger.child({ source: 'speech' });
+  const gate = new IngestGate(options.token, 'an audio feed', log);
+  const events$ = new Subject<SourceEvent>();
+  const rate = new MinuteRate(nowMs);
+  const wss = new WebSocketServer({ noServer: true, maxPayload: AUDIO_INGEST_MAX_FRAME_BYTES });
+  const latenciesMs: number[] = [];
+  let accepting = false;
+  let current: Feed | undefined;
+  let connections = 0;
+  let state: RecognitionState = recognizer ? 'idle' : 'off';
+  let lastError: string | undefined;
+  let audioSentMsBefore = 0;
+
+  const toLine = (feed: Feed, session: RecognizerSession, r: RecognitionResult): SubtitleLine => {
+    const startedAtMs = feed.clock.wallAt(r.startMs);
+    const translation = r.translations[0];
+    return {
+      type: 'subtitle',
+      source: 'speech',
+      messageId: `speech-${session.id}-${r.sentenceId}`,
+      text: r.text,
+      final: r.kind === 'final',
+      ...(options.lang !== undefined && { lang: options.lang }),
+      receivedAtMs: nowMs(),
+      ...(r.kind === 'final' && {
+        words: r.words.map((w) => ({ text: w.text + w.punctuation, startMs: Math.max(0, w.startMs - r.startMs), endMs: Math.max(0, w.endMs - r.startMs) })),
+        durationMs: Math.max(0, r.endMs - r.startMs),
+        ...(startedAtMs !== undefined && { startedAtMs: Math.round(startedAtMs) }),
+      }),
+      ...(translation !== undefined && translation.text !== '' && { translation: { lang: translation.lang, text: translation.text } }),
+    };
+  };
+
+  const onResult = (feed: Feed, session: RecognizerSession, r: RecognitionResult): void => {
+    const line = toLine(feed, session, r);
+    if (line.final) {
+      const endWallMs = feed.clock.wallAt(r.endMs);
+      if (endWallMs !== undefined) {
+        latenciesMs.push(Math.max(0, nowMs() - endWallMs));
+        if (latenciesMs.length > LATENCY_WINDOW) latenciesMs.shift();
+      }
+    }
+    rate.record();
+    events$.next(line);
+    send(feed.ws, { type: 'line', id: line.messageId, text: line.text, final: line.final, ...(line.lang && { lang: line.lang }), ...(line.translation && { translation: line.translation }) });
+    if (line.final && options.voiceFinals && line.text.trim() !== '') {
+      const roles: ChatRole[] = ['broadcaster', 'viewer'];
+      events$.next({ type: 'caption', kind: 'chat', text: line.text, user, roles, messageId: line.messageId, source: 'speech', ...(line.lang && { lang: line.lang }), receivedAtMs: nowMs() });
+    }
+  };
+
+  const openSession = (feed: Feed, engine: RecognizerEngine): RecognizerSession => {
+    const session = engine.open({ label: `feed-${feed.connection}` });
+    feed.subscriptions.push(
+      session.results$.subscribe((r) => onResult(feed, session, r)),
+      session.status$.subscribe((s) => {
+        if (current === feed) state = PAGE_STATE[s.state];
+        if (s.error) {
+          lastError = `${s.error.code}: ${s.error.message}`;
+          log.warn({ connection: feed.connection, code: s.error.code, state: s.state }, `recognizer: ${s.error.message}`);
+        }
+        send(feed.ws, { type: 'state', state: PAGE_STATE[s.state], ...(s.error && { detail: s.error.message }) });
+      }),
+    );
+    return session;
+  };
+
+  const endFeed = (feed: Feed): void => {
+    feed.ended = true;
+    if (current === feed) {
+      current = undefined;
+      state = recognizer ? 'idle' : 'off';
+    }
+    const session = feed.session;
+    if (!session) return;
+    feed.session = undefined; // a replaced feed ends again when its socket closes
+
+    // Finish in the background: the last sentence still comes out final and is shown.
+    void session.finish().finally(() => {
+      audioSentMsBefore += session.usage().audioSentMs;
+      for (const s of feed.subscriptions) s.unsubscribe();
+    });
+  };
+
+  wss.on('connection', (ws: WebSocket) => {
+    const engine = recognizer!;
+    const feed: Feed = { ws, connection: ++connections, subscriptions: [], clock: new ArrivalClock(), ended: false };
+    if (current) {
+      log.info({ connection: current.connection, by: feed.connection }, 'audio feed replaced by a new one');
+      send(current.ws, { type: 'error', error: { code: 'replaced', message: 'another audio feed connected; this one is closed' } });
+      current.ws.close(4000, 'replaced');
+      endFeed(current);
+    }
+    current = feed;
+    log.info({ connection: feed.connection }, 'audio feed connected');
+    send(ws, { type: 'state', state: 'idle' });
+
+    ws.on('message', (data: RawData, isBinary: boolean) => {
+      if (current !== feed || feed.ended) return;
+      if (!isBinary) {
+        const error = new RelayError('text_frame', `send binary frames of ${AUDIO_INGEST_SAMPLE_RATE_HZ} Hz mono 16-bit PCM, not text`, 400);
+        lastError = `${error.code}: ${error.message}`;
+        send(ws, { type: 'error', error: { code: error.code, message: error.message } });
+        return;
+      }
+      const pcm = Array.isArray(data) ? Buffer.concat(data) : Buffer.from(data as ArrayBuffer);
+      if (pcm.byteLength === 0 || pcm.byteLength % 2 !== 0) {
+        send(ws, { type: 'error', error: { code: 'invalid_frame', message: `a frame must hold whole 16-bit samples (got ${pcm.byteLength} bytes)` } });
+        return;
+      }
+      feed.session ??= openSession(feed, engine);
+      feed.clock.record((pcm.byteLength / 2 / AUDIO_INGEST_SAMPLE_RATE_HZ) * 1000, nowMs());
+      feed.session.write(pcm);
+    });
+    ws.on('error', (error) => {
+      lastError = error.message;
+      log.warn({ connection: feed.connection, error: error.message }, 'audio feed socket error');
+    });
+    ws.on('close', () => {
+      log.info({ connection: feed.connection }, 'audio feed disconnected');
+      endFeed(feed);
+    });
+  });
+
+  const median = (v: number[]): number | undefined => (v.length === 0 ? undefined : [...v].sort((a, b) => a - b)[Math.floor(v.length / 2)]);
+
+  const recognition = (): RecognitionStatus => {
+    const finalLatencyMs = median(latenciesMs);
+    return {
+      state,
+      ...(recognizer && { engine: recognizer.name, model: recognizer.model, translateTo: [...recognizer.translateTo] }),
+      feeds: current ? 1 : 0,
+      ...(lastError !== undefined && { lastError }),
+      ...(finalLatencyMs !== undefined && { finalLatencyMs: Math.round(finalLatencyMs) }),
+      audioSentMs: Math.round(audioSentMsBefore + (current?.session?.usage().audioSentMs ?? 0)),
+    };
+  };
+
+  return {
+    name: 'speech',
+    events$: events$.asObservable(),
+    upgrade: {
+      path: AUDIO_INGEST_PATH,
+      handleUpgrade(req, socket, head) {
+        if (!recognizer) {
+          gate.refuse(socket, new RelayError('recognition_off', 'speech recognition is off: set ASR_ENGINE=dashscope and a DashScope key', 503));
+          return;
+        }
+        if (!gate.admit(req, socket, accepting)) return;
+        wss.handleUpgrade(req, socket, head, (ws) => wss.emit('connection', ws, req));
+      },
+    },
+    status: () => ({
+      connected: current !== undefined,
+      messagesPerMin: rate.perMinute(),
+      ...(lastError !== undefined && { lastError }),
+    }),
+    recognition,
+    start() {
+      accepting = true;
+    },
+    async stop() {
+      accepting = false;
+      const closed = [...wss.clients].map((ws) => once(ws, 'close'));
+      for (const ws of wss.clients) ws.close(1001, 'relay stopping');
+      await Promise.race([Promise.all(closed), new Promise((r) => setTimeout(r, 2000).unref())]);
+      for (const ws of wss.clients) ws.terminate();
+      await recognizer?.close();
+    },
+  };
+}
