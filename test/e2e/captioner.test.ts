@@ -7,11 +7,13 @@
  * final with its translation under it; the speech log's SRT has both; the connection to the
  * recognizer dropped mid-sentence recovers without losing that sentence.
  */
+import { once } from 'node:events';
 import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import WebSocket from 'ws';
 import { createEmbeddedEngine } from '../../plugin/tts-embedded/index.ts';
 import type { SynthesisOutput } from '../../server/src/core/types.ts';
 import { encodeWav } from '../../server/src/core/wav-file.ts';
@@ -141,10 +143,29 @@ describe('captioner → recognizer → overlay (Chromium, fake microphone)', () 
     expect(fake.stats.pacing.filter((p) => p.kind !== 'frame-size')).toEqual([]);
   });
 
-  it('mutes subtitles instantly from the panel API: the overlay clears', async () => {
-    const res = await relay.post('/api/subtitles/mute', { muted: true });
-    expect(await res.json()).toEqual({ muted: true });
-    await overlay.waitForFunction(() => document.getElementById('live-line')?.hidden === true, undefined, { timeout: 2_000 });
+  it('shows the transcript, recognition state and minutes in the panel, whose mute clears the overlay at once', async () => {
+    const p = await openPage(browser, `${relay.url}/panel#token=${encodeURIComponent(relay.secrets.token)}`);
+    logs.push(p.console);
+    const panel = p.page;
+    await panel.waitForFunction(() => document.querySelectorAll('#sub-lines li.final').length >= 2, undefined, { timeout: 10_000 });
+    const card = await panel.evaluate(() => ({
+      lines: [...document.querySelectorAll('#sub-lines li')].map((li) => [li.childNodes[0]?.textContent, li.querySelector('.translation')?.textContent]),
+      state: document.getElementById('sub-state')?.textContent ?? '',
+      figures: document.getElementById('sub-figures')?.textContent ?? '',
+    }));
+    expect(card.lines).toEqual(SENTENCES.map((t, i) => [t.replace('，', ''), TRANSLATIONS[i]]));
+    expect(card.state).toContain('gummy-realtime-v1 → en');
+    expect(card.figures).toMatch(/\d+\.\d s after speech · 0\.\d min recognized/u);
+    // A line on screen (from the JSON-lines ASR feed), then mute from the panel: it goes at once.
+    const feed = new WebSocket(`${relay.url.replace(/^http/u, 'ws')}/ingest/asr?token=${encodeURIComponent(relay.secrets.token)}`);
+    await once(feed, 'open');
+    feed.send(JSON.stringify({ text: '还在屏幕上', final: false }));
+    await overlay.waitForFunction(() => document.getElementById('live-line')?.hidden === false, undefined, { timeout: 2_000 });
+    await panel.click('#sub-mute');
+    await overlay.waitForFunction(() => document.getElementById('live-line')?.hidden === true, undefined, { timeout: 1_000 });
+    await panel.waitForFunction(() => document.getElementById('sub-state')?.dataset.state === 'muted', undefined, { timeout: 2_000 });
+    await saveScreenshot(panel, 'captioner-panel');
+    feed.close();
   });
 
   it('logged no console errors', () => {
