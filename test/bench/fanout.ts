@@ -11,13 +11,13 @@
  * - a 60 s soak with steady captions: RSS and first-audio latency at the start vs the end
  *   (skipped with `--no-soak` while iterating; the full run keeps it).
  */
-import { readFileSync } from 'node:fs';
 import { io, type ManagerOptions, type Socket, type SocketOptions } from 'socket.io-client';
 import { startFakeDashScope } from '../fakes/dashscope/fake-dashscope-server.ts';
 import { AckOverlay } from '../support/ack-overlay.ts';
 import { NODE_FLAGS, startChildRelay, type ChildRelay } from '../support/child-relay.ts';
 import { relayClientOptions } from '../support/relay-client.ts';
 import { startBareBroadcaster, type BareParser, type RecordedEvent } from './bare-broadcaster.ts';
+import { cpuMs, rssMb } from './proc.ts';
 import { percentile } from './stats.ts';
 
 const FANOUT_SOCKETS = 1000;
@@ -28,18 +28,6 @@ export interface FanoutOptions {
   soak?: boolean;
   /** Node flags for the relay and the bare server (default: `npm start`'s). */
   nodeFlags?: string[];
-}
-
-function rssMb(pid: number): number {
-  const match = /VmRSS:\s+(\d+) kB/.exec(readFileSync(`/proc/${pid}/status`, 'utf8'));
-  return match ? Number(match[1]) / 1024 : Number.NaN;
-}
-
-/** utime + stime of a process so far, in ms (/proc/<pid>/stat, in clock ticks of 10 ms). */
-function cpuMs(pid: number): number {
-  // After "pid (comm) ", the state is field 3; utime and stime are fields 14 and 15.
-  const fields = readFileSync(`/proc/${pid}/stat`, 'utf8').split(') ')[1]!.split(' ');
-  return (Number(fields[11]) + Number(fields[12])) * 10;
 }
 
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));

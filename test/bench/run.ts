@@ -3,6 +3,7 @@
  * JSON object only. Figures are absolute (for information) plus ratios against a baseline
  * measured in the same run (these machines are shared and noisy).
  */
+import { benchAsr } from './asr.ts';
 import { benchCosyvoice } from './cosyvoice.ts';
 import { benchFanout } from './fanout.ts';
 import { benchGlass } from './glass.ts';
@@ -28,6 +29,7 @@ const BENCHES: Record<string, Bench> = {
   pipeline: benchPipeline,
   queue: benchQueueAdmission,
   fanout: () => benchFanout(fanoutOptions),
+  asr: benchAsr,
 };
 
 async function main(): Promise<void> {

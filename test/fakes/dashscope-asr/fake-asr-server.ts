@@ -66,8 +66,8 @@ export interface FakeAsrServer {
   readonly apiKey: string;
   readonly stats: FakeAsrStats;
   readonly runTaskLog: AsrRunTask[];
-  /** Every server event sent, as JSON (for assertions on payloads). */
-  readonly sent: { taskId: string; event: string; payload: Record<string, unknown> }[];
+  /** Every server event sent, as JSON (for assertions on payloads), with when it was sent (Date.now()). */
+  readonly sent: { taskId: string; event: string; payload: Record<string, unknown>; atMs: number }[];
   script: readonly ScriptedSentence[];
   injectTaskFault(fault: AsrTaskFault, times?: number): void;
   rejectHandshakes(status: number, times?: number): void;
@@ -173,7 +173,7 @@ export async function startFakeAsrServer(options: FakeAsrOptions = {}): Promise<
   });
 
   function send(c: Connection, taskId: string, event: string, payload: Json, header: object = {}): void {
-    sent.push({ taskId, event, payload });
+    sent.push({ taskId, event, payload, atMs: Date.now() });
     if (sent.length > 10_000) sent.shift();
     if (c.ws.readyState === WebSocket.OPEN) c.ws.send(JSON.stringify({ header: { task_id: taskId, event, attributes: {}, ...header }, payload }));
   }
