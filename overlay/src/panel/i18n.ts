@@ -120,6 +120,10 @@ const en = {
   'section.voice': 'Default voice',
   'section.voices': 'Voice rules',
   'section.obs': 'OBS captions',
+  'section.asrVocabulary': 'Hot words (speech recognition)',
+  'f.hotWords': 'Hot words, one per line: word | weight 1–5 (default 4) | language (optional), e.g. CosyVoice | 4 | en',
+  'hint.hotWords':
+    'Recognized more readily in your voice (DashScope ASR). At most 500; up to 15 characters with Chinese, or 7 English words. Used from the next recognition task; ASR_VOCABULARY_ID, when set, wins.',
   obsSettingsHint: 'Captions in the stream wait this long after the audio, to match OBS’s encoder delay (about 0.5 s with x264 ultrafast, 1.8 s with veryfast). Empty: OBS_CAPTION_DELAY_MS, else chosen from OBS’s encoder when it connects.',
   'f.captionDelayMs': 'Caption delay (ms)',
   voicesHint:
@@ -439,6 +443,9 @@ const zh: Record<LabelKey, string> = {
   'section.voice': '默认语音',
   'section.voices': '音色规则',
   'section.obs': 'OBS 字幕',
+  'section.asrVocabulary': '热词（语音识别）',
+  'f.hotWords': '热词，每行一个：词 | 权重 1–5（默认 4）| 语言（可选），例如 直播间 | 4 | zh',
+  'hint.hotWords': '识别你的语音时优先识别这些词（DashScope ASR）。最多 500 个；含中文时不超过 15 个字符，英文不超过 7 个单词。从下一个识别任务起生效；设置了 ASR_VOCABULARY_ID 时以它为准。',
   obsSettingsHint: '直播流中的字幕比声音晚这么久发送，以对齐 OBS 编码器的延迟（x264 ultrafast 约 0.5 秒，veryfast 约 1.8 秒）。留空：使用 OBS_CAPTION_DELAY_MS，否则在连接 OBS 时按其编码器自动选择。',
   'f.captionDelayMs': '字幕延迟（毫秒）',
   voicesHint: '每条朗读用哪个音色：弹幕自带的音色 → 奖励/礼物的音色 → 观众的音色 → 付费音色 → 来源的音色 → 默认音色。音色填音色库中的名称或 ID，或引擎预置音色。',
