@@ -138,8 +138,20 @@ export async function startRelay(config: Config, log: Logger, engineOverride?: T
     settings: { moderation, queuePolicy, voice, voices: voiceRules, overlayStyle, obs: obsSettings, asrVocabulary },
   });
 
+  // An overlay's end of one of this process's readouts leaves the Redis mirror before the queue
+  // records it: a process killed right after recording it leaves nothing heard to be taken over.
+  const gatewayRelay: typeof relay = handoff
+    ? {
+        ...relay,
+        playbackEnded(id) {
+          const removing = handoff.ending(id);
+          if (removing) void removing.then(() => relay.playbackEnded(id));
+          else relay.playbackEnded(id);
+        },
+      }
+    : relay;
   const gateway = await startGateway({
-    relay,
+    relay: gatewayRelay,
     voices,
     formatHistory,
     speech: {
