@@ -151,6 +151,7 @@ export function createYouTubeSource(options: YouTubeSourceOptions): CaptionSourc
     const { signal } = connection;
     const wait = (ms: number): Promise<void> => sleep(ms, undefined, { signal }).catch(() => undefined);
     if (nowMs() - lastPageAtMs > RESUME_WINDOW_MS) pageToken = undefined;
+    let usable = false;
     while (!signal.aborted) {
       if (phase === 'stream-ended' || phase === 'auth-failed') {
         await wait(2 ** 31 - 1); // until stop(): only new settings help
@@ -168,7 +169,8 @@ export function createYouTubeSource(options: YouTubeSourceOptions): CaptionSourc
         }
         const nextInMs = await poll(connection);
         if (phase === 'reading') {
-          connection.connected();
+          if (!usable) connection.connected();
+          usable = true;
           lastError = undefined;
           await wait(nextInMs);
         } else if (phase === 'waiting-for-stream') {
