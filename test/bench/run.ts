@@ -11,6 +11,7 @@ import { benchModeration } from './moderation.ts';
 import { benchPipeline } from './pipeline.ts';
 import { benchQueueAdmission } from './queue.ts';
 import { benchSelfhost } from './selfhost.ts';
+import { benchTwitchEventSub } from './twitch-eventsub.ts';
 
 type Bench = () => Promise<Record<string, number>>;
 
@@ -30,6 +31,7 @@ const BENCHES: Record<string, Bench> = {
   queue: benchQueueAdmission,
   fanout: () => benchFanout(fanoutOptions),
   asr: benchAsr,
+  'twitch-eventsub': benchTwitchEventSub,
 };
 
 async function main(): Promise<void> {
