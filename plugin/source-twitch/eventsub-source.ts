@@ -98,11 +98,12 @@ export function createTwitchEventSubSource(options: TwitchEventSubOptions): Twit
   }
 
   /** Creates each subscription; a refused one is a problem for the streamer, the rest go on. */
-  async function subscribeAll(helix: HelixClient, specs: SubscriptionSpec[], sessionId: string, signal: AbortSignal): Promise<void> {
+  async function subscribeAll(helix: HelixClient, specs: SubscriptionSpec[], sessionId: string, live: () => boolean): Promise<void> {
     for (const spec of specs) {
-      if (signal.aborted) return;
+      if (!live()) return;
       try {
         await subscribeOnce(helix, spec, sessionId);
+        if (!live()) return; // the session ended meanwhile: covering now would silence IRC for nothing
         problems.delete(spec.type);
         if (spec.covers) covered.add(spec.covers);
       } catch (error) {
@@ -214,7 +215,7 @@ export function createTwitchEventSubSource(options: TwitchEventSubOptions): Twit
               return;
             }
             connection.connected();
-            subscribeAll(helix, specs, message.session.id, connection.signal).catch((error: unknown) => finish(error as Error));
+            subscribeAll(helix, specs, message.session.id, () => !finished).catch((error: unknown) => finish(error as Error));
             return;
           }
           case 'session_reconnect':
