@@ -6,7 +6,8 @@
  */
 export const MAX_REMEMBERED = 10_000;
 
-class BoundedMap<V> {
+/** A map that forgets its oldest entry past `max` (the EventSub message ledger uses it too). */
+export class BoundedMap<V> {
   private readonly entries = new Map<string, V>();
   constructor(private readonly max: number) {}
   set(key: string, value: V): void {
@@ -16,6 +17,9 @@ class BoundedMap<V> {
   }
   get(key: string): V | undefined {
     return this.entries.get(key);
+  }
+  has(key: string): boolean {
+    return this.entries.has(key);
   }
 }
 

@@ -1,7 +1,8 @@
 import { describe, expect, it } from 'vitest';
 import { clearChatLine, clearMsgLine, privmsgLine, subNoticeLine } from '../../test/fakes/twitch/fake-twitch-irc.ts';
 import { parseIrcLine } from './irc-message.ts';
-import { DEFAULT_TWITCH_TRIGGERS, rolesFromTags, toSourceEvent, type TwitchTriggers } from './twitch-events.ts';
+import { ChatMemory } from './chat-memory.ts';
+import { DEFAULT_TWITCH_TRIGGERS, rolesFromTags, toSourceEvent, type Coverage, type TwitchTriggers } from './twitch-events.ts';
 
 const viewer = { login: 'viewer1', displayName: 'Viewer1', userId: '42' };
 
@@ -126,5 +127,31 @@ describe('moderation actions', () => {
       messageId: 'abc-123',
       receivedAtMs: 1_000,
     });
+  });
+});
+
+describe('kinds EventSub covers are not read over IRC (one path per kind)', () => {
+  const all: Coverage = () => true;
+  const read = (line: string, covered: Coverage, triggers: Partial<TwitchTriggers> = {}) =>
+    toSourceEvent(parseIrcLine(line)!, { ...DEFAULT_TWITCH_TRIGGERS, rewardIds: ['r1'], raids: true, ...triggers }, 1_000, new ChatMemory(), covered);
+
+  it('skips cheers, listed redemptions, resubs, gifts and raids while covered, and reads them when not', () => {
+    const lines = [
+      privmsgLine('chan', viewer, 'Cheer100 hi', { bits: 100 }),
+      privmsgLine('chan', viewer, 'my redemption', { 'custom-reward-id': 'r1' }),
+      subNoticeLine('chan', viewer, 'resub', 'still here'),
+      subNoticeLine('chan', viewer, 'subgift', undefined, { 'system-msg': 'Viewer1 gifted a Tier 1 sub to Bob!' }),
+      subNoticeLine('chan', viewer, 'raid', undefined, { 'system-msg': '5 raiders from Viewer1 have joined!' }),
+    ];
+    expect(lines.map((l) => read(l, all))).toEqual([undefined, undefined, undefined, undefined, undefined]);
+    expect(lines.map((l) => (read(l, () => false) as { kind?: string } | undefined)?.kind)).toEqual(['bits', 'reward', 'sub', 'gift', 'raid']);
+  });
+
+  it('keeps chat, first-sub messages, unlisted rewards and moderation on IRC', () => {
+    expect(read(privmsgLine('chan', viewer, '!tts hello'), all)).toMatchObject({ kind: 'chat' });
+    expect(read(subNoticeLine('chan', viewer, 'sub', 'first sub!'), all)).toMatchObject({ kind: 'sub', text: 'first sub!' });
+    expect(read(privmsgLine('chan', viewer, '!tts other reward', { 'custom-reward-id': 'r2' }), all)).toMatchObject({ kind: 'chat' });
+    expect(read(clearChatLine('chan', { login: 'viewer1', userId: '42' }), all)).toMatchObject({ type: 'clear-user' });
+    expect(read(clearMsgLine('chan', 'viewer1', 'm9', 'x'), all)).toMatchObject({ type: 'clear-message', messageId: 'm9' });
   });
 });

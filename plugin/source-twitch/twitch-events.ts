@@ -27,6 +27,17 @@ export interface TwitchTriggers extends ChatTriggers {
   announcements: boolean;
 }
 
+/**
+ * Event kinds that EventSub reads while its subscription is enabled (eventsub-events.ts):
+ * IRC skips them then, and reads them again as soon as EventSub stops covering them.
+ */
+export type CoveredKind = 'bits' | 'reward' | 'resub' | 'gift' | 'raid';
+
+/** Whether EventSub reads `kind` right now; without EventSub, nothing is covered. */
+export type Coverage = (kind: CoveredKind) => boolean;
+
+const NOTHING_COVERED: Coverage = () => false;
+
 export const DEFAULT_TWITCH_TRIGGERS: TwitchTriggers = {
   commandPrefix: '!tts',
   allMessages: false,
@@ -42,6 +53,11 @@ export const DEFAULT_TWITCH_TRIGGERS: TwitchTriggers = {
 const ACTION = /^\u0001ACTION(?: (.*?))?\u0001?$/su;
 /** Cheermotes: a word followed by the bits it cheers ("Cheer100", "BibleThump50"). */
 const CHEERMOTE = /(?<!\S)\p{L}+\d+(?!\S)/gu;
+
+/** A cheer's text without its cheermotes. */
+export function withoutCheermotes(text: string): string {
+  return text.replace(CHEERMOTE, ' ').replace(/\s+/gu, ' ').trim();
+}
 const SUB_NOTICES = new Set(['sub', 'resub']);
 /** A single gift; `anonsubgift` is the legacy id of an anonymous one. */
 const SUB_GIFTS = new Set(['subgift', 'anonsubgift']);
@@ -65,8 +81,7 @@ function spokenText(raw: string, tags: Record<string, string>): string {
   const action = ACTION.exec(raw);
   const text = action ? (action[1] ?? '') : raw;
   const withoutEmotes = removeEmoteRanges(text, tags['emotes']);
-  if (tags['bits'] === undefined) return withoutEmotes.trim();
-  return withoutEmotes.replace(CHEERMOTE, ' ').replace(/\s+/gu, ' ').trim();
+  return tags['bits'] === undefined ? withoutEmotes.trim() : withoutCheermotes(withoutEmotes);
 }
 
 /** The chatter's login: the `login` tag of a notice, or the nick of a message's prefix. */
@@ -90,16 +105,19 @@ function caption(msg: IrcMessage, text: string, kind: SourceCaption['kind'], rec
   };
 }
 
-function fromPrivmsg(msg: IrcMessage, triggers: TwitchTriggers, receivedAtMs: number): SourceCaption | undefined {
+function fromPrivmsg(msg: IrcMessage, triggers: TwitchTriggers, receivedAtMs: number, covered: Coverage): SourceCaption | undefined {
   if (SYSTEM_SENDERS.has(msg.prefixNick?.toLowerCase() ?? '')) return undefined;
   const text = spokenText(msg.params[1] ?? '', msg.tags);
   if (text === '') return undefined;
   const bits = Number(msg.tags['bits'] ?? 0);
+  if (bits > 0 && covered('bits')) return undefined;
   if (triggers.minBits !== null && bits > 0 && bits >= triggers.minBits) {
     return { ...caption(msg, text, 'bits', receivedAtMs), paidAmount: { value: bits, currency: 'bits' } };
   }
   const rewardId = msg.tags['custom-reward-id'];
-  if (rewardId !== undefined && triggers.rewardIds.includes(rewardId)) return { ...caption(msg, text, 'reward', receivedAtMs), rewardId };
+  if (rewardId !== undefined && triggers.rewardIds.includes(rewardId)) {
+    return covered('reward') ? undefined : { ...caption(msg, text, 'reward', receivedAtMs), rewardId };
+  }
   const chatText = triggeredChatText(text, triggers);
   return chatText === undefined ? undefined : caption(msg, chatText, 'chat', receivedAtMs);
 }
@@ -109,21 +127,27 @@ function systemText(msg: IrcMessage): string {
   return (msg.tags['system-msg'] ?? '').replace(/\s+/gu, ' ').trim();
 }
 
-function fromUsernotice(msg: IrcMessage, triggers: TwitchTriggers, receivedAtMs: number, memory: ChatMemory): SourceCaption | undefined {
+function fromUsernotice(
+  msg: IrcMessage,
+  triggers: TwitchTriggers,
+  receivedAtMs: number,
+  memory: ChatMemory,
+  covered: Coverage,
+): SourceCaption | undefined {
   const msgId = msg.tags['msg-id'] ?? '';
   const originId = msg.tags['msg-param-origin-id'];
   if (SUB_NOTICES.has(msgId)) {
-    const text = triggers.subs ? spokenText(msg.params[1] ?? '', msg.tags) : '';
+    const text = triggers.subs && !(msgId === 'resub' && covered('resub')) ? spokenText(msg.params[1] ?? '', msg.tags) : '';
     return text === '' ? undefined : caption(msg, text, 'sub', receivedAtMs);
   }
   if (GIFT_BOMBS.has(msgId) || SUB_GIFTS.has(msgId)) {
     if (GIFT_BOMBS.has(msgId) && originId) memory.rememberGiftBatch(originId);
     else if (originId && memory.isInGiftBatch(originId)) return undefined; // one recipient of a bomb already read
-    const text = triggers.subGifts ? systemText(msg) : '';
+    const text = triggers.subGifts && !covered('gift') ? systemText(msg) : '';
     return text === '' ? undefined : caption(msg, text, 'gift', receivedAtMs);
   }
   if (msgId === 'raid') {
-    const text = triggers.raids ? systemText(msg) : '';
+    const text = triggers.raids && !covered('raid') ? systemText(msg) : '';
     return text === '' ? undefined : caption(msg, text, 'raid', receivedAtMs);
   }
   if (msgId === 'announcement') {
@@ -136,21 +160,23 @@ function fromUsernotice(msg: IrcMessage, triggers: TwitchTriggers, receivedAtMs:
 /**
  * The event an incoming IRC message stands for, if any. `memory` carries what earlier lines
  * told (user ids by login, gift bombs); give the same one for every line of a connection.
+ * `covered`: the kinds EventSub reads at the moment (skipped here, so none is read twice).
  */
 export function toSourceEvent(
   msg: IrcMessage,
   triggers: TwitchTriggers,
   receivedAtMs: number,
   memory: ChatMemory = new ChatMemory(),
+  covered: Coverage = NOTHING_COVERED,
 ): SourceEvent | undefined {
   const login = loginOf(msg);
   const senderId = msg.tags['user-id'];
   if (login && senderId) memory.rememberUser(login, senderId);
   switch (msg.command) {
     case 'PRIVMSG':
-      return fromPrivmsg(msg, triggers, receivedAtMs);
+      return fromPrivmsg(msg, triggers, receivedAtMs, covered);
     case 'USERNOTICE':
-      return fromUsernotice(msg, triggers, receivedAtMs, memory);
+      return fromUsernotice(msg, triggers, receivedAtMs, memory, covered);
     case 'CLEARCHAT': {
       const user = msg.params[1]?.trim();
       if (!user) return undefined;

@@ -11,7 +11,7 @@ import {
 import { SourceError, type CaptionSource } from '../../server/src/core/source.ts';
 import { ChatMemory } from './chat-memory.ts';
 import { parseIrcLine, type IrcMessage } from './irc-message.ts';
-import { DEFAULT_TWITCH_TRIGGERS, toSourceEvent, type TwitchTriggers } from './twitch-events.ts';
+import { DEFAULT_TWITCH_TRIGGERS, toSourceEvent, type Coverage, type TwitchTriggers } from './twitch-events.ts';
 
 export const TWITCH_IRC_URL = 'wss://irc-ws.chat.twitch.tv:443';
 
@@ -23,6 +23,8 @@ export interface TwitchSourceOptions extends SocketSourceOptions {
   /** OAuth chat login; without it the source reads anonymously as justinfanNNNNN. */
   auth?: { username: string; oauthToken: string };
   triggers?: Partial<TwitchTriggers>;
+  /** The kinds an EventSub source of the same channel reads at the moment: not read here then. */
+  coveredByEventSub?: Coverage;
   /** How often the client PINGs; a connection silent for two intervals is dropped. Default 60 s. */
   pingIntervalMs?: number;
 }
@@ -69,7 +71,7 @@ export function createTwitchSource(options: TwitchSourceOptions): CaptionSource 
           return;
         }
         default: {
-          const event = toSourceEvent(msg, triggers, nowMs(), memory);
+          const event = toSourceEvent(msg, triggers, nowMs(), memory, options.coveredByEventSub);
           if (event) link.emit(event);
         }
       }

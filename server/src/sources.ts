@@ -8,7 +8,7 @@ import type { CaptionSource } from './core/source.ts';
 import { createAsrSource, createAudioSource, type AudioSource } from '../../plugin/source-asr/index.ts';
 import type { RecognizerEngine } from './core/recognizer.ts';
 import { createBilibiliSource } from '../../plugin/source-bilibili/index.ts';
-import { createTwitchSource } from '../../plugin/source-twitch/index.ts';
+import { createTwitchEventSubSource, createTwitchSource } from '../../plugin/source-twitch/index.ts';
 import { createYouTubeSource } from '../../plugin/source-youtube/index.ts';
 
 export function createConfiguredSources(
@@ -19,6 +19,30 @@ export function createConfiguredSources(
 ): { sources: CaptionSource[]; speech: AudioSource } {
   const sources: CaptionSource[] = [];
   if (config.TWITCH_CHANNEL) {
+    const triggers = {
+      commandPrefix: config.TWITCH_COMMAND_PREFIX || null,
+      allMessages: config.TWITCH_READ_ALL,
+      minBits: config.TWITCH_MIN_BITS > 0 ? config.TWITCH_MIN_BITS : null,
+      rewardIds: config.TWITCH_REWARD_IDS,
+      subs: config.TWITCH_READ_SUBS,
+      subGifts: config.TWITCH_READ_SUB_GIFTS,
+      raids: config.TWITCH_READ_RAIDS,
+      announcements: config.TWITCH_READ_ANNOUNCEMENTS,
+    };
+    const eventSub =
+      (config.TWITCH_EVENTSUB ?? true) && config.TWITCH_OAUTH_TOKEN && config.TWITCH_CLIENT_ID
+        ? createTwitchEventSubSource({
+            channel: config.TWITCH_CHANNEL,
+            clientId: config.TWITCH_CLIENT_ID,
+            oauthToken: config.TWITCH_OAUTH_TOKEN,
+            triggers: { ...triggers, follows: config.TWITCH_READ_FOLLOWS },
+            url: config.TWITCH_EVENTSUB_URL,
+            helixUrl: config.TWITCH_HELIX_URL,
+            idUrl: config.TWITCH_ID_URL,
+            logger: log.child({ source: 'twitch-eventsub' }),
+          })
+        : undefined;
+    if (eventSub) sources.push(eventSub);
     sources.push(
       createTwitchSource({
         channel: config.TWITCH_CHANNEL,
@@ -27,16 +51,8 @@ export function createConfiguredSources(
           config.TWITCH_USERNAME && config.TWITCH_OAUTH_TOKEN
             ? { username: config.TWITCH_USERNAME, oauthToken: config.TWITCH_OAUTH_TOKEN }
             : undefined,
-        triggers: {
-          commandPrefix: config.TWITCH_COMMAND_PREFIX || null,
-          allMessages: config.TWITCH_READ_ALL,
-          minBits: config.TWITCH_MIN_BITS > 0 ? config.TWITCH_MIN_BITS : null,
-          rewardIds: config.TWITCH_REWARD_IDS,
-          subs: config.TWITCH_READ_SUBS,
-          subGifts: config.TWITCH_READ_SUB_GIFTS,
-          raids: config.TWITCH_READ_RAIDS,
-          announcements: config.TWITCH_READ_ANNOUNCEMENTS,
-        },
+        triggers,
+        ...(eventSub ? { coveredByEventSub: eventSub.covers } : {}),
         logger: log.child({ source: 'twitch' }),
       }),
     );

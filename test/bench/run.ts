@@ -12,6 +12,7 @@ import { benchPipeline } from './pipeline.ts';
 import { benchQueueAdmission } from './queue.ts';
 import { benchSelfhost } from './selfhost.ts';
 import { benchYouTubeParser } from './youtube.ts';
+import { benchTwitchEventSub } from './twitch-eventsub.ts';
 
 type Bench = () => Promise<Record<string, number>>;
 
@@ -32,6 +33,7 @@ const BENCHES: Record<string, Bench> = {
   fanout: () => benchFanout(fanoutOptions),
   asr: benchAsr,
   youtube: benchYouTubeParser,
+  'twitch-eventsub': benchTwitchEventSub,
 };
 
 async function main(): Promise<void> {

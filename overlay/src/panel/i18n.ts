@@ -94,6 +94,12 @@ const en = {
   'notice.auth-failed': 'The platform refused the credentials or access: check the API key / OAuth token (and its scopes), then restart.',
   'notice.names-masked':
     'Bilibili is masking viewer names (提***) because the relay is not logged in: names cannot be read, and viewers are told apart by a hash of their id where the message carries one. To fix it, set BILIBILI_UID to your account uid and BILIBILI_KEY to the token getDanmuInfo returns when called with your logged-in cookie, then restart.',
+  'notice.eventsub-token-invalid':
+    'Twitch refused TWITCH_OAUTH_TOKEN (expired or revoked): channel points, cheers, subs and moderation over EventSub are off, and chat is read over IRC only. Make a new token with the scopes the README lists, set it, and restart.',
+  'notice.eventsub-scope-missing':
+    'Some Twitch events could not be subscribed to, usually because the token lacks a scope (the last error names them and the scope each needs); the other events go on, and those kinds are read over IRC where IRC has them.',
+  'notice.eventsub-revoked':
+    'Twitch ended an EventSub subscription (authorization revoked, user removed, or version removed; the last error says which): that kind is read over IRC again where IRC has it. Re-authorize the token and restart to get it back.',
   obs: 'OBS',
   obsOff: 'OBS integration is off (set OBS_WEBSOCKET_URL).',
   obsConnected: 'Connected',
@@ -427,6 +433,12 @@ const zh: Record<LabelKey, string> = {
   'notice.auth-failed': '平台拒绝了凭据或访问：请检查 API 密钥 / OAuth 令牌（及其权限范围），然后重启。',
   'notice.names-masked':
     'B站正在隐藏观众昵称（提***），因为中继没有登录：昵称无法朗读，观众只能靠消息里的用户 ID 哈希区分（有时也没有）。解决办法：把 BILIBILI_UID 设为你的账号 UID，把 BILIBILI_KEY 设为用已登录的 Cookie 调用 getDanmuInfo 得到的 token，然后重启。',
+  'notice.eventsub-token-invalid':
+    'Twitch 拒绝了 TWITCH_OAUTH_TOKEN（过期或被撤销）：EventSub 的频道点数、Bits、订阅和管理事件都停了，聊天只走 IRC。请按 README 列出的权限范围重新生成令牌，设置后重启。',
+  'notice.eventsub-scope-missing':
+    '有些 Twitch 事件订阅失败，通常是令牌缺少权限范围（最近错误里写了是哪些、各需要什么范围）；其余事件照常，IRC 也有的那几类改由 IRC 读取。',
+  'notice.eventsub-revoked':
+    'Twitch 终止了一个 EventSub 订阅（授权撤销、用户被移除或版本下线；最近错误里写了是哪个）：这一类改回由 IRC 读取（IRC 有的话）。重新授权令牌并重启即可恢复。',
   obs: 'OBS',
   obsOff: '未启用 OBS 集成（设置 OBS_WEBSOCKET_URL）。',
   obsConnected: '已连接',

@@ -14,10 +14,11 @@ export const CHAT_ROLES = ['broadcaster', 'moderator', 'vip', 'subscriber', 'vie
 export type ChatRole = (typeof CHAT_ROLES)[number];
 
 /**
- * Why the caption exists (a voiced ASR final is a plain 'chat' caption). 'raid' and
- * 'announcement' are Twitch notices (a raid arriving; a moderator's /announce).
+ * Why the caption exists (a voiced ASR final is a plain 'chat' caption). 'raid',
+ * 'announcement' and 'follow' are Twitch notices (a raid arriving; a moderator's /announce;
+ * a new follower, from EventSub).
  */
-export type CaptionKind = 'chat' | 'bits' | 'reward' | 'sub' | 'gift' | 'superchat' | 'raid' | 'announcement';
+export type CaptionKind = 'chat' | 'bits' | 'reward' | 'sub' | 'gift' | 'superchat' | 'raid' | 'announcement' | 'follow';
 
 /** Kinds that are money even when the platform reports no amount (a Twitch sub or sub gift). */
 const PAID_KINDS: ReadonlySet<CaptionKind> = new Set(['bits', 'superchat', 'gift', 'sub']);
@@ -141,7 +142,15 @@ export interface SourceQuota {
  * 'waiting-for-stream': no live stream yet; the source looks again now and then.
  * 'auth-failed': the platform refused the credentials or access; fix the settings and restart.
  */
-export type SourceNotice = 'names-masked' | 'quota-exceeded' | 'rate-limited' | 'stream-ended' | 'waiting-for-stream' | 'auth-failed';
+export type SourceNotice = 'names-masked' | 'quota-exceeded' | 'rate-limited' | 'stream-ended' | 'waiting-for-stream' | 'auth-failed' | EventSubNotice;
+
+/**
+ * Twitch EventSub: 'eventsub-token-invalid' (the token was refused: 401), 'eventsub-scope-missing'
+ * (a subscription was refused for a scope the token lacks: 403; the others go on),
+ * 'eventsub-revoked' (Twitch ended a subscription: authorization revoked, user removed,
+ * version removed). The affected subscriptions are named in `lastError`.
+ */
+export type EventSubNotice = 'eventsub-token-invalid' | 'eventsub-scope-missing' | 'eventsub-revoked';
 
 /** A source that is connected to from outside: it takes HTTP upgrades on its own path. */
 export interface UpgradeHandler {

@@ -88,7 +88,7 @@ export function privmsgLine(
 export function subNoticeLine(
   channel: string,
   chatter: ChatterSpec,
-  msgId: 'sub' | 'resub' | 'subgift',
+  msgId: 'sub' | 'resub' | 'subgift' | 'raid',
   message?: string,
   extraTags: Record<string, string | number> = {},
 ): string {
