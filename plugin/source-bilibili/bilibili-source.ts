@@ -12,7 +12,7 @@ import {
 } from '../../server/src/core/websocket-source.ts';
 import { SourceError, type CaptionSource, type SourceEvent, type SourceStatus } from '../../server/src/core/source.ts';
 import { commandName, DEFAULT_BILIBILI_TRIGGERS, toSourceEvents, type BilibiliTriggers } from './bilibili-commands.ts';
-import { SeenIds } from './seen-ids.ts';
+import { SeenIds } from '../../server/src/core/seen-ids.ts';
 import { decodePackets, encodePacket, HEARTBEAT_BODY, Operation, type Packet } from './packet.ts';
 
 export const BILIBILI_DANMAKU_URL = 'wss://broadcastlv.chat.bilibili.com/sub';

@@ -118,13 +118,17 @@ export interface SourceStatus {
   notices?: SourceNotice[];
   /** The platform's audience figure from its heartbeat replies (Bilibili 人气值), when it sends one. */
   popularity?: number;
+  /** Frames from the platform that could not be read (bad JSON, a wrong shape), skipped since start; absent = none. */
+  malformedFrames?: number;
 }
 
 /**
  * 'names-masked': the platform hides viewers' names and ids from this connection (Bilibili
  * without login); the fix is to log in (for Bilibili: BILIBILI_UID and BILIBILI_KEY).
+ * 'chatroom-lookup-refused': the platform's public channel endpoint refused this server
+ * (Kick behind Cloudflare); the fix is to give the chatroom id (KICK_CHATROOM_ID).
  */
-export type SourceNotice = 'names-masked';
+export type SourceNotice = 'names-masked' | 'chatroom-lookup-refused';
 
 /** A source that is connected to from outside: it takes HTTP upgrades on its own path. */
 export interface UpgradeHandler {
@@ -157,10 +161,20 @@ export function upgradeRoutes(sources: readonly CaptionSource[]): Record<string,
   return routes;
 }
 
+/**
+ * When a source connects again after a failed connection: after the backoff (the default),
+ * at once (the server asked; once per usable connection, then backoff), or not until it is
+ * restarted (the server said retrying cannot help, e.g. an unknown app key).
+ */
+export type ReconnectAdvice = 'backoff' | 'at-once' | 'never';
+
 /** A source connection failed in a way a retry may fix (auth refused, protocol error). */
 export class SourceError extends RelayError {
-  constructor(code: string, message: string, options?: { cause?: unknown }) {
+  readonly reconnect: ReconnectAdvice;
+
+  constructor(code: string, message: string, options?: { cause?: unknown; reconnect?: ReconnectAdvice }) {
     super(code, message, 502, options);
+    this.reconnect = options?.reconnect ?? 'backoff';
   }
 }
 
