@@ -101,6 +101,7 @@ function renderSources({ sources }: PanelHealth): Child[] {
       ` · ${s.messagesPerMin} `,
       labelled('span', 'messagesPerMin'),
       s.popularity !== undefined && ` · ${t('popularity')} ${s.popularity}`,
+      s.malformedFrames !== undefined && ` · ${s.malformedFrames} ${t('malformedFrames')}`,
       s.lastError !== undefined && h('span', { class: 'bad block' }, `${t('lastError')}: ${s.lastError}`),
       ...(s.notices ?? []).map((notice) => labelled('span', `notice.${notice}`, { class: 'warn block', 'data-notice': notice })),
     ),

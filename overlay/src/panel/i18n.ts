@@ -84,8 +84,11 @@ const en = {
   messagesPerMin: 'msg/min',
   lastError: 'Last error',
   popularity: 'popularity',
+  malformedFrames: 'unreadable frames skipped',
   'notice.names-masked':
     'Bilibili is masking viewer names (提***) because the relay is not logged in: names cannot be read, and viewers are told apart by a hash of their id where the message carries one. To fix it, set BILIBILI_UID to your account uid and BILIBILI_KEY to the token getDanmuInfo returns when called with your logged-in cookie, then restart.',
+  'notice.chatroom-lookup-refused':
+    "kick.com refused the relay's channel lookup (Cloudflare blocks many servers), so the chatroom id is unknown. To fix it, open https://kick.com/api/v2/channels/<your channel> in your browser, copy chatroom.id (and id) into KICK_CHATROOM_ID (and KICK_CHANNEL_ID for KICKs), then restart.",
   obs: 'OBS',
   obsOff: 'OBS integration is off (set OBS_WEBSOCKET_URL).',
   obsConnected: 'Connected',
@@ -405,8 +408,11 @@ const zh: Record<LabelKey, string> = {
   messagesPerMin: '条/分钟',
   lastError: '最近错误',
   popularity: '人气值',
+  malformedFrames: '条无法解析的消息已跳过',
   'notice.names-masked':
     'B站正在隐藏观众昵称（提***），因为中继没有登录：昵称无法朗读，观众只能靠消息里的用户 ID 哈希区分（有时也没有）。解决办法：把 BILIBILI_UID 设为你的账号 UID，把 BILIBILI_KEY 设为用已登录的 Cookie 调用 getDanmuInfo 得到的 token，然后重启。',
+  'notice.chatroom-lookup-refused':
+    'kick.com 拒绝了中继的频道查询（Cloudflare 会拦截很多服务器），所以不知道聊天室 ID。解决办法：在浏览器里打开 https://kick.com/api/v2/channels/<你的频道>，把 chatroom.id（和 id）填进 KICK_CHATROOM_ID（KICKs 礼物还要 KICK_CHANNEL_ID），然后重启。',
   obs: 'OBS',
   obsOff: '未启用 OBS 集成（设置 OBS_WEBSOCKET_URL）。',
   obsConnected: '已连接',
