@@ -7,6 +7,7 @@ import { benchAsr } from './asr.ts';
 import { benchCosyvoice } from './cosyvoice.ts';
 import { benchFanout } from './fanout.ts';
 import { benchGlass } from './glass.ts';
+import { benchKickParser } from './kick-parser.ts';
 import { benchModeration } from './moderation.ts';
 import { benchPipeline } from './pipeline.ts';
 import { benchQueueAdmission } from './queue.ts';
@@ -30,6 +31,7 @@ const BENCHES: Record<string, Bench> = {
   queue: benchQueueAdmission,
   fanout: () => benchFanout(fanoutOptions),
   asr: benchAsr,
+  kick: benchKickParser,
 };
 
 async function main(): Promise<void> {
