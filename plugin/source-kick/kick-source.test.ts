@@ -47,7 +47,7 @@ describe('kick source against a fake Kick', () => {
   it("says so when Cloudflare refuses the lookup, and connects once it answers", async () => {
     t.fake.setCloudflare(true);
     t.start();
-    await until(() => t.source.status().notices?.includes('chatroom-lookup-refused') === true);
+    await until(() => t.source.status().notices?.includes('chatroom-lookup-refused') === true && t.source.status().lastError !== undefined);
     expect(t.source.status()).toMatchObject({ connected: false, lastError: expect.stringMatching(/403.*KICK_CHATROOM_ID/u) });
     t.fake.setCloudflare(false);
     await until(() => t.source.status().connected);
