@@ -23,7 +23,7 @@ export function asrTaskFailedError(code: string, message: string, model: string)
     return new UpstreamRejectedError('model_unsupported', `ASR model "${model}" is not available (${detail}); set ASR_MODEL to paraformer-realtime-v2, fun-asr-realtime or gummy-realtime-v1`, true);
   }
   if (/vocabulary/iu.test(message)) {
-    return new UpstreamRejectedError('vocabulary_refused', `DashScope refused the hot-word vocabulary (${detail}); check ASR_VOCABULARY (a vocabulary belongs to one account and target model)`, true);
+    return new UpstreamRejectedError('vocabulary_refused', `DashScope refused the hot-word vocabulary (${detail}); check ASR_VOCABULARY_ID (a vocabulary belongs to one account and target model)`, true);
   }
   if (code === 'InvalidParameter') return new UpstreamRejectedError('invalid_parameter', `DashScope refused the recognition settings (${detail})`, true);
   if (code === 'RequestTimeOut' || /timeout|timed out/iu.test(message)) return new EngineError(IDLE_TIMEOUT_CODE, `DashScope ended the task: no audio (${detail})`, true);

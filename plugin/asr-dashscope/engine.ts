@@ -6,9 +6,13 @@
  */
 import { EndpointSet } from '../../server/src/core/engine-kit/endpoint-set.ts';
 import { EngineHealth } from '../../server/src/core/engine-kit/engine-health.ts';
-import type { RecognizerEngine, RecognizerSessionOptions } from '../../server/src/core/recognizer.ts';
-import { type DashScopeRecognizerOptions, resolveRecognizerOptions } from './options.ts';
+import type { Logger } from '../../server/src/core/logger.ts';
+import type { HotWordsStatus, RecognizerEngine, RecognizerSessionOptions } from '../../server/src/core/recognizer.ts';
+import { HotWordsSync } from './hot-words.ts';
+import { type DashScopeRecognizerOptions, type ResolvedRecognizerOptions, resolveRecognizerOptions } from './options.ts';
 import { DashScopeSession } from './session.ts';
+import { VocabularyApi } from './vocabulary-api.ts';
+import { VocabularyRecordFile } from './vocabulary-record.ts';
 
 export async function createDashScopeRecognizer(engineOptions: DashScopeRecognizerOptions): Promise<RecognizerEngine> {
   const options = resolveRecognizerOptions(engineOptions);
@@ -21,6 +25,11 @@ export async function createDashScopeRecognizer(engineOptions: DashScopeRecogniz
     },
   });
   const health = new EngineHealth(name, endpoints, log);
+  const hotWords = startHotWords(options, log);
+  if (engineOptions.hotWords && options.parameters.vocabularyId) {
+    log.info({ vocabularyId: options.parameters.vocabularyId }, 'ASR_VOCABULARY_ID is set: it is used, and the hot words of asr-vocabulary.json are not');
+  }
+  const vocabularyId = () => options.parameters.vocabularyId ?? hotWords?.sync.vocabularyId();
   const open = new Set<DashScopeSession>();
   let nextSession = 1;
 
@@ -37,6 +46,7 @@ export async function createDashScopeRecognizer(engineOptions: DashScopeRecogniz
         endpoints,
         health,
         logger: log,
+        vocabularyId,
         onEnded: () => {
           if (session) open.delete(session);
           recognizerMetrics.setSessionsOpen(name, open.size);
@@ -49,9 +59,30 @@ export async function createDashScopeRecognizer(engineOptions: DashScopeRecogniz
     },
     healthy: () => health.healthy(),
     healthReason: () => health.healthReason(),
+    hotWords: (): HotWordsStatus =>
+      hotWords?.sync.status() ?? { source: 'setting', words: 0, ...(options.parameters.vocabularyId ? { state: 'ready', vocabularyId: options.parameters.vocabularyId } : { state: 'none' }) },
     async close() {
       health.markClosed();
+      hotWords?.subscription.unsubscribe();
+      hotWords?.sync.close();
       for (const session of [...open]) session.abort();
     },
   };
+}
+
+/** The vocabulary kept in step with the settings file's words (none with ASR_VOCABULARY_ID or without `hotWords`). */
+function startHotWords(options: ResolvedRecognizerOptions, log: Logger) {
+  const hotWords = options.hotWords;
+  if (!hotWords) return undefined;
+  const hotWordsLog = log.child({ part: 'hot-words' });
+  const sync = new HotWordsSync({
+    api: new VocabularyApi({ url: hotWords.url, headers: options.headers, timeoutMs: hotWords.timeoutMs }),
+    record: new VocabularyRecordFile(hotWords.recordPath, hotWordsLog),
+    targetModel: options.parameters.model,
+    log: hotWordsLog,
+    retryDelayMs: hotWords.retryDelayMs,
+    maxRetryDelayMs: hotWords.maxRetryDelayMs,
+  });
+  const subscription = hotWords.words$.subscribe((words) => sync.update(words));
+  return { sync, subscription };
 }

@@ -2,12 +2,14 @@
  * Options of the DashScope recognizer, their defaults, and their validation (a bad value is a
  * ConfigError at start-up naming the setting).
  */
+import type { Observable } from 'rxjs';
 import { ConfigError } from '../../server/src/core/errors.ts';
 import { type NetworkEngineOptions, type ResolvedNetworkOptions, resolveNetworkOptions } from '../../server/src/core/engine-kit/network-engine.ts';
 import { createLocalUpstreamLimiter } from '../../server/src/core/engine-kit/upstream-limiter.ts';
-import { noopRecognizerMetrics, type RecognizerMetrics } from '../../server/src/core/recognizer.ts';
+import { type HotWord, noopRecognizerMetrics, type RecognizerMetrics } from '../../server/src/core/recognizer.ts';
 import type { AsrDeadlines } from './asr-task.ts';
 import { ASR_MODELS, GUMMY_MODEL, isGummy, type RecognitionParameters } from './protocol.ts';
+import { customizationUrl } from './vocabulary-api.ts';
 
 export const DEFAULT_ASR_MODEL = 'paraformer-realtime-v2';
 
@@ -62,8 +64,10 @@ export interface DashScopeRecognizerOptions extends NetworkEngineOptions<AsrDead
   languageHints?: readonly string[];
   /** Translation targets (Gummy). */
   translateTo?: readonly string[];
-  /** A hot-word vocabulary created upstream for this model. */
+  /** A hot-word vocabulary created upstream for this model (ASR_VOCABULARY_ID): wins over `hotWords`. */
   vocabularyId?: string;
+  /** Hot words kept in a vocabulary this recognizer creates and updates (asr-vocabulary.json). */
+  hotWords?: HotWordsOptions;
   /** The account's ASR task submissions per second; the relay uses 80%. Default 10. */
   tasksPerS?: number;
   /** The account's concurrent ASR tasks; the relay uses 80% (a rollover briefly holds two). Default 10. */
@@ -72,11 +76,29 @@ export interface DashScopeRecognizerOptions extends NetworkEngineOptions<AsrDead
   recognizerMetrics?: RecognizerMetrics;
 }
 
+export interface HotWordsOptions {
+  /** The words now and at every change. */
+  words$: Observable<readonly HotWord[]>;
+  /** Where the id of the vocabulary created upstream is remembered (in the data dir). */
+  recordPath: string;
+  /** The vocabulary API; default: on the host of the first ASR_URL (see `customizationUrl`). */
+  url?: string;
+  /** Per call. Default 10 s. */
+  timeoutMs?: number;
+  /** After a transient failure; doubled up to `maxRetryDelayMs`. Defaults 30 s, 10 min. */
+  retryDelayMs?: number;
+  maxRetryDelayMs?: number;
+}
+
+export type ResolvedHotWordsOptions = Required<HotWordsOptions>;
+
 export interface ResolvedRecognizerOptions extends ResolvedNetworkOptions<AsrDeadlines> {
   headers: Record<string, string>;
   parameters: RecognitionParameters;
   session: AsrSessionTiming;
   recognizerMetrics: RecognizerMetrics;
+  /** Undefined without words to sync, or when `vocabularyId` is given. */
+  hotWords?: ResolvedHotWordsOptions;
 }
 
 function check(condition: boolean, message: string): void {
@@ -103,6 +125,7 @@ export function resolveRecognizerOptions(options: DashScopeRecognizerOptions): R
   check(Number.isInteger(session.framesPerTick) && session.framesPerTick >= 1, 'framesPerTick must be an integer >= 1');
   const headers: Record<string, string> = { Authorization: `Bearer ${apiKey}` };
   if (options.workspace) headers['X-DashScope-WorkSpace'] = options.workspace;
+  const hotWords = options.hotWords && !options.vocabularyId?.trim() ? resolveHotWords(options.hotWords, resolved.urls[0]!) : undefined;
   return {
     ...resolved,
     headers,
@@ -114,5 +137,14 @@ export function resolveRecognizerOptions(options: DashScopeRecognizerOptions): R
     },
     session,
     recognizerMetrics: options.recognizerMetrics ?? noopRecognizerMetrics,
+    ...(hotWords && { hotWords }),
   };
+}
+
+function resolveHotWords(options: HotWordsOptions, asrUrl: string): ResolvedHotWordsOptions {
+  const url = options.url ?? customizationUrl(asrUrl);
+  check(/^https?:\/\/[^\s/]+/u.test(url), `the vocabulary API URL "${url}" is not an http(s) URL`);
+  const resolved = { timeoutMs: 10_000, retryDelayMs: 30_000, maxRetryDelayMs: 600_000, ...options, url };
+  check(resolved.timeoutMs > 0 && resolved.retryDelayMs > 0 && resolved.maxRetryDelayMs >= resolved.retryDelayMs, 'hot-word timings must be > 0');
+  return resolved;
 }

@@ -40,6 +40,8 @@ export interface SessionDeps {
   endpoints: EndpointSet;
   health: EngineHealth;
   logger: Logger;
+  /** The hot-word vocabulary for the next task (read at each run-task), if any. */
+  vocabularyId: () => string | undefined;
   onEnded: () => void;
 }
 
@@ -288,7 +290,9 @@ export class DashScopeSession implements RecognizerSession {
 
   private taskDeps(url: string) {
     const { options } = this.deps;
-    return { engine: options.name, url, headers: options.headers, parameters: options.parameters, deadlines: options.deadlines, limiter: options.limiter, metrics: options.metrics };
+    const vocabularyId = this.deps.vocabularyId();
+    const parameters = { ...options.parameters, ...(vocabularyId && { vocabularyId }) };
+    return { engine: options.name, url, headers: options.headers, parameters, deadlines: options.deadlines, limiter: options.limiter, metrics: options.metrics };
   }
 
   /** Every task started counts (each took one of the account's task submissions), adopted or not. */

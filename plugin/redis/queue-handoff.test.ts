@@ -172,6 +172,35 @@ describe('queue handoff (real redis-server)', () => {
     expect(a.queue.get(waiting!)?.state).toBe('queued');
   });
 
+  it('a readout an overlay finished leaves the mirror before it is recorded: a process killed right after cannot get it replayed', async () => {
+    const prefix = randomUUID();
+    const b = await startProcess(processQueue().queue, randomUUID(), prefix);
+    const mirror = `{${prefix}}:pending:${b.handoff.ownerId}`;
+    const [finished, waiting] = ['finished', 'waiting'].map((text) => b.queue.enqueue(caption(text, { user: text })).utterance.id);
+    await waitUntil(async () => (await b.redis.hLen(mirror)) === 2, 'B’s mirror');
+    expect(b.queue.takeNext()).toMatchObject({ id: finished });
+    expect(b.queue.markPlaying(finished!, Date.now())).toBeDefined();
+
+    // The overlay's playback:end, as start-relay applies it: the mirror first, then the queue.
+    const removing = b.handoff.ending(finished!);
+    expect(removing).toBeDefined();
+    expect(b.handoff.ending(finished!)).toBe(removing); // a second overlay's ack waits for the same removal
+    await removing;
+    expect(b.queue.markPlayed(finished!)).toBeTruthy();
+    // Killed at once: no batched mirror write after the commit gets out.
+    crash(b);
+    expect(Object.keys(await (await client()).hGetAll(mirror))).toEqual([waiting]);
+
+    // A process started after the ack (it never saw it) takes over only what was not heard.
+    const a = await startProcess(processQueue().queue, randomUUID(), prefix);
+    await waitUntil(() => a.queue.get(waiting!) !== undefined, 'A to take over', LEASE_MS * 10);
+    expect(a.queue.get(finished!)).toBeUndefined();
+    expect(a.adopted).toEqual([1]);
+    // Not one of this process's mirrored readouts (any more): nothing to wait for.
+    expect(b.handoff.ending(finished!)).toBeUndefined();
+    expect(a.handoff.ending('not-here')).toBeUndefined();
+  });
+
   it('skips a mirrored readout it cannot read and takes the others', async () => {
     const prefix = randomUUID();
     const a = await startProcess(processQueue().queue, randomUUID(), prefix);

@@ -15,6 +15,12 @@
  * Redis is never the only copy: a caption is on disk before its 202, and the mirror follows
  * within MIRROR_DELAY_MS. A readout not mirrored yet when its process died plays when that
  * process restarts. Writes that fail (Redis away) trigger a full resync on the next beat.
+ *
+ * The one exception to "the mirror follows": an overlay's playback:end for one of this
+ * process's readouts leaves the mirror *before* the queue records it as played (`ending`).
+ * Otherwise a process killed between its commit and the batched removal would leave a readout
+ * the audience heard to the end in its mirror, and a process that did not see that ack (one
+ * started after it, or one that missed it) would take it over and play it again in full.
  */
 import type { Observable, Subscription } from 'rxjs';
 import type { Logger } from '../../server/src/core/logger.ts';
@@ -63,6 +69,14 @@ export interface QueueHandoff {
   readonly ownerId: string;
   /** For the panel: whether readouts are held for want of the lease, and how many were taken over. */
   status(): PanelScaleOutStatus;
+  /**
+   * An overlay acked the end of readout `id`: call before the queue records it, and record it
+   * once this settles. For one of this process's mirrored readouts it takes it out of the Redis
+   * mirror first (waiting at most ENDING_WAIT_MS: an ack is never lost to a slow Redis), so no
+   * other process can take over, and replay, a readout this process recorded as heard.
+   * Undefined when there is nothing to wait for (not mirrored here): record it at once.
+   */
+  ending(id: string): Promise<void> | undefined;
   /** Stops renewing and gives the lease up at once, so another process takes the queue over now. */
   stop(): Promise<void>;
 }
@@ -76,6 +90,8 @@ const MAX_DIRTY = 10_000;
 const FENCE_AT_LEASE_SHARE = 0.75;
 /** Recent playback:end acks remembered (oldest forgotten first). */
 const MAX_HEARD = 10_000;
+/** How long an end ack of an own readout waits for its removal from the mirror, at most. */
+const ENDING_WAIT_MS = 250;
 
 /**
  * KEYS: the dead owner's lease, its mirror, the adopter's mirror, the dead owner's taken-over
@@ -113,6 +129,11 @@ export async function startQueueHandoff(options: QueueHandoffOptions): Promise<Q
   const heard = new Set<string>();
   const isHeard = (id: string) => heard.has(id);
   let stopped = false;
+  /**
+   * Own readouts an overlay finished, taken out of the mirror ahead of their commit: until the
+   * queue reports them finished, neither a flush nor a resync may mirror them again.
+   */
+  const ending = new Map<string, Promise<void>>();
 
   /** Redis work runs one step at a time, in order. */
   let chain: Promise<void> = Promise.resolve();
@@ -135,12 +156,12 @@ export async function startQueueHandoff(options: QueueHandoffOptions): Promise<Q
     const current = added.length > 0 ? queue.pendingReadouts() : here;
     const currentIds = new Set(current.map((r) => r.id));
     const stale = Object.keys(remote).filter((id) => !currentIds.has(id));
-    const missing = current.filter((r) => !(r.id in remote));
+    const missing = current.filter((r) => !(r.id in remote) && !ending.has(r.id));
     const tx = redis.multi();
     if (stale.length > 0) tx.hDel(key.mirror(ownerId), stale);
     if (missing.length > 0) tx.hSet(key.mirror(ownerId), Object.fromEntries(missing.map((r) => [r.id, JSON.stringify(r)])));
     await tx.exec();
-    mirrored = currentIds;
+    mirrored = new Set([...currentIds].filter((id) => !ending.has(id)));
     resyncNeeded = false;
   };
 
@@ -155,7 +176,7 @@ export async function startQueueHandoff(options: QueueHandoffOptions): Promise<Q
     const tx = redis.multi();
     let writes = 0;
     for (const [id, unfinished] of dirty) {
-      const readout = unfinished && !mirrored.has(id) ? queue.pendingReadout(id) : undefined;
+      const readout = unfinished && !mirrored.has(id) && !ending.has(id) ? queue.pendingReadout(id) : undefined;
       if (readout) {
         tx.hSet(key.mirror(ownerId), id, JSON.stringify(readout));
         mirrored.add(id);
@@ -243,7 +264,9 @@ export async function startQueueHandoff(options: QueueHandoffOptions): Promise<Q
 
   let flushTimer: ReturnType<typeof setTimeout> | undefined;
   const changes: Subscription = queue.changes$.subscribe(({ id, state }) => {
-    dirty.set(id, state === 'queued' || state === 'synthesizing' || state === 'playing');
+    const unfinished = state === 'queued' || state === 'synthesizing' || state === 'playing';
+    if (!unfinished) ending.delete(id);
+    dirty.set(id, unfinished);
     if (dirty.size > MAX_DIRTY) {
       dirty.clear();
       resyncNeeded = true;
@@ -270,6 +293,27 @@ export async function startQueueHandoff(options: QueueHandoffOptions): Promise<Q
   return {
     ownerId,
     status: () => ({ ownerId, fenced, takenOver }),
+    ending(id) {
+      const already = ending.get(id); // a second overlay's ack waits for the same removal
+      if (already) return already;
+      // Unfinished and mirrored here; anything else leaves the mirror with the next flush.
+      if (stopped || !mirrored.has(id) || !queue.pendingReadout(id)) return undefined;
+      mirrored.delete(id);
+      dirty.delete(id);
+      const removed = redis.hDel(key.mirror(ownerId), id).then(
+        () => undefined,
+        (err: Error) => {
+          resyncNeeded = true;
+          log.warn({ id, err: err.message }, 'queue handoff: cannot take a finished readout out of the mirror; resyncing on the next beat');
+        },
+      );
+      let timer: ReturnType<typeof setTimeout> | undefined;
+      const waited = Promise.race([removed, new Promise<void>((resolve) => (timer = setTimeout(resolve, ENDING_WAIT_MS)))]).finally(() =>
+        clearTimeout(timer),
+      );
+      ending.set(id, waited);
+      return waited;
+    },
     async stop() {
       stopped = true;
       clearInterval(timer);

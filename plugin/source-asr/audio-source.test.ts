@@ -5,7 +5,7 @@ import WebSocket from 'ws';
 import { afterEach, describe, expect, it } from 'vitest';
 import type { AudioIngestMessage } from '../../server/src/core/audio-ingest.ts';
 import { silentLogger } from '../../server/src/core/logger.ts';
-import type { RecognitionResult, RecognizerEngine, RecognizerSession, RecognizerStatus } from '../../server/src/core/recognizer.ts';
+import type { HotWordsStatus, RecognitionResult, RecognizerEngine, RecognizerSession, RecognizerStatus } from '../../server/src/core/recognizer.ts';
 import type { SourceEvent } from '../../server/src/core/source.ts';
 import { createAudioSource, type AudioSource, type AudioSourceOptions } from './audio-source.ts';
 
@@ -177,5 +177,12 @@ describe('audio ingest → recognizer → subtitle lines', () => {
     for await (const chunk of res) body += chunk;
     expect(JSON.parse(body)).toMatchObject({ error: { code: 'recognition_off' } });
     expect(source.recognition()).toMatchObject({ state: 'off', feeds: 0 });
+  });
+
+  it('reports the hot words and why they are not in use (without blocking recognition)', async () => {
+    const recognizer = new ScriptedRecognizer();
+    const hotWords: HotWordsStatus = { source: 'file', words: 2, state: 'failed', error: 'vocabulary_quota: the quota is used up' };
+    await start({ recognizer: Object.assign(recognizer, { hotWords: () => hotWords }) });
+    expect(source.recognition()).toMatchObject({ state: 'idle', hotWords, lastError: hotWords.error });
   });
 });

@@ -203,11 +203,14 @@ export function createAudioSource(options: AudioSourceOptions): AudioSource {
 
   const recognition = (): RecognitionStatus => {
     const finalLatencyMs = median(latenciesMs);
+    const hotWords = recognizer?.hotWords?.();
+    const error = lastError ?? hotWords?.error;
     return {
       state,
       ...(recognizer && { engine: recognizer.name, model: recognizer.model, translateTo: [...recognizer.translateTo] }),
       feeds: current ? 1 : 0,
-      ...(lastError !== undefined && { lastError }),
+      ...(error !== undefined && { lastError: error }),
+      ...(hotWords && { hotWords }),
       ...(finalLatencyMs !== undefined && { finalLatencyMs: Math.round(finalLatencyMs) }),
       audioSentMs: Math.round(audioSentMsBefore + (current?.session?.usage().audioSentMs ?? 0)),
     };

@@ -78,6 +78,21 @@ export const configSchema = z.object({
   BILIBILI_MIN_SUPERCHAT_CNY: z.coerce.number().min(0).default(0).describe('super chats worth at least this many CNY are read'),
   BILIBILI_READ_GUARDS: bool.default(true).describe('read guard purchases (舰长/提督/总督) costing at least BILIBILI_MIN_GUARD_CNY'),
   BILIBILI_MIN_GUARD_CNY: z.coerce.number().min(0).default(0).describe('guard purchases worth at least this many CNY are read'),
+  YOUTUBE_VIDEO_ID: z.string().min(1).optional().describe('YouTube live video whose chat is read (videos.list, 1 quota unit)'),
+  YOUTUBE_CHANNEL_ID: z.string().min(1).optional().describe("YouTube channel (UC…) whose current live stream is read when YOUTUBE_VIDEO_ID is unset (search.list: 100 quota units a look, kept until that stream ends)"),
+  YOUTUBE_API_KEY: z.string().min(1).optional().describe('YouTube Data API v3 key (public streams)'),
+  YOUTUBE_OAUTH_TOKEN: z.string().min(1).optional().describe("OAuth access token (scope youtube.readonly) sent as a bearer token instead of the key: a channel's own unlisted streams"),
+  YOUTUBE_API_URL: z.string().url().default('https://www.googleapis.com/youtube/v3').describe('YouTube Data API base URL (tests)'),
+  YOUTUBE_COMMAND_PREFIX: z.string().default('!tts').describe('YouTube chat messages starting with this are read (empty = no command trigger)'),
+  YOUTUBE_READ_ALL: bool.default(false).describe('read every YouTube chat message'),
+  YOUTUBE_MIN_SUPERCHAT: z.coerce.number().min(0).default(1).describe('Super Chats and Super Stickers worth at least this many US dollars (converted at built-in approximate rates) are read as paid'),
+  YOUTUBE_READ_MEMBERSHIPS: bool.default(true).describe('read new YouTube members and upgrades'),
+  YOUTUBE_READ_MILESTONES: bool.default(true).describe('read YouTube membership milestone messages'),
+  YOUTUBE_READ_GIFT_MEMBERSHIPS: bool.default(true).describe('read YouTube membership gifts (one readout per gift)'),
+  YOUTUBE_READ_GIFT_RECEIVED: bool.default(false).describe('read each recipient of a gifted YouTube membership'),
+  YOUTUBE_DAILY_QUOTA_UNITS: positiveInt.default(10_000).describe("the Google project's daily YouTube Data API quota, in units"),
+  YOUTUBE_STREAM_HOURS: z.coerce.number().positive().default(4).describe('hours of streaming a day the quota must last: chat is polled no more often than that allows (4 h: every 7.2 s at most)'),
+  YOUTUBE_LIVE_SEARCH_MINUTES: z.coerce.number().positive().default(15).describe('with YOUTUBE_CHANNEL_ID: how often to look for a live stream while there is none (100 units a look)'),
   KICK_CHANNEL: z.string().min(1).optional().describe('Kick channel (slug) to read, anonymously; its chatroom id is looked up at kick.com unless KICK_CHATROOM_ID is set'),
   KICK_CHATROOM_ID: z.coerce.number().int().positive().optional().describe('the Kick chatroom id (chatroom.id of kick.com/api/v2/channels/<slug>, open it in a browser): needed when Cloudflare refuses the lookup'),
   KICK_CHANNEL_ID: z.coerce.number().int().positive().optional().describe('the Kick channel id (id of the same page): KICKs gifts, when KICK_CHATROOM_ID is set'),
@@ -170,7 +185,7 @@ export function loadConfig(env: RawSettings = process.env, argv: readonly string
 }
 
 /** Settings whose value an error message must not repeat (it goes to the console and logs). */
-const SECRET_SETTINGS = new Set(['RELAY_TOKEN', 'RELAY_OVERLAY_KEY', 'COSYVOICE_API_KEY', 'DASHSCOPE_API_KEY', 'TWITCH_OAUTH_TOKEN', 'BILIBILI_KEY', 'OBS_WEBSOCKET_PASSWORD']);
+const SECRET_SETTINGS = new Set(['RELAY_TOKEN', 'RELAY_OVERLAY_KEY', 'COSYVOICE_API_KEY', 'DASHSCOPE_API_KEY', 'TWITCH_OAUTH_TOKEN', 'BILIBILI_KEY', 'YOUTUBE_API_KEY', 'YOUTUBE_OAUTH_TOKEN', 'OBS_WEBSOCKET_PASSWORD']);
 
 /**
  * One bad setting in words: its name and the value given (`TTS_ENGINE=embedded,espeak:

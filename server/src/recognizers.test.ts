@@ -1,4 +1,8 @@
+import { mkdtempSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { Registry } from 'prom-client';
+import { map } from 'rxjs';
 import { afterEach, describe, expect, it } from 'vitest';
 import { speak, TIME_SCALE } from '../../test/fakes/dashscope-asr/test-recognizer.ts';
 import { type FakeAsrServer, startFakeAsrServer } from '../../test/fakes/dashscope-asr/fake-asr-server.ts';
@@ -10,6 +14,8 @@ import type { RecognizerEngine } from './core/recognizer.ts';
 import { noopEngineMetrics } from './core/engine-kit/engine-metrics.ts';
 import { createPromRecognizerMetrics } from './metrics/recognizer-metrics.ts';
 import { createConfiguredRecognizer } from './recognizers.ts';
+import { AsrVocabularySettings, hotWordsOf } from './settings/asr-vocabulary-settings.ts';
+import { SettingsStore } from './settings/settings-store.ts';
 
 let fake: FakeAsrServer | undefined;
 let recognizer: RecognizerEngine | undefined;
@@ -47,5 +53,21 @@ describe('createConfiguredRecognizer', () => {
     expect(text).toMatch(/relay_asr_audio_sent_seconds_total\{engine="dashscope-asr",replay="false"\} 1\.2/);
     expect(text).toMatch(/relay_asr_results_total\{engine="dashscope-asr",kind="final"\} 1/);
     expect(text).toMatch(/relay_asr_tasks_total\{engine="dashscope-asr",reason="start"\} 1/);
+  });
+
+  it('keeps the hot words of asr-vocabulary.json in a vocabulary on the host of ASR_URL, updated when the panel saves them', async () => {
+    fake = await startFakeAsrServer({ timeScale: TIME_SCALE });
+    const dir = mkdtempSync(join(tmpdir(), 'recognizers-'));
+    const store = new SettingsStore(join(dir, 'asr-vocabulary.json'), AsrVocabularySettings);
+    store.replace({ words: [{ text: 'CosyVoice', lang: 'en' }] });
+    const config = loadConfig({ ASR_ENGINE: 'dashscope', DASHSCOPE_API_KEY: fake.apiKey, ASR_URL: fake.url }, []);
+    const hotWords = { words$: store.value$.pipe(map(hotWordsOf)), recordPath: join(dir, 'asr-vocabulary-id.json') };
+    recognizer = await createConfiguredRecognizer(config, silentLogger, { ...deps(), hotWords });
+    await expect.poll(() => recognizer!.hotWords!().state).toBe('ready');
+    const [vocabulary] = [...fake.vocabularyApi.vocabularies.values()];
+    expect(vocabulary).toMatchObject({ targetModel: 'paraformer-realtime-v2', words: [{ text: 'CosyVoice', weight: 4, lang: 'en' }] });
+    store.replace({ words: [{ text: '直播间', weight: 5 }] });
+    await expect.poll(() => vocabulary!.words).toEqual([{ text: '直播间', weight: 5 }]);
+    expect(fake.vocabularyApi.calls.map((c) => c.action)).toEqual(['create_vocabulary', 'update_vocabulary']);
   });
 });

@@ -2,7 +2,8 @@
 import type { Config } from './config.ts';
 import { ConfigError } from './core/errors.ts';
 import type { Logger } from './core/logger.ts';
-import type { RecognizerEngine, RecognizerMetrics } from './core/recognizer.ts';
+import type { Observable } from 'rxjs';
+import type { HotWord, RecognizerEngine, RecognizerMetrics } from './core/recognizer.ts';
 import type { EngineMetrics } from './core/engine-kit/engine-metrics.ts';
 import { createDashScopeRecognizer } from '../../plugin/asr-dashscope/index.ts';
 
@@ -10,6 +11,8 @@ export interface RecognizerDeps {
   /** The engine kit's series (retries, upstream errors, circuits, limiter waits, connections). */
   metrics: EngineMetrics;
   recognizerMetrics: RecognizerMetrics;
+  /** Hot words (asr-vocabulary.json) and where the vocabulary made for them is remembered; ASR_VOCABULARY_ID wins. */
+  hotWords?: { words$: Observable<readonly HotWord[]>; recordPath: string };
 }
 
 export async function createConfiguredRecognizer(config: Config, log: Logger, deps: RecognizerDeps): Promise<RecognizerEngine | undefined> {
@@ -28,6 +31,7 @@ export async function createConfiguredRecognizer(config: Config, log: Logger, de
         languageHints: config.ASR_LANGUAGE_HINTS,
         translateTo: config.ASR_TRANSLATE_TO,
         ...(config.ASR_VOCABULARY_ID ? { vocabularyId: config.ASR_VOCABULARY_ID } : {}),
+        ...(deps.hotWords && { hotWords: deps.hotWords }),
         logger: log.child({ engine: 'dashscope-asr' }),
         metrics: deps.metrics,
         recognizerMetrics: deps.recognizerMetrics,

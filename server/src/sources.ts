@@ -10,6 +10,7 @@ import type { RecognizerEngine } from './core/recognizer.ts';
 import { createBilibiliSource } from '../../plugin/source-bilibili/index.ts';
 import { createKickSource } from '../../plugin/source-kick/index.ts';
 import { createTwitchSource } from '../../plugin/source-twitch/index.ts';
+import { createYouTubeSource } from '../../plugin/source-youtube/index.ts';
 
 export function createConfiguredSources(
   config: Config,
@@ -54,6 +55,30 @@ export function createConfiguredSources(
           minGuardCny: config.BILIBILI_READ_GUARDS ? config.BILIBILI_MIN_GUARD_CNY : null,
         },
         logger: log.child({ source: 'bilibili' }),
+      }),
+    );
+  }
+  if (config.YOUTUBE_VIDEO_ID || config.YOUTUBE_CHANNEL_ID) {
+    sources.push(
+      createYouTubeSource({
+        videoId: config.YOUTUBE_VIDEO_ID,
+        channelId: config.YOUTUBE_CHANNEL_ID,
+        apiKey: config.YOUTUBE_API_KEY,
+        oauthToken: config.YOUTUBE_OAUTH_TOKEN,
+        url: config.YOUTUBE_API_URL,
+        triggers: {
+          commandPrefix: config.YOUTUBE_COMMAND_PREFIX || null,
+          allMessages: config.YOUTUBE_READ_ALL,
+          minSuperChatUsd: config.YOUTUBE_MIN_SUPERCHAT,
+          memberships: config.YOUTUBE_READ_MEMBERSHIPS,
+          milestones: config.YOUTUBE_READ_MILESTONES,
+          giftMemberships: config.YOUTUBE_READ_GIFT_MEMBERSHIPS,
+          giftReceived: config.YOUTUBE_READ_GIFT_RECEIVED,
+        },
+        dailyQuotaUnits: config.YOUTUBE_DAILY_QUOTA_UNITS,
+        streamHours: config.YOUTUBE_STREAM_HOURS,
+        liveSearchIntervalMs: config.YOUTUBE_LIVE_SEARCH_MINUTES * 60_000,
+        logger: log.child({ source: 'youtube' }),
       }),
     );
   }

@@ -24,6 +24,7 @@ import { formatSpeech } from './subtitles/format-speech.ts';
 import { SpeechLog } from './subtitles/speech-log.ts';
 import type { CaptionSink } from './core/sink.ts';
 import { loadSecrets, type Secrets } from './secrets.ts';
+import { AsrVocabularySettings, hotWordsOf } from './settings/asr-vocabulary-settings.ts';
 import { ObsSettings } from './settings/obs-settings.ts';
 import { OverlayStyleSettings } from './settings/overlay-style-settings.ts';
 import { QueuePolicySettings } from './settings/queue-policy-settings.ts';
@@ -60,6 +61,7 @@ export async function startRelay(config: Config, log: Logger, engineOverride?: T
   const voiceRules = new SettingsStore(join(dataDir, 'voices.json'), VoicesSettings);
   const overlayStyle = new SettingsStore(join(dataDir, 'overlay-style.json'), OverlayStyleSettings);
   const obsSettings = new SettingsStore(join(dataDir, 'obs.json'), ObsSettings);
+  const asrVocabulary = new SettingsStore(join(dataDir, 'asr-vocabulary.json'), AsrVocabularySettings);
   const queue = new DurableQueue({ path: join(dataDir, 'relay.db'), maxQueued: config.RELAY_MAX_QUEUED });
   const policyUpdates = queuePolicy.value$.subscribe((policy) => queue.setPolicy(policy));
   const metrics = createMetrics();
@@ -112,6 +114,7 @@ export async function startRelay(config: Config, log: Logger, engineOverride?: T
   const recognizer = await createConfiguredRecognizer(config, log, {
     metrics: engineActivity.metrics,
     recognizerMetrics: createPromRecognizerMetrics(metrics.registry),
+    hotWords: { words$: asrVocabulary.value$.pipe(map(hotWordsOf)), recordPath: join(dataDir, 'asr-vocabulary-id.json') },
   });
   const { sources, speech } = createConfiguredSources(config, secrets.token, log, recognizer);
   const speechLog = new SpeechLog(join(dataDir, 'speech.db'), log.child({ part: 'speech-log' }));
@@ -132,11 +135,23 @@ export async function startRelay(config: Config, log: Logger, engineOverride?: T
     limits: { maxTextChars: config.RELAY_MAX_TEXT_CHARS, dedupeWindowMs: config.RELAY_DEDUPE_WINDOW_MS },
     scaleOut: () => handoff?.status(),
     recognition: () => speech.recognition(),
-    settings: { moderation, queuePolicy, voice, voices: voiceRules, overlayStyle, obs: obsSettings },
+    settings: { moderation, queuePolicy, voice, voices: voiceRules, overlayStyle, obs: obsSettings, asrVocabulary },
   });
 
+  // An overlay's end of one of this process's readouts leaves the Redis mirror before the queue
+  // records it: a process killed right after recording it leaves nothing heard to be taken over.
+  const gatewayRelay: typeof relay = handoff
+    ? {
+        ...relay,
+        playbackEnded(id) {
+          const removing = handoff.ending(id);
+          if (removing) void removing.then(() => relay.playbackEnded(id));
+          else relay.playbackEnded(id);
+        },
+      }
+    : relay;
   const gateway = await startGateway({
-    relay,
+    relay: gatewayRelay,
     voices,
     formatHistory,
     speech: {

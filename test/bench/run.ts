@@ -12,6 +12,7 @@ import { benchModeration } from './moderation.ts';
 import { benchPipeline } from './pipeline.ts';
 import { benchQueueAdmission } from './queue.ts';
 import { benchSelfhost } from './selfhost.ts';
+import { benchYouTubeParser } from './youtube.ts';
 
 type Bench = () => Promise<Record<string, number>>;
 
@@ -31,6 +32,7 @@ const BENCHES: Record<string, Bench> = {
   queue: benchQueueAdmission,
   fanout: () => benchFanout(fanoutOptions),
   asr: benchAsr,
+  youtube: benchYouTubeParser,
   kick: benchKickParser,
 };
 

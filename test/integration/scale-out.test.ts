@@ -47,10 +47,10 @@ async function post(r: ChildRelay, text: string): Promise<string> {
 }
 
 /** Final states (and reasons) straight from a relay's SQLite file: all rows, not just the API's recent list. */
-function rowsIn(dataDir: string): Map<string, { state: string; reason: string | null }> {
+function rowsIn(dataDir: string): Map<string, { state: string; reason: string | null; text: string }> {
   const db = new Database(join(dataDir, 'relay.db'), { readonly: true, fileMustExist: true });
   try {
-    const rows = db.prepare('SELECT id, state, reason FROM utterances').all() as { id: string; state: string; reason: string | null }[];
+    const rows = db.prepare('SELECT id, state, reason, text FROM utterances').all() as { id: string; state: string; reason: string | null; text: string }[];
     return new Map(rows.map(({ id, ...row }) => [id, row]));
   } finally {
     db.close();
@@ -158,7 +158,9 @@ describe('scale-out with RELAY_REDIS_URL', () => {
     await waitUntil(() => overlay.acks.some((e) => e.id === second), 15_000, 'the restarted B to play a new readout');
     const startedAfterRestart = overlay.starts.slice(startsBeforeRestart).map((e) => e.id);
     const [stateOnA, stateOnB] = [rowsIn(a.dataDir), rowsIn(restarted.dataDir)];
-    const context = startedAfterRestart.map((id) => `${id}: A ${stateOnA.get(id)?.state}/${stateOnA.get(id)?.reason}, B ${stateOnB.get(id)?.state}/${stateOnB.get(id)?.reason}, cancels ${overlay.cancels.filter((c) => c.id === id).map((c) => c.reason).join('|')}`);
+    // An id unknown to B is another process's readout A took over (its text says whose): e.g. an
+    // earlier test's relay, SIGKILLed by afterEach, whose lease ran out during this test.
+    const context = startedAfterRestart.map((id) => `${id} "${stateOnA.get(id)?.text ?? stateOnB.get(id)?.text}": A ${stateOnA.get(id)?.state}/${stateOnA.get(id)?.reason}, B ${stateOnB.get(id)?.state}/${stateOnB.get(id)?.reason}, cancels ${overlay.cancels.filter((c) => c.id === id).map((c) => c.reason).join('|')}`);
     expect(startedAfterRestart, context.join('\n')).toEqual([second]);
   }, 90_000);
 });

@@ -16,3 +16,9 @@ export function formatClock(atMs: number): string {
 export function formatSince(atMs: number, nowMs: number): string {
   return `${formatClock(atMs)} · ${formatDurationMs(Math.max(0, nowMs - atMs))}`;
 }
+
+/** "3 h 20 min", "45 min": a long span, to the minute. */
+export function formatHoursMinutes(ms: number): string {
+  const minutes = Math.floor(ms / 60_000);
+  return minutes < 60 ? `${minutes} min` : `${Math.floor(minutes / 60)} h ${String(minutes % 60).padStart(2, '0')} min`;
+}

@@ -7,7 +7,7 @@ import type { EndpointStatus } from '../../../server/src/core/engine.ts';
 import type { PanelHealth, PanelOverlayStatus, PanelSourceStatus } from '../../../server/src/core/protocol.ts';
 import { byId, h, type Child } from '../lib/dom.ts';
 import { command, health$, init$, relayNowMs } from './connection.ts';
-import { formatSince } from './format.ts';
+import { formatHoursMinutes, formatSince } from './format.ts';
 import type { LabelKey } from './i18n.ts';
 import { labelled, lang$, t } from './lang.ts';
 import { notify, run } from './notice.ts';
@@ -101,6 +101,12 @@ function renderSources({ sources }: PanelHealth): Child[] {
       ` · ${s.messagesPerMin} `,
       labelled('span', 'messagesPerMin'),
       s.popularity !== undefined && ` · ${t('popularity')} ${s.popularity}`,
+      s.quota !== undefined &&
+        h(
+          'span',
+          { class: 'block', 'data-quota-used': String(s.quota.usedUnits) },
+          `${t('quota')} ${s.quota.usedUnits} / ${s.quota.dailyUnits} · ${t('quotaLasts')} ${formatHoursMinutes(s.quota.lastsMs)} · ${t('quotaResets')} ${formatHoursMinutes(s.quota.resetsInMs)}`,
+        ),
       s.malformedFrames !== undefined && ` · ${s.malformedFrames} ${t('malformedFrames')}`,
       s.lastError !== undefined && h('span', { class: 'bad block' }, `${t('lastError')}: ${s.lastError}`),
       ...(s.notices ?? []).map((notice) => labelled('span', `notice.${notice}`, { class: 'warn block', 'data-notice': notice })),

@@ -10,6 +10,8 @@
  * Auth: `?token=` or `Authorization: Bearer` with the relay token (browsers cannot set the
  * header on a WebSocket); a wrong token is refused with HTTP 401 before the upgrade.
  */
+import type { HotWordsStatus } from './recognizer.ts';
+
 export const AUDIO_INGEST_PATH = '/ingest/audio';
 export const AUDIO_INGEST_SAMPLE_RATE_HZ = 16_000;
 /** 100 ms of audio: the frame the captioner sends and the recognizer is fed. */
@@ -43,8 +45,10 @@ export interface RecognitionStatus {
   translateTo?: string[];
   /** Audio feeds connected right now (the captioner page, ffmpeg…). */
   feeds: number;
-  /** The last error, kept after a recovery. */
+  /** The last error, kept after a recovery (or why the hot words are not in use). */
   lastError?: string;
+  /** The recognizer's hot words, when it supports them. */
+  hotWords?: HotWordsStatus;
   /** Median time from the end of a sentence's audio reaching the relay to its final line, over the recent finals. */
   finalLatencyMs?: number;
   /** Audio sent to the recognizer since the relay started (what the account is billed for). */

@@ -210,7 +210,7 @@ export interface PanelStats {
   drops: Record<string, number>;
 }
 
-export type PanelSettingsSection = 'moderation' | 'queuePolicy' | 'voice' | 'voices' | 'overlayStyle' | 'obs';
+export type PanelSettingsSection = 'moderation' | 'queuePolicy' | 'voice' | 'voices' | 'overlayStyle' | 'obs' | 'asrVocabulary';
 
 /** Every persisted setting, as the JSON the relay validates (see README: panel settings). */
 export type PanelSettings = Record<PanelSettingsSection, Record<string, unknown>>;

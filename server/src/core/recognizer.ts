@@ -111,6 +111,26 @@ export interface RecognizerSessionOptions {
   label?: string;
 }
 
+/** A hot word: recognized more readily (weight 1–5); `lang` limits it to one language. */
+export interface HotWord {
+  text: string;
+  weight: number;
+  lang?: string;
+}
+
+/** Where the recognizer's hot words stand (a problem here never stops recognition). */
+export interface HotWordsStatus {
+  /** `setting`: ASR_VOCABULARY_ID, used as given; `file`: the words of asr-vocabulary.json, synced upstream. */
+  source: 'setting' | 'file';
+  /** The vocabulary new recognition tasks use; undefined while there is none (no words, or not synced yet). */
+  vocabularyId?: string;
+  /** Words in the file (0 with `setting`). */
+  words: number;
+  state: 'ready' | 'syncing' | 'failed' | 'none';
+  /** Why the words are not in use, when the last sync failed. */
+  error?: string;
+}
+
 export interface RecognizerEngine {
   readonly name: string;
   /** The model, and translation targets if any, for the panel. */
@@ -121,6 +141,8 @@ export interface RecognizerEngine {
   healthy(): boolean;
   /** Why sessions cannot run (a refused key, every endpoint's circuit open); undefined when healthy. */
   healthReason(): string | undefined;
+  /** Its hot words (vocabulary), when it supports them. */
+  hotWords?(): HotWordsStatus;
   /** Aborts open sessions. */
   close(): Promise<void>;
 }

@@ -1,4 +1,4 @@
-/** The last `capacity` ids seen, oldest forgotten first: whether an id is new (a chat source emits each platform message once). */
+/** The last `capacity` ids seen, oldest forgotten first: whether an id is new (shared by the chat sources). */
 export class SeenIds {
   private readonly ids = new Set<string>();
 

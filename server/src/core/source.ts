@@ -118,17 +118,41 @@ export interface SourceStatus {
   notices?: SourceNotice[];
   /** The platform's audience figure from its heartbeat replies (Bilibili 人气值), when it sends one. */
   popularity?: number;
+  /** A metered API's daily quota (YouTube), as this source spends it. */
+  quota?: SourceQuota;
   /** Frames from the platform that could not be read (bad JSON, a wrong shape), skipped since start; absent = none. */
   malformedFrames?: number;
+}
+
+/** Units of a daily API quota: spent today, the budget, and how long the rest lasts at the current rate. */
+export interface SourceQuota {
+  usedUnits: number;
+  dailyUnits: number;
+  /** At the current polling rate, until the units left are spent (0 when spent). */
+  lastsMs: number;
+  /** Until the platform resets the quota. */
+  resetsInMs: number;
 }
 
 /**
  * 'names-masked': the platform hides viewers' names and ids from this connection (Bilibili
  * without login); the fix is to log in (for Bilibili: BILIBILI_UID and BILIBILI_KEY).
+ * 'quota-exceeded': the API's daily quota is spent; reading resumes when it resets.
+ * 'rate-limited': the platform asked to poll more slowly; the source does.
+ * 'stream-ended': the live chat ended; nothing is read until a new stream is found (or ever, for a fixed video).
+ * 'waiting-for-stream': no live stream yet; the source looks again now and then.
+ * 'auth-failed': the platform refused the credentials or access; fix the settings and restart.
  * 'chatroom-lookup-refused': the platform's public channel endpoint refused this server
  * (Kick behind Cloudflare); the fix is to give the chatroom id (KICK_CHATROOM_ID).
  */
-export type SourceNotice = 'names-masked' | 'chatroom-lookup-refused';
+export type SourceNotice =
+  | 'names-masked'
+  | 'quota-exceeded'
+  | 'rate-limited'
+  | 'stream-ended'
+  | 'waiting-for-stream'
+  | 'auth-failed'
+  | 'chatroom-lookup-refused';
 
 /** A source that is connected to from outside: it takes HTTP upgrades on its own path. */
 export interface UpgradeHandler {

@@ -54,7 +54,7 @@ const panel: PanelPort = {
   }),
   stats: () => ({ windowMs: 3_600_000, firstAudio: [], p50Ms: null, p95Ms: null, waitP50Ms: null, waitP95Ms: null, drops: {} }),
   statsChanged$: NEVER,
-  settings: () => ({ moderation: {}, queuePolicy: {}, voice: saved, voices: {}, overlayStyle: {}, obs: {} }),
+  settings: () => ({ moderation: {}, queuePolicy: {}, voice: saved, voices: {}, overlayStyle: {}, obs: {}, asrVocabulary: {} }),
   settingsChanged$: settingsChanged$,
   saveSettings: (_section, value) => {
     saved = value as Record<string, unknown>;

@@ -42,7 +42,7 @@ const bodies = {
   user: z.object({ user: z.string().trim().min(1).max(100) }),
   search: z.object({ query: z.string().max(200) }),
   settings: z.object({
-    section: z.enum(['moderation', 'queuePolicy', 'voice', 'voices', 'overlayStyle', 'obs']),
+    section: z.enum(['moderation', 'queuePolicy', 'voice', 'voices', 'overlayStyle', 'obs', 'asrVocabulary']),
     value: z.record(z.string(), z.unknown()),
   }),
   /** Checked in full by the voice test itself. */

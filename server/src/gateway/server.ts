@@ -162,6 +162,9 @@ function guardEvents(ns: Namespace, rejected: Counter<'namespace' | 'reason'>, l
   });
 }
 
+/** How long a request still running at shutdown may take to be answered. */
+const CLOSE_GRACE_MS = 1_000;
+
 export async function startGateway(opts: GatewayOptions): Promise<Gateway> {
   const { relay, log } = opts;
   const registry = new Registry();
@@ -256,8 +259,14 @@ export async function startGateway(opts: GatewayOptions): Promise<Gateway> {
     async close() {
       overlay.close();
       panel.close();
-      await new Promise<void>((resolve) => io.close(() => resolve()));
-      http.closeAllConnections();
+      // io.close() closes the HTTP server, which waits for every connection to end: idle
+      // keep-alive ones are closed now, requests still running (a POST waiting for its fsync)
+      // get up to CLOSE_GRACE_MS to be answered before their connections are cut.
+      const closed = new Promise<void>((resolve) => io.close(() => resolve()));
+      http.closeIdleConnections();
+      const cut = setTimeout(() => http.closeAllConnections(), CLOSE_GRACE_MS);
+      await closed;
+      clearTimeout(cut);
     },
   };
 }

@@ -8,6 +8,7 @@ import type { Utterance } from '../core/types.ts';
 import type { HealthReport } from '../gateway/ports.ts';
 import { ModerationSettings } from '../moderation/settings.ts';
 import { OverlayStyleSettings } from '../settings/overlay-style-settings.ts';
+import { AsrVocabularySettings } from '../settings/asr-vocabulary-settings.ts';
 import { ObsSettings } from '../settings/obs-settings.ts';
 import { QueuePolicySettings } from '../settings/queue-policy-settings.ts';
 import { SettingsStore } from '../settings/settings-store.ts';
@@ -68,6 +69,7 @@ function start(overrides: Partial<PanelServiceDeps> = {}): PanelService {
       voices: store('voices.json', VoicesSettings),
       overlayStyle: store('overlay-style.json', OverlayStyleSettings),
       obs: store('obs.json', ObsSettings),
+      asrVocabulary: store('asr-vocabulary.json', AsrVocabularySettings),
     },
     nowMs: () => NOW_MS,
     ...overrides,

@@ -125,6 +125,7 @@ export function createPanelService(deps: PanelServiceDeps): PanelService {
       voices: sections.voices.value,
       overlayStyle: sections.overlayStyle.value,
       obs: sections.obs.value,
+      asrVocabulary: sections.asrVocabulary.value,
     }),
     settingsChanged$: merge(...Object.values(sections).map((s) => s.value$.pipe(skip(1)))),
     saveSettings(section, value) {

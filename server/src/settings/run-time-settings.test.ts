@@ -1,6 +1,7 @@
 /** The run-time settings schemas the panel edits: defaults, and errors that name the field. */
 import { describe, expect, it } from 'vitest';
 import { DEFAULT_QUEUE_POLICY } from '../queue/policy.ts';
+import { AsrVocabularySettings, hotWordsOf } from './asr-vocabulary-settings.ts';
 import { OverlayStyleSettings } from './overlay-style-settings.ts';
 import { QueuePolicySettings } from './queue-policy-settings.ts';
 import { VoiceSettings } from './voice-settings.ts';
@@ -70,5 +71,27 @@ describe('overlay style settings', () => {
     expect(firstIssue(OverlayStyleSettings.safeParse({ color: 'red;background:url(x)' }))).toMatch(/^color: .* refused, expected a colour/);
     expect(firstIssue(OverlayStyleSettings.safeParse({ leadMs: '100' }))).toMatch(/^leadMs: unknown style parameter/);
     expect(OverlayStyleSettings.safeParse({ size: 48 }).success).toBe(false);
+  });
+});
+
+describe('hot words (asr-vocabulary.json)', () => {
+  it('defaults to none and fills the weight', () => {
+    expect(AsrVocabularySettings.parse({})).toEqual({ words: [] });
+    expect(AsrVocabularySettings.parse({ words: [{ text: 'CosyVoice', weight: 5, lang: 'en' }, { text: ' 直播间 ' }] }).words).toEqual([
+      { text: 'CosyVoice', weight: 5, lang: 'en' },
+      { text: '直播间', weight: 4 },
+    ]);
+  });
+
+  it("keeps to DashScope's limits: 15 characters with non-ASCII ones, 7 English words, weight 1–5, 500 words", () => {
+    expect(AsrVocabularySettings.safeParse({ words: [{ text: 'Goodbye Mr. Loser' }, { text: 'EGFR抑制剂' }] }).success).toBe(true);
+    expect(firstIssue(AsrVocabularySettings.safeParse({ words: [{ text: '一二三四五六七八九十一二三四五六' }] }))).toMatch(/^words.0.text: .*at most 15 characters/);
+    expect(firstIssue(AsrVocabularySettings.safeParse({ words: [{ text: 'one two three four five six seven eight' }] }))).toMatch(/at most 7 words/);
+    expect(firstIssue(AsrVocabularySettings.safeParse({ words: [{ text: 'x', weight: 6 }] }))).toMatch(/^words.0.weight: /);
+    expect(firstIssue(AsrVocabularySettings.safeParse({ words: [{ text: 'x', lang: 'English' }] }))).toMatch(/^words.0.lang: /);
+    expect(firstIssue(AsrVocabularySettings.safeParse({ words: [{ text: '' }] }))).toMatch(/^words.0.text: /);
+    expect(firstIssue(AsrVocabularySettings.safeParse({ words: [{ text: 'a' }, { text: 'a' }] }))).toMatch(/^words.1.text: .*twice/);
+    expect(AsrVocabularySettings.safeParse({ words: Array.from({ length: 501 }, (_, i) => ({ text: `w${i}` })) }).success).toBe(false);
+    expect(hotWordsOf(AsrVocabularySettings.parse({ words: [{ text: '弹幕' }] }))).toEqual([{ text: '弹幕', weight: 4 }]);
   });
 });

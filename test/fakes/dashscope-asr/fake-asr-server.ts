@@ -4,7 +4,8 @@
  * `task: "asr"`, `function: "recognition"`, a known model, `format: "pcm"`, `sample_rate`),
  * task-started before audio, binary frames only inside a task, finish-task → last finals →
  * task-finished, the idle timeout, the task quota (Throttling.RateQuota) — and on demand its
- * failures: task-failed, a drop mid-stream, throttling, a refused handshake. Recognition
+ * failures: task-failed, a drop mid-stream, throttling, a refused handshake. The hot-word
+ * vocabulary API answers on the same host (`fake-vocabulary-api.ts`). Recognition
  * follows scripted speech (`speech-audio.ts`); audio frames are checked for size and pacing.
  *
  * PROTOCOLS: event and field shapes as cited in plugin/asr-dashscope/protocol.ts; the error
@@ -17,6 +18,7 @@ import type { AddressInfo, Socket } from 'node:net';
 import { type RawData, WebSocket, WebSocketServer } from 'ws';
 import { FaultQueue } from '../dashscope/faults.ts';
 import { type AsrRunTask, FakeAsrTask, type FakeAsrTaskSettings, type PacingFlag } from './fake-asr-task.ts';
+import { CUSTOMIZATION_PATH, createFakeVocabularyApi, type FakeVocabularyApi } from './fake-vocabulary-api.ts';
 import type { ScriptedSentence } from './speech-audio.ts';
 
 const DASHSCOPE_PATH = '/api-ws/v1/inference';
@@ -66,6 +68,9 @@ export interface FakeAsrServer {
   readonly apiKey: string;
   readonly stats: FakeAsrStats;
   readonly runTaskLog: AsrRunTask[];
+  /** The hot-word vocabulary API on the same host (`vocabularyUrl`). */
+  readonly vocabularyApi: FakeVocabularyApi;
+  readonly vocabularyUrl: string;
   /** Every server event sent, as JSON (for assertions on payloads), with when it was sent (Date.now()). */
   readonly sent: { taskId: string; event: string; payload: Record<string, unknown>; atMs: number }[];
   script: readonly ScriptedSentence[];
@@ -152,7 +157,11 @@ export async function startFakeAsrServer(options: FakeAsrOptions = {}): Promise<
   const acceptedAtMs: number[] = [];
   const server: Pick<FakeAsrServer, 'script'> = { script: options.script ?? [] };
 
-  const http = createServer((_req, res) => res.writeHead(404).end());
+  const vocabularyApi = createFakeVocabularyApi(apiKey, FAKE_ASR_MODELS);
+  const http = createServer((req, res) => {
+    if (new URL(req.url ?? '/', 'http://x').pathname === CUSTOMIZATION_PATH) return vocabularyApi.handle(req, res);
+    res.writeHead(404).end();
+  });
   const wss = new WebSocketServer({ noServer: true, perMessageDeflate: false });
 
   function refuseHandshake(socket: Socket, status: number, code: string, message: string): void {
@@ -199,6 +208,11 @@ export async function startFakeAsrServer(options: FakeAsrOptions = {}): Promise<
     if (faults.take('rate-limit') || !withinRate()) return refuse(c, run.taskId, 'Throttling.RateQuota', 'Requests rate limit exceeded, please try again later.');
     if (stats.activeTasks >= (options.maxConcurrency ?? 10)) return refuse(c, run.taskId, 'Throttling', 'Requests throttling triggered.');
     if (!FAKE_ASR_MODELS.includes(run.model)) return refuse(c, run.taskId, 'ModelNotFound', `Model not found (${run.model})!`);
+    // A vocabulary of this account serves its target model only (ids it does not know were made elsewhere: accepted).
+    const vocabulary = run.vocabularyId === undefined ? undefined : vocabularyApi.vocabularies.get(run.vocabularyId);
+    if (vocabulary && vocabulary.targetModel !== run.model) {
+      return refuse(c, run.taskId, 'InvalidParameter', `vocabulary ${run.vocabularyId} was created for ${vocabulary.targetModel}, not ${run.model}`);
+    }
     if (run.format !== 'pcm') return refuse(c, run.taskId, 'InvalidParameter', 'the fake server recognizes pcm only');
     const expectedRate = options.expectedSampleRateHz ?? 16_000;
     if (run.sampleRateHz !== expectedRate) return refuse(c, run.taskId, 'InvalidParameter', `sample_rate ${run.sampleRateHz} does not match the audio (${expectedRate} Hz)`);
@@ -278,6 +292,8 @@ export async function startFakeAsrServer(options: FakeAsrOptions = {}): Promise<
   const { port } = http.address() as AddressInfo;
   return Object.assign(server, {
     url: `ws://127.0.0.1:${port}${DASHSCOPE_PATH}`,
+    vocabularyApi,
+    vocabularyUrl: `http://127.0.0.1:${port}${CUSTOMIZATION_PATH}`,
     apiKey,
     stats,
     runTaskLog,

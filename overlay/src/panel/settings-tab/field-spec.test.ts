@@ -20,6 +20,9 @@ describe('settings fields', () => {
       value: { twitch: { maxQueued: 50, overflow: 'drop-oldest' } },
     });
     expect(roundTrip({ type: 'set', options: ['a', 'b'] }, ['b'])).toEqual({ value: ['b'] });
+    expect(roundTrip({ type: 'words' }, [{ text: 'CosyVoice', weight: 4, lang: 'en' }, { text: '直播间', weight: 5 }])).toEqual({
+      value: [{ text: 'CosyVoice', weight: 4, lang: 'en' }, { text: '直播间', weight: 5 }],
+    });
     expect(roundTrip({ type: 'bool', asString: true }, 'true')).toEqual({ value: 'true' });
     expect(roundTrip({ type: 'bool', asString: true, initial: true }, undefined)).toEqual({ value: 'true' });
     expect(roundTrip({ type: 'number', min: 0 }, 3000)).toEqual({ value: 3000 });
@@ -39,6 +42,12 @@ describe('settings fields', () => {
     expect(parseField({ type: 'number', optional: true, asString: true }, '')).toEqual({ remove: true });
     expect(parseField({ type: 'pairs' }, 'no equals sign')).toEqual({ error: 'invalidLine' });
     expect(parseField({ type: 'limits' }, 'twitch = lots')).toEqual({ error: 'invalidLine' });
+    expect(parseField({ type: 'words' }, '直播间\nCosyVoice | 5\nGoodbye Mr. Loser | | en')).toEqual({
+      value: [{ text: '直播间' }, { text: 'CosyVoice', weight: 5 }, { text: 'Goodbye Mr. Loser', lang: 'en' }],
+    });
+    expect(parseField({ type: 'words' }, 'word | heavy')).toEqual({ error: 'invalidNumber' });
+    expect(parseField({ type: 'words' }, ' | 4')).toEqual({ error: 'invalidLine' });
+    expect(parseField({ type: 'words' }, 'a | 4 | en | extra')).toEqual({ error: 'invalidLine' });
     expect(parseField({ type: 'text', optional: true }, '  ')).toEqual({ remove: true });
   });
 });

@@ -22,7 +22,9 @@ export type FieldKind =
   /** Milliseconds or "never" (null); with `inherit`, empty removes the key (the default TTL applies). */
   | { type: 'ttl'; inherit: boolean }
   /** `source = maxQueued, reject|drop-oldest` per line: the queue's per-source bounds. */
-  | { type: 'limits' };
+  | { type: 'limits' }
+  /** `text | weight | lang` per line, weight and lang optional: hot words (`{ text, weight?, lang? }`). */
+  | { type: 'words' };
 
 export interface FieldSpec {
   path: string;
@@ -85,6 +87,12 @@ export function formatField(kind: FieldKind, value: unknown): ControlValue {
             .map(([source, l]) => `${source} = ${String(l?.maxQueued)}, ${String(l?.overflow)}`)
             .join('\n')
         : '';
+    case 'words':
+      return Array.isArray(value)
+        ? value
+            .map((w: { text?: unknown; weight?: unknown; lang?: unknown }) => [w.text, w.weight, w.lang].filter((part) => part !== undefined).map(String).join(' | '))
+            .join('\n')
+        : '';
     case 'enum':
       return typeof value === 'string' && kind.options.includes(value) ? value : (kind.options[0] ?? '');
     case 'ttl':
@@ -119,6 +127,16 @@ export function parseField(kind: FieldKind, raw: ControlValue): ParsedField {
         record[m[1]!] = { maxQueued: Number(m[2]), overflow: m[3]! };
       }
       return { value: record };
+    }
+    case 'words': {
+      const words: { text: string; weight?: number; lang?: string }[] = [];
+      for (const line of lines(String(raw))) {
+        const [text = '', weight = '', lang = '', ...rest] = line.split('|').map((part) => part.trim());
+        if (text === '' || rest.length > 0) return { error: 'invalidLine' };
+        if (weight !== '' && !/^-?\d+$/.test(weight)) return { error: 'invalidNumber' };
+        words.push({ text, ...(weight !== '' && { weight: Number(weight) }), ...(lang !== '' && { lang }) });
+      }
+      return { value: words };
     }
     case 'ttl': {
       const text = String(raw).trim();

@@ -134,6 +134,9 @@ export const SECTIONS: Record<PanelSettingsSection, FieldGroup[]> = {
       fields: [{ path: 'captionDelayMs', label: 'f.captionDelayMs', kind: { type: 'number', optional: true, min: 0, max: 10_000, step: 100 } }],
     },
   ],
+  asrVocabulary: [
+    { fields: [{ path: 'words', label: 'f.hotWords', kind: { type: 'words' }, hint: { label: 'hint.hotWords' } }] },
+  ],
   overlayStyle: [
     {
       fields: [

@@ -44,7 +44,8 @@ function control(spec: FieldSpec): Pick<Field, 'read' | 'write'> & { node: HTMLE
     }
     case 'lines':
     case 'pairs':
-    case 'limits': {
+    case 'limits':
+    case 'words': {
       const area = h('textarea', { id, name: spec.path, rows: 3, spellcheck: false });
       return { node: area, id, read: () => area.value, write: (v) => (area.value = String(v)) };
     }
