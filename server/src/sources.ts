@@ -8,6 +8,7 @@ import type { CaptionSource } from './core/source.ts';
 import { createAsrSource, createAudioSource, type AudioSource } from '../../plugin/source-asr/index.ts';
 import type { RecognizerEngine } from './core/recognizer.ts';
 import { createBilibiliSource } from '../../plugin/source-bilibili/index.ts';
+import { createKickSource } from '../../plugin/source-kick/index.ts';
 import { createTwitchEventSubSource, createTwitchSource } from '../../plugin/source-twitch/index.ts';
 import { createYouTubeSource } from '../../plugin/source-youtube/index.ts';
 
@@ -94,6 +95,25 @@ export function createConfiguredSources(
         streamHours: config.YOUTUBE_STREAM_HOURS,
         liveSearchIntervalMs: config.YOUTUBE_LIVE_SEARCH_MINUTES * 60_000,
         logger: log.child({ source: 'youtube' }),
+      }),
+    );
+  }
+  if (config.KICK_CHANNEL || config.KICK_CHATROOM_ID) {
+    sources.push(
+      createKickSource({
+        channel: config.KICK_CHANNEL,
+        chatroomId: config.KICK_CHATROOM_ID,
+        channelId: config.KICK_CHANNEL_ID,
+        url: config.KICK_PUSHER_URL,
+        apiUrl: config.KICK_API_URL,
+        triggers: {
+          commandPrefix: config.KICK_COMMAND_PREFIX || null,
+          allMessages: config.KICK_READ_ALL,
+          subs: config.KICK_READ_SUBS,
+          minGiftedSubs: config.KICK_MIN_GIFTED_SUBS > 0 ? config.KICK_MIN_GIFTED_SUBS : null,
+          minKicks: config.KICK_MIN_KICKS > 0 ? config.KICK_MIN_KICKS : null,
+        },
+        logger: log.child({ source: 'kick' }),
       }),
     );
   }

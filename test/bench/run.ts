@@ -7,6 +7,7 @@ import { benchAsr } from './asr.ts';
 import { benchCosyvoice } from './cosyvoice.ts';
 import { benchFanout } from './fanout.ts';
 import { benchGlass } from './glass.ts';
+import { benchKickParser } from './kick-parser.ts';
 import { benchModeration } from './moderation.ts';
 import { benchPipeline } from './pipeline.ts';
 import { benchQueueAdmission } from './queue.ts';
@@ -34,6 +35,7 @@ const BENCHES: Record<string, Bench> = {
   asr: benchAsr,
   youtube: benchYouTubeParser,
   'twitch-eventsub': benchTwitchEventSub,
+  kick: benchKickParser,
 };
 
 async function main(): Promise<void> {

@@ -107,6 +107,7 @@ function renderSources({ sources }: PanelHealth): Child[] {
           { class: 'block', 'data-quota-used': String(s.quota.usedUnits) },
           `${t('quota')} ${s.quota.usedUnits} / ${s.quota.dailyUnits} · ${t('quotaLasts')} ${formatHoursMinutes(s.quota.lastsMs)} · ${t('quotaResets')} ${formatHoursMinutes(s.quota.resetsInMs)}`,
         ),
+      s.malformedFrames !== undefined && ` · ${s.malformedFrames} ${t('malformedFrames')}`,
       s.lastError !== undefined && h('span', { class: 'bad block' }, `${t('lastError')}: ${s.lastError}`),
       ...(s.notices ?? []).map((notice) => labelled('span', `notice.${notice}`, { class: 'warn block', 'data-notice': notice })),
     ),

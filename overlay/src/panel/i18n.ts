@@ -92,6 +92,7 @@ const en = {
   'notice.stream-ended': 'The live chat has ended: nothing more is read from this video. Set the new video id (or YOUTUBE_CHANNEL_ID) and restart.',
   'notice.waiting-for-stream': 'The channel is not live: the relay looks for its stream again every few minutes (each look costs 100 quota units).',
   'notice.auth-failed': 'The platform refused the credentials or access: check the API key / OAuth token (and its scopes), then restart.',
+  malformedFrames: 'unreadable frames skipped',
   'notice.names-masked':
     'Bilibili is masking viewer names (提***) because the relay is not logged in: names cannot be read, and viewers are told apart by a hash of their id where the message carries one. To fix it, set BILIBILI_UID to your account uid and BILIBILI_KEY to the token getDanmuInfo returns when called with your logged-in cookie, then restart.',
   'notice.eventsub-token-invalid':
@@ -100,6 +101,8 @@ const en = {
     'Some Twitch events could not be subscribed to, usually because the token lacks a scope (the last error names them and the scope each needs); the other events go on, and those kinds are read over IRC where IRC has them.',
   'notice.eventsub-revoked':
     'Twitch ended an EventSub subscription (authorization revoked, user removed, or version removed; the last error says which): that kind is read over IRC again where IRC has it. Re-authorize the token and restart to get it back.',
+  'notice.chatroom-lookup-refused':
+    "kick.com refused the relay's channel lookup (Cloudflare blocks many servers), so the chatroom id is unknown. To fix it, open https://kick.com/api/v2/channels/<your channel> in your browser, copy chatroom.id (and id) into KICK_CHATROOM_ID (and KICK_CHANNEL_ID for KICKs), then restart.",
   obs: 'OBS',
   obsOff: 'OBS integration is off (set OBS_WEBSOCKET_URL).',
   obsConnected: 'Connected',
@@ -144,7 +147,7 @@ const en = {
     'Which voice speaks each readout: the caption’s own voice, else its reward’s, else the viewer’s, else the paid voice, else its source’s, else the default voice. Voices are names or ids of library voices or engine presets.',
   'group.voiceRules': 'Voices by source, money, reward and viewer',
   'group.chatCommand': 'Chat command: !tts <alias>: text',
-  'f.sourceVoices': 'source = voice (twitch, bilibili, asr, http, panel; one per line)',
+  'f.sourceVoices': 'source = voice (twitch, bilibili, kick, asr, http, panel; one per line)',
   'f.paidVoice': 'Voice of paid readouts (empty = none)',
   'f.rewardVoices': 'Twitch reward id or Bilibili gift name = voice',
   'f.userVoices': 'platform:user id = voice (e.g. twitch:12345 = narrator)',
@@ -431,6 +434,7 @@ const zh: Record<LabelKey, string> = {
   'notice.stream-ended': '直播聊天已结束：不再读取这个视频。设置新的视频 ID（或 YOUTUBE_CHANNEL_ID）后重启。',
   'notice.waiting-for-stream': '频道当前没有直播：中继每隔几分钟查找一次（每次消耗 100 配额单位）。',
   'notice.auth-failed': '平台拒绝了凭据或访问：请检查 API 密钥 / OAuth 令牌（及其权限范围），然后重启。',
+  malformedFrames: '条无法解析的消息已跳过',
   'notice.names-masked':
     'B站正在隐藏观众昵称（提***），因为中继没有登录：昵称无法朗读，观众只能靠消息里的用户 ID 哈希区分（有时也没有）。解决办法：把 BILIBILI_UID 设为你的账号 UID，把 BILIBILI_KEY 设为用已登录的 Cookie 调用 getDanmuInfo 得到的 token，然后重启。',
   'notice.eventsub-token-invalid':
@@ -439,6 +443,8 @@ const zh: Record<LabelKey, string> = {
     '有些 Twitch 事件订阅失败，通常是令牌缺少权限范围（最近错误里写了是哪些、各需要什么范围）；其余事件照常，IRC 也有的那几类改由 IRC 读取。',
   'notice.eventsub-revoked':
     'Twitch 终止了一个 EventSub 订阅（授权撤销、用户被移除或版本下线；最近错误里写了是哪个）：这一类改回由 IRC 读取（IRC 有的话）。重新授权令牌并重启即可恢复。',
+  'notice.chatroom-lookup-refused':
+    'kick.com 拒绝了中继的频道查询（Cloudflare 会拦截很多服务器），所以不知道聊天室 ID。解决办法：在浏览器里打开 https://kick.com/api/v2/channels/<你的频道>，把 chatroom.id（和 id）填进 KICK_CHATROOM_ID（KICKs 礼物还要 KICK_CHANNEL_ID），然后重启。',
   obs: 'OBS',
   obsOff: '未启用 OBS 集成（设置 OBS_WEBSOCKET_URL）。',
   obsConnected: '已连接',
@@ -479,7 +485,7 @@ const zh: Record<LabelKey, string> = {
   voicesHint: '每条朗读用哪个音色：弹幕自带的音色 → 奖励/礼物的音色 → 观众的音色 → 付费音色 → 来源的音色 → 默认音色。音色填音色库中的名称或 ID，或引擎预置音色。',
   'group.voiceRules': '按来源、付费、奖励与观众分配音色',
   'group.chatCommand': '弹幕指令：!tts <别名>: 文本',
-  'f.sourceVoices': '来源 = 音色（twitch、bilibili、asr、http、panel；每行一条）',
+  'f.sourceVoices': '来源 = 音色（twitch、bilibili、kick、asr、http、panel；每行一条）',
   'f.paidVoice': '付费朗读的音色（留空 = 不指定）',
   'f.rewardVoices': 'Twitch 奖励 ID 或 B 站礼物名 = 音色',
   'f.userVoices': '平台:用户 ID = 音色（如 bilibili:12345 = 旁白）',

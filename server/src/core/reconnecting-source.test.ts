@@ -2,6 +2,7 @@ import { firstValueFrom } from 'rxjs';
 import { describe, expect, it } from 'vitest';
 import { silentLogger } from './logger.ts';
 import { createReconnectingSource, type SourceConnection } from './reconnecting-source.ts';
+import { SourceError } from './source.ts';
 
 async function until(check: () => boolean, timeoutMs = 2_000): Promise<void> {
   const deadline = Date.now() + timeoutMs;
@@ -117,5 +118,45 @@ describe('createReconnectingSource', () => {
     const before = Date.now();
     await source.stop();
     expect(Date.now() - before).toBeLessThan(500);
+  });
+
+  it("reconnects at once when a usable connection failed with 'at-once', then backs off if it keeps failing", async () => {
+    const startedAt: number[] = [];
+    const source = createReconnectingSource({
+      name: 'test',
+      logger: silentLogger,
+      idleTimeoutMs: 0,
+      backoff: { baseDelayMs: 300, maxDelayMs: 300, jitterRatio: 0 },
+      connect: async (c) => {
+        startedAt.push(Date.now());
+        if (startedAt.length === 1) c.connected();
+        throw new SourceError('server_asked', 'reconnect now', { reconnect: 'at-once' });
+      },
+    });
+    source.start();
+    await until(() => startedAt.length >= 3);
+    await source.stop();
+    expect(startedAt[1]! - startedAt[0]!).toBeLessThan(100); // after a usable connection: at once
+    expect(startedAt[2]! - startedAt[1]!).toBeGreaterThanOrEqual(299); // never usable since: the backoff
+  });
+
+  it("stops retrying after a failure with 'never', keeping the error", async () => {
+    let connects = 0;
+    const source = createReconnectingSource({
+      name: 'test',
+      logger: silentLogger,
+      idleTimeoutMs: 0,
+      backoff: { baseDelayMs: 5, jitterRatio: 0 },
+      connect: async () => {
+        connects += 1;
+        throw new SourceError('app_unknown', 'no such app', { reconnect: 'never' });
+      },
+    });
+    source.start();
+    await until(() => connects === 1);
+    await new Promise((r) => setTimeout(r, 100));
+    expect(connects).toBe(1);
+    expect(source.status()).toMatchObject({ connected: false, lastError: 'no such app' });
+    await source.stop();
   });
 });

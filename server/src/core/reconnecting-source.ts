@@ -8,7 +8,7 @@ import { Subject } from 'rxjs';
 import { setTimeout as sleep } from 'node:timers/promises';
 import type { Logger } from './logger.ts';
 import { backoffDelayMs, type BackoffPolicy } from './engine-kit/backoff.ts';
-import { MinuteRate, SourceError, type CaptionSource, type SourceEvent } from './source.ts';
+import { MinuteRate, SourceError, type CaptionSource, type ReconnectAdvice, type SourceEvent } from './source.ts';
 import type { CaptionSourceName } from './types.ts';
 
 /** Chat servers restart and rate-limit reconnect storms: wait up to a minute between tries. */
@@ -49,7 +49,8 @@ export function createReconnectingSource(options: ReconnectingSourceOptions): Ca
   let lastError: string | undefined;
   let running: { stop: AbortController; done: Promise<void> } | undefined;
 
-  async function runOnce(stopSignal: AbortSignal, onUsable: () => void): Promise<void> {
+  /** Runs one connection; says when to try again (a SourceError's advice, else after the backoff). */
+  async function runOnce(stopSignal: AbortSignal, onUsable: () => void): Promise<ReconnectAdvice> {
     const connection = new AbortController();
     const abortOnStop = (): void => connection.abort(stopSignal.reason);
     stopSignal.addEventListener('abort', abortOnStop, { once: true });
@@ -77,9 +78,11 @@ export function createReconnectingSource(options: ReconnectingSourceOptions): Ca
         },
       });
       if (connection.signal.reason instanceof SourceError) throw connection.signal.reason;
+      return 'backoff';
     } catch (error) {
       lastError = errorMessage(error);
       log.warn({ error: lastError }, 'source connection failed');
+      return error instanceof SourceError ? error.reconnect : 'backoff';
     } finally {
       clearTimeout(idleTimer);
       stopSignal.removeEventListener('abort', abortOnStop);
@@ -90,11 +93,16 @@ export function createReconnectingSource(options: ReconnectingSourceOptions): Ca
   async function loop(stopSignal: AbortSignal): Promise<void> {
     let attempt = 0;
     while (!stopSignal.aborted) {
-      await runOnce(stopSignal, () => {
+      const advice = await runOnce(stopSignal, () => {
         attempt = 0;
       });
       if (stopSignal.aborted) break;
-      const delayMs = backoffDelayMs(attempt, backoff);
+      if (advice === 'never') {
+        log.error({ error: lastError }, 'source stopped: the server said a retry cannot help');
+        break;
+      }
+      // At once only right after a usable connection: a server that keeps asking gets the backoff.
+      const delayMs = advice === 'at-once' && attempt === 0 ? 0 : backoffDelayMs(attempt, backoff);
       attempt += 1;
       log.info({ delayMs, attempt }, 'source reconnecting');
       await sleep(delayMs, undefined, { signal: stopSignal }).catch(() => undefined);

@@ -121,6 +121,8 @@ export interface SourceStatus {
   popularity?: number;
   /** A metered API's daily quota (YouTube), as this source spends it. */
   quota?: SourceQuota;
+  /** Frames from the platform that could not be read (bad JSON, a wrong shape), skipped since start; absent = none. */
+  malformedFrames?: number;
 }
 
 /** Units of a daily API quota: spent today, the budget, and how long the rest lasts at the current rate. */
@@ -141,8 +143,10 @@ export interface SourceQuota {
  * 'stream-ended': the live chat ended; nothing is read until a new stream is found (or ever, for a fixed video).
  * 'waiting-for-stream': no live stream yet; the source looks again now and then.
  * 'auth-failed': the platform refused the credentials or access; fix the settings and restart.
+ * 'chatroom-lookup-refused': the platform's public channel endpoint refused this server
+ * (Kick behind Cloudflare); the fix is to give the chatroom id (KICK_CHATROOM_ID).
  */
-export type SourceNotice = 'names-masked' | 'quota-exceeded' | 'rate-limited' | 'stream-ended' | 'waiting-for-stream' | 'auth-failed' | EventSubNotice;
+export type SourceNotice = 'names-masked' | 'quota-exceeded' | 'rate-limited' | 'stream-ended' | 'waiting-for-stream' | 'auth-failed' | 'chatroom-lookup-refused' | EventSubNotice;
 
 /**
  * Twitch EventSub: 'eventsub-token-invalid' (the token was refused: 401), 'eventsub-scope-missing'
@@ -183,10 +187,20 @@ export function upgradeRoutes(sources: readonly CaptionSource[]): Record<string,
   return routes;
 }
 
+/**
+ * When a source connects again after a failed connection: after the backoff (the default),
+ * at once (the server asked; once per usable connection, then backoff), or not until it is
+ * restarted (the server said retrying cannot help, e.g. an unknown app key).
+ */
+export type ReconnectAdvice = 'backoff' | 'at-once' | 'never';
+
 /** A source connection failed in a way a retry may fix (auth refused, protocol error). */
 export class SourceError extends RelayError {
-  constructor(code: string, message: string, options?: { cause?: unknown }) {
+  readonly reconnect: ReconnectAdvice;
+
+  constructor(code: string, message: string, options?: { cause?: unknown; reconnect?: ReconnectAdvice }) {
     super(code, message, 502, options);
+    this.reconnect = options?.reconnect ?? 'backoff';
   }
 }
 

@@ -1,7 +1,7 @@
 /** Domain types shared by every layer. Pure data: no behaviour, no imports of the app. */
 
 /** Where a caption came from. Sources added by plugins extend this with their own name. */
-export type CaptionSourceName = 'http' | 'panel' | 'asr' | 'twitch' | 'bilibili' | (string & {});
+export type CaptionSourceName = 'http' | 'panel' | 'asr' | 'twitch' | 'bilibili' | 'kick' | (string & {});
 
 /** A caption text event as it enters the relay, before moderation and queueing. */
 export interface CaptionEvent {

@@ -18,8 +18,11 @@ export const MAX_FRAME_BYTES = 4 * 1024 * 1024;
 export interface WebSocketLink {
   /** Sends when the socket is open; dropped otherwise. */
   send(data: string | Buffer): void;
-  /** Logged in / joined: status turns connected, backoff resets, the heartbeat starts. */
-  connected(): void;
+  /**
+   * Logged in / joined: status turns connected, backoff resets, the heartbeat starts (every
+   * `heartbeatIntervalMs` when the server gave a shorter period than the protocol's).
+   */
+  connected(heartbeatIntervalMs?: number): void;
   emit(event: SourceEvent): void;
   /** Closes the connection (a reconnect follows); with `failure`, the attempt failed with it (lastError). */
   close(failure?: Error): void;
@@ -67,10 +70,11 @@ function runConnection(protocol: WebSocketProtocol, connection: SourceConnection
       send(data) {
         if (ws.readyState === WebSocket.OPEN) ws.send(data);
       },
-      connected() {
+      connected(heartbeatIntervalMs) {
         connection.connected();
         clearInterval(heartbeat);
-        heartbeat = setInterval(() => session?.heartbeat(), protocol.heartbeatIntervalMs);
+        const periodMs = Math.min(heartbeatIntervalMs ?? protocol.heartbeatIntervalMs, protocol.heartbeatIntervalMs);
+        heartbeat = setInterval(() => session?.heartbeat(), periodMs);
       },
       emit: (event) => connection.emit(event),
       close(error) {

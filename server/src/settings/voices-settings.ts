@@ -27,7 +27,7 @@ const USER_KEY = /^[a-z][a-z0-9_-]{0,39}:\S{1,100}$/;
 
 export const VoicesSettings = z
   .object({
-    /** Source name ('twitch', 'bilibili', 'asr', 'http', 'panel') → its readouts' voice. */
+    /** Source name ('twitch', 'bilibili', 'kick', 'asr', 'http', 'panel') → its readouts' voice. */
     sources: z.record(z.string().trim().min(1).max(40), VoiceName).default({}),
     /** The voice of paid readouts (bits, gifts, super chats, subs). */
     paid: VoiceName.optional(),
