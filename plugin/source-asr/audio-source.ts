@@ -6,9 +6,11 @@
  * to the feed as JSON messages with the recognizer's state. One feed at a time: a new one
  * replaces the old (a reloaded page must not leave two microphones recognized and billed).
  * Recognition runs only while a feed is connected; when it closes the session is finished
- * (its last sentence comes out final).
+ * (its last sentence comes out final). Tools that cannot speak WebSocket (ffmpeg) POST the
+ * PCM as a chunked body to the same path instead.
  */
 import { once } from 'node:events';
+import type { IncomingMessage, ServerResponse } from 'node:http';
 import { Subject, type Subscription } from 'rxjs';
 import { WebSocketServer, type RawData, type WebSocket } from 'ws';
 import {
@@ -57,8 +59,14 @@ const PAGE_STATE: Record<RecognizerState, RecognitionState> = {
   stopped: 'idle',
 };
 
+/** How a feed's transport answers it: JSON messages, and closing it. */
+interface FeedLink {
+  send(message: AudioIngestMessage): void;
+  close(code: number, reason: string): void;
+}
+
 interface Feed {
-  ws: WebSocket;
+  link: FeedLink;
   connection: number;
   session?: RecognizerSession;
   subscriptions: Subscription[];
@@ -67,9 +75,20 @@ interface Feed {
   ended: boolean;
 }
 
-const send = (ws: WebSocket, message: AudioIngestMessage): void => {
-  if (ws.readyState === ws.OPEN) ws.send(JSON.stringify(message));
-};
+const webSocketLink = (ws: WebSocket): FeedLink => ({
+  send: (message) => {
+    if (ws.readyState === ws.OPEN) ws.send(JSON.stringify(message));
+  },
+  close: (code, reason) => ws.close(code, reason),
+});
+
+/** An HTTP stream answers with one JSON message per line (NDJSON) while its body comes in. */
+const httpLink = (res: ServerResponse): FeedLink => ({
+  send: (message) => {
+    if (!res.writableEnded) res.write(`${JSON.stringify(message)}\n`);
+  },
+  close: () => res.end(),
+});
 
 export function createAudioSource(options: AudioSourceOptions): AudioSource {
   const { recognizer } = options;
@@ -119,7 +138,7 @@ export function createAudioSource(options: AudioSourceOptions): AudioSource {
     }
     rate.record();
     events$.next(line);
-    send(feed.ws, { type: 'line', id: line.messageId, text: line.text, final: line.final, ...(line.lang && { lang: line.lang }), ...(line.translation && { translation: line.translation }) });
+    feed.link.send({ type: 'line', id: line.messageId, text: line.text, final: line.final, ...(line.lang && { lang: line.lang }), ...(line.translation && { translation: line.translation }) });
     if (line.final && options.voiceFinals && line.text.trim() !== '') {
       const roles: ChatRole[] = ['broadcaster', 'viewer'];
       events$.next({ type: 'caption', kind: 'chat', text: line.text, user, roles, messageId: line.messageId, source: 'speech', ...(line.lang && { lang: line.lang }), receivedAtMs: nowMs() });
@@ -136,13 +155,14 @@ export function createAudioSource(options: AudioSourceOptions): AudioSource {
           lastError = `${s.error.code}: ${s.error.message}`;
           log.warn({ connection: feed.connection, code: s.error.code, state: s.state }, `recognizer: ${s.error.message}`);
         }
-        send(feed.ws, { type: 'state', state: PAGE_STATE[s.state], ...(s.error && { detail: s.error.message }) });
+        feed.link.send({ type: 'state', state: PAGE_STATE[s.state], ...(s.error && { detail: s.error.message }) });
       }),
     );
     return session;
   };
 
-  const endFeed = (feed: Feed): void => {
+  /** Ends a feed; resolves once its session finished (its last sentence came out final and was shown). */
+  const endFeed = async (feed: Feed): Promise<void> => {
     feed.ended = true;
     if (current === feed) {
       current = undefined;
@@ -150,44 +170,54 @@ export function createAudioSource(options: AudioSourceOptions): AudioSource {
     }
     const session = feed.session;
     if (!session) return;
-    feed.session = undefined; // a replaced feed ends again when its socket closes
-
-    // Finish in the background: the last sentence still comes out final and is shown.
-    void session.finish().finally(() => {
+    feed.session = undefined; // a replaced feed ends again when its transport closes
+    try {
+      await session.finish();
+    } finally {
       audioSentMsBefore += session.usage().audioSentMs;
       for (const s of feed.subscriptions) s.unsubscribe();
-    });
+    }
   };
 
-  wss.on('connection', (ws: WebSocket) => {
-    const engine = recognizer!;
-    const feed: Feed = { ws, connection: ++connections, subscriptions: [], clock: new ArrivalClock(), ended: false };
+  /** A new feed replaces the current one (one microphone recognized and billed at a time). */
+  const acceptFeed = (link: FeedLink): Feed => {
+    const feed: Feed = { link, connection: ++connections, subscriptions: [], clock: new ArrivalClock(), ended: false };
     if (current) {
       log.info({ connection: current.connection, by: feed.connection }, 'audio feed replaced by a new one');
-      send(current.ws, { type: 'error', error: { code: 'replaced', message: 'another audio feed connected; this one is closed' } });
-      current.ws.close(4000, 'replaced');
-      endFeed(current);
+      current.link.send({ type: 'error', error: { code: 'replaced', message: 'another audio feed connected; this one is closed' } });
+      current.link.close(4000, 'replaced');
+      void endFeed(current);
     }
     current = feed;
     log.info({ connection: feed.connection }, 'audio feed connected');
-    send(ws, { type: 'state', state: 'idle' });
+    link.send({ type: 'state', state: 'idle' });
+    return feed;
+  };
 
+  /** Audio of a feed still current: whole 16-bit samples, any length. */
+  const feedAudio = (feed: Feed, pcm: Buffer): void => {
+    if (current !== feed || feed.ended || pcm.byteLength === 0) return;
+    feed.session ??= openSession(feed, recognizer!);
+    feed.clock.record((pcm.byteLength / 2 / AUDIO_INGEST_SAMPLE_RATE_HZ) * 1000, nowMs());
+    feed.session.write(pcm);
+  };
+
+  wss.on('connection', (ws: WebSocket) => {
+    const feed = acceptFeed(webSocketLink(ws));
     ws.on('message', (data: RawData, isBinary: boolean) => {
       if (current !== feed || feed.ended) return;
       if (!isBinary) {
         const error = new RelayError('text_frame', `send binary frames of ${AUDIO_INGEST_SAMPLE_RATE_HZ} Hz mono 16-bit PCM, not text`, 400);
         lastError = `${error.code}: ${error.message}`;
-        send(ws, { type: 'error', error: { code: error.code, message: error.message } });
+        feed.link.send({ type: 'error', error: { code: error.code, message: error.message } });
         return;
       }
       const pcm = Array.isArray(data) ? Buffer.concat(data) : Buffer.from(data as ArrayBuffer);
       if (pcm.byteLength === 0 || pcm.byteLength % 2 !== 0) {
-        send(ws, { type: 'error', error: { code: 'invalid_frame', message: `a frame must hold whole 16-bit samples (got ${pcm.byteLength} bytes)` } });
+        feed.link.send({ type: 'error', error: { code: 'invalid_frame', message: `a frame must hold whole 16-bit samples (got ${pcm.byteLength} bytes)` } });
         return;
       }
-      feed.session ??= openSession(feed, engine);
-      feed.clock.record((pcm.byteLength / 2 / AUDIO_INGEST_SAMPLE_RATE_HZ) * 1000, nowMs());
-      feed.session.write(pcm);
+      feedAudio(feed, pcm);
     });
     ws.on('error', (error) => {
       lastError = error.message;
@@ -195,9 +225,38 @@ export function createAudioSource(options: AudioSourceOptions): AudioSource {
     });
     ws.on('close', () => {
       log.info({ connection: feed.connection }, 'audio feed disconnected');
-      endFeed(feed);
+      void endFeed(feed);
     });
   });
+
+  /**
+   * `POST /ingest/audio` with the PCM as its (chunked) body, for tools without WebSocket
+   * (ffmpeg): answered at once with 200 and NDJSON messages as they come; the response ends
+   * once the body ended and the session finished (or the feed was replaced).
+   */
+  const takeStream = (req: IncomingMessage, res: ServerResponse): void => {
+    if (req.method !== 'POST') {
+      gate.refuseRequest(res, new RelayError('method_not_allowed', `${req.method?.slice(0, 20)} is not allowed here; POST the audio (or open a WebSocket)`, 405));
+      return;
+    }
+    res.writeHead(200, { 'Content-Type': 'application/x-ndjson; charset=utf-8', 'Cache-Control': 'no-cache', 'X-Content-Type-Options': 'nosniff' });
+    const feed = acceptFeed(httpLink(res));
+    /** A chunk may end inside a sample: its odd byte waits for the next chunk. */
+    let oddByte: Buffer | undefined;
+    req.on('data', (chunk: Buffer) => {
+      const bytes = oddByte ? Buffer.concat([oddByte, chunk]) : chunk;
+      const whole = bytes.byteLength - (bytes.byteLength % 2);
+      oddByte = whole < bytes.byteLength ? bytes.subarray(whole) : undefined;
+      feedAudio(feed, bytes.subarray(0, whole));
+    });
+    req.on('end', () => {
+      log.info({ connection: feed.connection }, 'audio stream ended');
+      void endFeed(feed).finally(() => res.end());
+    });
+    req.on('close', () => {
+      if (!req.complete) void endFeed(feed).finally(() => res.end());
+    });
+  };
 
   const median = (v: number[]): number | undefined => (v.length === 0 ? undefined : [...v].sort((a, b) => a - b)[Math.floor(v.length / 2)]);
 
@@ -228,6 +287,13 @@ export function createAudioSource(options: AudioSourceOptions): AudioSource {
         }
         if (!gate.admit(req, socket, accepting)) return;
         wss.handleUpgrade(req, socket, head, (ws) => wss.emit('connection', ws, req));
+      },
+      handleStream(req, res) {
+        if (!recognizer) {
+          gate.refuseRequest(res, new RelayError('recognition_off', 'speech recognition is off: set ASR_ENGINE=dashscope and a DashScope key', 503));
+          return;
+        }
+        if (gate.admitRequest(req, res, accepting)) takeStream(req, res);
       },
     },
     status: () => ({

@@ -1,11 +1,11 @@
 /**
- * The checks every ingest WebSocket (`/ingest/asr`, `/ingest/audio`) makes before its
- * upgrade: accepting at all (503), same origin or none (403), the relay token as
- * `Authorization: Bearer` or `?token=` (401). A refusal is an HTTP answer with
- * `{error: {code, message}}`, logged with the remote address.
+ * The checks every ingest endpoint (`/ingest/asr`, `/ingest/audio`, WebSocket or HTTP
+ * stream) makes before it takes a feed: accepting at all (503), same origin or none (403),
+ * the relay token as `Authorization: Bearer` or `?token=` (401). A refusal is an HTTP answer
+ * with `{error: {code, message}}`, logged with the remote address.
  */
 import { createHash, timingSafeEqual } from 'node:crypto';
-import { STATUS_CODES, type IncomingMessage } from 'node:http';
+import { STATUS_CODES, type IncomingMessage, type ServerResponse } from 'node:http';
 import type { Duplex } from 'node:stream';
 import { AuthError, RelayError } from '../../server/src/core/errors.ts';
 import type { Logger } from '../../server/src/core/logger.ts';
@@ -39,28 +39,49 @@ export class IngestGate {
     this.expected = digest(token);
   }
 
-  /** True when the upgrade may go ahead; otherwise the socket was answered and closed. */
-  admit(req: IncomingMessage, socket: Duplex, accepting: boolean): boolean {
-    if (!accepting) {
-      refuseUpgrade(socket, new RelayError('source_stopped', `the relay is not accepting ${this.what} now`, 503));
-      return false;
-    }
+  /** Why `req` may not feed, or undefined when it may. */
+  private problem(req: IncomingMessage, accepting: boolean): RelayError | undefined {
+    if (!accepting) return new RelayError('source_stopped', `the relay is not accepting ${this.what} now`, 503);
     if (!sameOriginOrNone(req)) {
       this.log.warn({ remote: req.socket.remoteAddress }, `refused ${this.what} from a page of another origin`);
-      refuseUpgrade(socket, new RelayError('forbidden_origin', `cross-origin pages may not open ${this.what}`, 403));
-      return false;
+      return new RelayError('forbidden_origin', `cross-origin pages may not open ${this.what}`, 403);
     }
     const token = presentedToken(req);
     if (token === undefined || !timingSafeEqual(digest(token), this.expected)) {
       this.log.warn({ remote: req.socket.remoteAddress }, `refused ${this.what} with a missing or wrong token`);
-      refuseUpgrade(socket, new AuthError());
-      return false;
+      return new AuthError();
     }
-    return true;
+    return undefined;
+  }
+
+  /** True when the upgrade may go ahead; otherwise the socket was answered and closed. */
+  admit(req: IncomingMessage, socket: Duplex, accepting: boolean): boolean {
+    const problem = this.problem(req, accepting);
+    if (problem) refuseUpgrade(socket, problem);
+    return problem === undefined;
+  }
+
+  /** True when the HTTP stream may go ahead; otherwise it was answered. */
+  admitRequest(req: IncomingMessage, res: ServerResponse, accepting: boolean): boolean {
+    const problem = this.problem(req, accepting);
+    if (problem) this.refuseRequest(res, problem);
+    return problem === undefined;
   }
 
   /** Answers an upgrade with `error` (its HTTP status and `{error: {code, message}}`) and closes it. */
   refuse(socket: Duplex, error: RelayError): void {
     refuseUpgrade(socket, error);
+  }
+
+  /** Answers an HTTP request with `error`, without reading the rest of its body. */
+  refuseRequest(res: ServerResponse, error: RelayError): void {
+    const body = JSON.stringify({ error: { code: error.code, message: error.message } });
+    res.writeHead(error.httpStatus, {
+      'Content-Type': 'application/json; charset=utf-8',
+      'Content-Length': Buffer.byteLength(body),
+      'X-Content-Type-Options': 'nosniff',
+      Connection: 'close',
+    });
+    res.end(body);
   }
 }

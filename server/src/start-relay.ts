@@ -6,7 +6,7 @@ import { BehaviorSubject, combineLatest, map, merge, type Subscription } from 'r
 import type { Config } from './config.ts';
 import type { TtsEngine } from './core/engine.ts';
 import type { Logger } from './core/logger.ts';
-import { upgradeRoutes } from './core/source.ts';
+import { streamRoutes, upgradeRoutes } from './core/source.ts';
 import { chainEngines, createConfiguredEngine, sharedCloudLimiter } from './engines.ts';
 import { startGateway, type Gateway } from './gateway/server.ts';
 import { formatHistory } from './subtitles/format-history.ts';
@@ -168,6 +168,7 @@ export async function startRelay(config: Config, log: Logger, engineOverride?: T
     maxInFlight: config.RELAY_MAX_IN_FLIGHT,
     log: log.child({ part: 'gateway' }),
     upgrades: upgradeRoutes(sources),
+    streams: streamRoutes(sources),
     adapter: redis?.adapter,
   });
 

@@ -8,18 +8,13 @@
  * recognizer dropped mid-sentence recovers without losing that sentence.
  */
 import { once } from 'node:events';
-import { mkdtempSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
 import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import WebSocket from 'ws';
-import { createEmbeddedEngine } from '../../plugin/tts-embedded/index.ts';
-import type { SynthesisOutput } from '../../server/src/core/types.ts';
-import { encodeWav } from '../../server/src/core/wav-file.ts';
 import { startFakeAsrServer, type FakeAsrServer } from '../fakes/dashscope-asr/fake-asr-server.ts';
 import { scriptedSentence } from '../fakes/dashscope-asr/speech-audio.ts';
 import { startHarness, type Harness } from '../support/relay-harness.ts';
+import { speechWav } from '../support/speech-wav.ts';
 import { expectNoConsoleErrors, launchChromium, openPage, saveScreenshot, type ConsoleLog } from './browser.ts';
 
 const SENTENCES = ['大家好，欢迎来到直播间。', '今天我们一起玩游戏。'];
@@ -32,29 +27,6 @@ const LEAD_IN_MS = 800;
 const GAP_MS = 1500;
 const TRANSLATIONS = ['Hello everyone, welcome to the stream.', "Today we're playing a game together."];
 
-/** The two sentences spoken by the embedded engine with silence around them, as a WAV file; and where the second starts. */
-async function speechWav(): Promise<{ path: string; secondStartsAtMs: number }> {
-  const engine = await createEmbeddedEngine({});
-  try {
-    const rateHz = engine.sampleRateHz;
-    const silence = (ms: number) => new Uint8Array(Math.round((rateHz * ms) / 1000) * 2);
-    const spoken = async (text: string) => {
-      const parts: Uint8Array[] = [];
-      await new Promise<void>((resolve, reject) =>
-        engine.synthesize({ id: 'wav', text }).subscribe({ next: (o: SynthesisOutput) => o.kind === 'audio' && parts.push(o.pcm), error: reject, complete: resolve }),
-      );
-      return parts;
-    };
-    const first = Buffer.concat(await spoken(SENTENCES[0]!));
-    const pcm = Buffer.concat([silence(LEAD_IN_MS), first, silence(GAP_MS), ...(await spoken(SENTENCES[1]!)), silence(3000)]);
-    const path = join(mkdtempSync(join(tmpdir(), 'captioner-')), 'speech.wav');
-    writeFileSync(path, encodeWav(pcm, rateHz));
-    return { path, secondStartsAtMs: LEAD_IN_MS + (first.byteLength / 2 / rateHz) * 1000 + GAP_MS };
-  } finally {
-    await engine.close();
-  }
-}
-
 let fake: FakeAsrServer;
 let relay: Harness;
 let browser: Browser;
@@ -64,7 +36,7 @@ let secondStartsAtMs: number;
 const logs: ConsoleLog[] = [];
 
 beforeAll(async () => {
-  const wav = await speechWav();
+  const wav = await speechWav(SENTENCES, { leadInMs: LEAD_IN_MS, gapMs: GAP_MS });
   secondStartsAtMs = wav.secondStartsAtMs;
   fake = await startFakeAsrServer({
     followVoice: true,

@@ -2,7 +2,7 @@
  * The contract between chat/ASR source plugins (plugin/source-*) and the relay: what a
  * source emits, how its health is read, and how it is started and stopped.
  */
-import type { IncomingMessage } from 'node:http';
+import type { IncomingMessage, ServerResponse } from 'node:http';
 import type { Duplex } from 'node:stream';
 import type { Observable } from 'rxjs';
 import { RelayError } from './errors.ts';
@@ -162,6 +162,11 @@ export interface UpgradeHandler {
   readonly path: string;
   /** Takes an upgrade request for `path`: accepts it, or answers it with an HTTP error. */
   handleUpgrade(req: IncomingMessage, socket: Duplex, head: Buffer): void;
+  /**
+   * Takes a plain HTTP POST to `path` whose body is the feed, for tools that cannot speak
+   * WebSocket (ffmpeg): streams it, or answers it with an HTTP error.
+   */
+  handleStream?(req: IncomingMessage, res: ServerResponse): void;
 }
 
 /**
@@ -193,6 +198,15 @@ export function upgradeRoutes(sources: readonly CaptionSource[]): Record<string,
  * restarted (the server said retrying cannot help, e.g. an unknown app key).
  */
 export type ReconnectAdvice = 'backoff' | 'at-once' | 'never';
+
+/** The HTTP stream handlers of `sources`, by path (POSTs the gateway hands over before its app). */
+export function streamRoutes(sources: readonly CaptionSource[]): Record<string, NonNullable<UpgradeHandler['handleStream']>> {
+  const routes: Record<string, NonNullable<UpgradeHandler['handleStream']>> = {};
+  for (const { upgrade } of sources) {
+    if (upgrade?.handleStream) routes[upgrade.path] = (req, res) => upgrade.handleStream!(req, res);
+  }
+  return routes;
+}
 
 /** A source connection failed in a way a retry may fix (auth refused, protocol error). */
 export class SourceError extends RelayError {

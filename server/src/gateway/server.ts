@@ -38,6 +38,8 @@ export interface GatewayOptions {
   log: Logger;
   /** Extra WebSocket endpoints (e.g. /ingest/asr), by path. */
   upgrades?: Record<string, (req: import('node:http').IncomingMessage, socket: Duplex, head: Buffer) => void>;
+  /** HTTP streams (an ingest endpoint's POST body as the feed), by exact path, taken before the app. */
+  streams?: Record<string, (req: import('node:http').IncomingMessage, res: import('node:http').ServerResponse) => void>;
   /** A cross-process Socket.IO adapter (Redis): overlays and panels may attach to any process. */
   adapter?: ServerOptions['adapter'];
 }
@@ -162,6 +164,15 @@ function guardEvents(ns: Namespace, rejected: Counter<'namespace' | 'reason'>, l
   });
 }
 
+/** The request's URL path ('' when it cannot be parsed). */
+function pathOf(req: IncomingMessage): string {
+  try {
+    return new URL(req.url ?? '/', 'http://relay.invalid').pathname;
+  } catch {
+    return '';
+  }
+}
+
 /** How long a request still running at shutdown may take to be answered. */
 const CLOSE_GRACE_MS = 1_000;
 
@@ -177,7 +188,10 @@ export async function startGateway(opts: GatewayOptions): Promise<Gateway> {
   const app = createApp({ relay, voices: opts.voices, formatHistory: opts.formatHistory, speech: opts.speech, token: opts.token, webDir: opts.webDir, log, extraMetrics: () => registry.metrics() });
   const http: HttpServer = createServer({ requireHostHeader: false }, (req, res) => {
     const problem = unroutable(req);
-    if (problem === undefined) return app(req, res);
+    if (problem === undefined) {
+      const stream = opts.streams && Object.hasOwn(opts.streams, pathOf(req)) ? opts.streams[pathOf(req)] : undefined;
+      return stream ? stream(req, res) : app(req, res);
+    }
     const body = JSON.stringify({ error: { code: 'bad_request', message: problem } });
     res.writeHead(400, {
       'Content-Type': 'application/json; charset=utf-8',
@@ -228,12 +242,7 @@ export async function startGateway(opts: GatewayOptions): Promise<Gateway> {
   // upgrade is refused here (left alone it would hold the socket open forever).
   const socketIoPath = `${io.path().replace(/\/$/, '')}/`;
   http.on('upgrade', (req: IncomingMessage, socket: Duplex, head: Buffer) => {
-    let pathname: string;
-    try {
-      pathname = new URL(req.url ?? '/', 'http://relay.invalid').pathname;
-    } catch {
-      pathname = '';
-    }
+    const pathname = pathOf(req);
     if (pathname.startsWith(socketIoPath)) return;
     const handle = pathname === '' ? undefined : opts.upgrades?.[pathname];
     if (handle && Object.hasOwn(opts.upgrades!, pathname)) return handle(req, socket, head);
