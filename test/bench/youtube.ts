@@ -68,9 +68,9 @@ export async function benchYouTubeParser(): Promise<Record<string, number>> {
     return emitted;
   });
   return {
-    youtubeParseEventsPerS: Math.round(parser.perS),
-    youtubeJsonParseBaselineEventsPerS: Math.round(baseline.perS),
-    youtubeParseVsJsonParseRatio: Number((parser.perS / baseline.perS).toFixed(3)),
-    youtubeParseEmittedPerPage: Math.round(parser.out / PAGES),
+    youtube_parse_events_per_s: Math.round(parser.perS),
+    youtube_json_parse_events_per_s: Math.round(baseline.perS),
+    youtube_parse_vs_json_parse_ratio: Number((parser.perS / baseline.perS).toFixed(3)),
+    youtube_parse_emitted_per_page: Math.round(parser.out / PAGES),
   };
 }
