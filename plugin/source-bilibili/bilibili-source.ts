@@ -137,11 +137,5 @@ export function createBilibiliSource(options: BilibiliSourceOptions): CaptionSou
     ...(namesMasked ? { notices: ['names-masked'] } : {}),
     ...(popularity === undefined ? {} : { popularity }),
   });
-  return {
-    name: source.name,
-    events$: source.events$,
-    status,
-    start: () => source.start(),
-    stop: () => source.stop(),
-  };
+  return { ...source, status };
 }

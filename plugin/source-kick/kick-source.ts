@@ -142,11 +142,5 @@ export function createKickSource(options: KickSourceOptions): CaptionSource {
     ...(lookupRefused ? { notices: ['chatroom-lookup-refused'] } : {}),
     ...(malformedFrames > 0 ? { malformedFrames } : {}),
   });
-  return {
-    name: source.name,
-    events$: source.events$,
-    status,
-    start: () => source.start(),
-    stop: () => source.stop(),
-  };
+  return { ...source, status };
 }

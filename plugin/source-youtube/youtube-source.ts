@@ -230,11 +230,5 @@ export function createYouTubeSource(options: YouTubeSourceOptions): CaptionSourc
       },
     };
   };
-  return {
-    name: source.name,
-    events$: source.events$,
-    status,
-    start: () => source.start(),
-    stop: () => source.stop(),
-  };
+  return { ...source, status };
 }
