@@ -26,16 +26,16 @@ async function main(): Promise<void> {
 
   log.info({ engine: engine.name, dataDir: config.RELAY_DATA_DIR }, `listening on ${gateway.url}`);
   // Human-facing lines: what a streamer copies into OBS and the browser.
+  const lines: [string, string][] = [
+    ['overlay (add as an OBS browser source):', gateway.overlayUrl],
+    ['panel:', gateway.panelUrl],
+    ['captioner (your voice as subtitles):', `${gateway.url}/captioner#token=${encodeURIComponent(secrets.token)}${config.ASR_ENGINE === 'off' ? ' (needs ASR_ENGINE=dashscope)' : ''}`],
+    ['API token (RELAY_TOKEN):', secrets.token],
+    ['data (RELAY_DATA_DIR):', resolve(config.RELAY_DATA_DIR)],
+  ];
+  const labelWidth = Math.max(...lines.map(([label]) => label.length)) + 1;
   process.stdout.write(
-    [
-      '',
-      `cosy-relay listening on ${gateway.url} (engine: ${engine.name})`,
-      `  overlay (add as an OBS browser source): ${gateway.overlayUrl}`,
-      `  panel:                                  ${gateway.panelUrl}`,
-      `  API token (RELAY_TOKEN):                ${secrets.token}`,
-      `  data (RELAY_DATA_DIR):                  ${resolve(config.RELAY_DATA_DIR)}`,
-      '',
-    ].join('\n') + '\n',
+    ['', `cosy-relay listening on ${gateway.url} (engine: ${engine.name})`, ...lines.map(([label, value]) => `  ${label.padEnd(labelWidth)}${value}`), ''].join('\n') + '\n',
   );
 
   void checkCjkFonts().then((fonts) => {
