@@ -20,8 +20,8 @@ a.button { display: inline-block; padding: .5em 1em; border-radius: 6px; backgro
 </head>
 <body>
 <h1>cosy-relay is running</h1>
-<p><a class="button" href="/panel">Open the control panel</a></p>
-<p>The panel asks for the <strong>API token</strong>. The terminal where you started the relay
+<p><a class="button" href="/panel">Open the control panel</a> <a class="button" href="/captioner">Live subtitles of your voice</a></p>
+<p>The panel (and the captioner) asks for the <strong>API token</strong>. The terminal where you started the relay
 printed two addresses with their secrets in them:</p>
 <ul>
 <li><code>panel:</code> the panel with the token (opens without asking),</li>
@@ -32,8 +32,8 @@ printed two addresses with their secrets in them:</p>
 addresses private: anyone with them can control the relay or read its audio.</p>
 <hr>
 <h2 lang="zh">cosy-relay 正在运行</h2>
-<p lang="zh"><a class="button" href="/panel">打开控制面板</a></p>
-<p lang="zh">面板会要求输入 <strong>API 令牌</strong>。启动 relay 的终端里打印了两个带密钥的地址：
+<p lang="zh"><a class="button" href="/panel">打开控制面板</a> <a class="button" href="/captioner">你的语音实时字幕</a></p>
+<p lang="zh">面板（和字幕采集页）会要求输入 <strong>API 令牌</strong>。启动 relay 的终端里打印了两个带密钥的地址：
 <code>panel:</code>（带令牌的面板地址，打开即可使用）和 <code>overlay</code>（在 OBS 中添加为浏览器源的浮层地址，带密钥）。
 令牌也就是 <code>RELAY_TOKEN</code> 设置；未设置时保存在数据目录（<code>RELAY_DATA_DIR</code>）的 <code>secrets.json</code> 中。
 请勿公开这两个地址。</p>
