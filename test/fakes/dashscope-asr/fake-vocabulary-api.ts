@@ -10,6 +10,7 @@
  * The wording of the word and quota refusals is the fake's own (the docs give no example).
  */
 import type { IncomingMessage, ServerResponse } from 'node:http';
+import { invalid, Refusal } from '../dashscope/http-refusal.ts';
 
 export const CUSTOMIZATION_PATH = '/api/v1/services/audio/asr/customization';
 
@@ -48,17 +49,6 @@ export interface FakeVocabularyApi {
 const MAX_WORDS = 500;
 const NON_ASCII = /[^\x00-\x7f]/u;
 
-class Refusal extends Error {
-  constructor(
-    readonly status: number,
-    readonly code: string,
-    message: string,
-  ) {
-    super(message);
-  }
-}
-
-const invalid = (message: string) => new Refusal(400, 'InvalidParameter', message);
 
 function wordProblem(word: unknown, i: number): string | undefined {
   if (!word || typeof word !== 'object') return `vocabulary[${i}] must be an object`;

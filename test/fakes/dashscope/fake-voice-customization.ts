@@ -36,6 +36,7 @@
  */
 import { randomBytes, randomUUID } from 'node:crypto';
 import type { IncomingMessage, ServerResponse } from 'node:http';
+import { invalid, Refusal } from './http-refusal.ts';
 
 export const CUSTOMIZATION_PATH = '/api/v1/services/audio/tts/customization';
 
@@ -85,16 +86,6 @@ export interface FakeVoiceCustomizationOptions {
 type Json = Record<string, unknown>;
 const isObject = (v: unknown): v is Json => typeof v === 'object' && v !== null && !Array.isArray(v);
 
-class Refusal extends Error {
-  constructor(
-    readonly status: number,
-    readonly code: string,
-    message: string,
-  ) {
-    super(message);
-  }
-}
-const invalid = (message: string) => new Refusal(400, 'InvalidParameter', message);
 
 /** What the fake checks of a WAV sample (16-bit PCM, rate, duration, some sound). */
 function inspectWav(bytes: Buffer): { durationS: number; silent: boolean } {
