@@ -1,9 +1,6 @@
-import { afterEach, describe, expect, it } from 'vitest';
-import { type FakeAsrServer, startFakeAsrServer } from '../../test/fakes/dashscope-asr/fake-asr-server.ts';
+import { describe, expect, it } from 'vitest';
 import { scriptedSentence } from '../../test/fakes/dashscope-asr/speech-audio.ts';
-import { finals, record, speak, TIME_SCALE, testRecognizerOptions } from '../../test/fakes/dashscope-asr/test-recognizer.ts';
-import type { RecognizerEngine } from '../../server/src/core/recognizer.ts';
-import { createDashScopeRecognizer } from './index.ts';
+import { finals, record, recognizerFixture, speak } from '../../test/fakes/dashscope-asr/test-recognizer.ts';
 
 // Source clock: 你好 世界 (0.5–1.1 s), 今天 天气 不错 (2.0–2.9 s), 我们 开始 吧 (4.0–4.9 s).
 const SCRIPT = [
@@ -13,20 +10,8 @@ const SCRIPT = [
 ];
 const TEXTS = ['你好世界。', '今天天气不错。', '我们开始吧。'];
 
-let fake: FakeAsrServer;
-let recognizer: RecognizerEngine | undefined;
-
-async function setUp(fakeOptions: Parameters<typeof startFakeAsrServer>[0] = {}, options: Parameters<typeof testRecognizerOptions>[1] = {}) {
-  fake = await startFakeAsrServer({ script: SCRIPT, timeScale: TIME_SCALE, maxGapMs: 3000, ...fakeOptions });
-  recognizer = await createDashScopeRecognizer(testRecognizerOptions(fake, options));
-  return recognizer;
-}
-
-afterEach(async () => {
-  await recognizer?.close();
-  recognizer = undefined;
-  await fake?.close();
-});
+const fixture = recognizerFixture(SCRIPT, { maxGapMs: 3000 });
+const { setUp } = fixture;
 
 describe('DashScope recognizer session', () => {
   it('streams partials then one final per sentence, with stable ids and word times on the session clock', async () => {
@@ -48,11 +33,11 @@ describe('DashScope recognizer session', () => {
       { text: '不错', punctuation: '。', startMs: 2600, endMs: 2900 },
     ]);
     expect((await statuses).map((s) => s.state)).toEqual(['connecting', 'running', 'stopped']);
-    expect(fake.runTaskLog).toEqual([
+    expect(fixture.fake.runTaskLog).toEqual([
       expect.objectContaining({ model: 'paraformer-realtime-v2', format: 'pcm', sampleRateHz: 16_000, languageHints: ['zh', 'en'], heartbeat: true }),
     ]);
-    expect(fake.stats.pacing).toEqual([]);
-    expect(fake.stats.tasksFinished).toBe(1);
+    expect(fixture.fake.stats.pacing).toEqual([]);
+    expect(fixture.fake.stats.tasksFinished).toBe(1);
     expect(session.usage()).toMatchObject({ audioWrittenMs: 5600, audioSentMs: 5600, audioReplayedMs: 0, audioDroppedMs: 0, tasksStarted: 1, finals: 3 });
   });
 
@@ -70,7 +55,7 @@ describe('DashScope recognizer session', () => {
       ['我们开始吧。', [{ lang: 'en', text: "Let's begin." }]],
     ]);
     expect(all.some((r) => r.kind === 'partial' && r.translations.length === 1)).toBe(true);
-    expect(fake.runTaskLog[0]).toMatchObject({ model: 'gummy-realtime-v1', transcriptionEnabled: true, translationEnabled: true, translateTo: ['en'] });
+    expect(fixture.fake.runTaskLog[0]).toMatchObject({ model: 'gummy-realtime-v1', transcriptionEnabled: true, translationEnabled: true, translateTo: ['en'] });
   });
 
   it('holds a final until its translations are final when they come in a later event', async () => {

@@ -1,9 +1,10 @@
 /** Helpers for tests of the DashScope recognizer against the fake ASR server, at 10× real time. */
 import { firstValueFrom, filter, toArray } from 'rxjs';
-import type { RecognitionResult, RecognizerSession, RecognizerStatus } from '../../../server/src/core/recognizer.ts';
-import type { DashScopeRecognizerOptions } from '../../../plugin/asr-dashscope/index.ts';
-import type { FakeAsrServer } from './fake-asr-server.ts';
-import { speechFrame } from './speech-audio.ts';
+import { afterEach } from 'vitest';
+import type { RecognitionResult, RecognizerEngine, RecognizerSession, RecognizerStatus } from '../../../server/src/core/recognizer.ts';
+import { createDashScopeRecognizer, type DashScopeRecognizerOptions } from '../../../plugin/asr-dashscope/index.ts';
+import { startFakeAsrServer, type FakeAsrOptions, type FakeAsrServer } from './fake-asr-server.ts';
+import { speechFrame, type ScriptedSentence } from './speech-audio.ts';
 
 /** Audio ms per wall ms in these tests (the fake's `timeScale`). */
 export const TIME_SCALE = 10;
@@ -40,3 +41,29 @@ export const finals = (results: readonly RecognitionResult[]) => results.filter(
 
 export const waitForState = (session: RecognizerSession, state: RecognizerStatus['state']) =>
   firstValueFrom(session.status$.pipe(filter((s) => s.state === state)));
+
+/**
+ * For a test file: `setUp()` starts a fake ASR server following `script` and a DashScope
+ * recognizer on it; both are closed after each test. `fake` is the current test's server.
+ */
+export function recognizerFixture(script: readonly ScriptedSentence[], defaults: FakeAsrOptions = {}) {
+  let fake: FakeAsrServer | undefined;
+  let recognizer: RecognizerEngine | undefined;
+  afterEach(async () => {
+    await recognizer?.close();
+    recognizer = undefined;
+    await fake?.close();
+    fake = undefined;
+  });
+  return {
+    get fake(): FakeAsrServer {
+      if (!fake) throw new Error('call setUp() first');
+      return fake;
+    },
+    async setUp(fakeOptions: FakeAsrOptions = {}, options: Partial<DashScopeRecognizerOptions> = {}): Promise<RecognizerEngine> {
+      fake = await startFakeAsrServer({ script, timeScale: TIME_SCALE, ...defaults, ...fakeOptions });
+      recognizer = await createDashScopeRecognizer(testRecognizerOptions(fake, options));
+      return recognizer;
+    },
+  };
+}
