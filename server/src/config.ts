@@ -32,6 +32,7 @@ export const configSchema = z.object({
   RELAY_MAX_QUEUED: positiveInt.default(1000).describe('captions waiting or in flight at most; more → 429'),
   RELAY_DEDUPE_WINDOW_MS: z.coerce.number().int().min(0).default(10_000).describe('same text + user within this window → the first id (0 = off)'),
   RELAY_MAX_IN_FLIGHT: positiveInt.default(2).describe('utterances synthesizing or playing at once: the current one plus prefetched ones'),
+  RELAY_AUDIO_CHUNK_MS: z.coerce.number().int().min(50).max(1000).default(200).describe('audio sent to overlays in chunks of about this length after the first one (which goes out at once); 50-1000'),
   RELAY_ACK_GRACE_MS: positiveInt.default(5_000).describe("added to an utterance's duration before the queue advances without an overlay's ack"),
   RELAY_REDIS_URL: z.string().url().optional().describe('redis://… : scale out across processes (Socket.IO adapter + shared upstream quota)'),
   RELAY_REDIS_LEASE_MS: z.coerce.number().int().min(300).default(5_000).describe('with Redis: a process silent this long is presumed gone and a live one takes its queue over'),

@@ -87,6 +87,7 @@ export async function startRelay(config: Config, log: Logger, engineOverride?: T
     maxInFlight: config.RELAY_MAX_IN_FLIGHT,
     dedupeWindowMs: config.RELAY_DEDUPE_WINDOW_MS,
     ackGraceMs: config.RELAY_ACK_GRACE_MS,
+    audioChunkMs: config.RELAY_AUDIO_CHUNK_MS,
     moderation$: moderation.value$,
     externalPause$: combineLatest([obsPause$, fenced$]).pipe(map(([obs, fenced]) => obs || fenced)),
     speech: () => voice.value,

@@ -206,8 +206,8 @@ async function idleRssCloudMb(nodeFlags: string[]): Promise<number> {
 }
 
 /** A fresh relay (embedded engine) with one acking overlay, for `fn`; killed after. */
-async function withRelay<T>(nodeFlags: string[], fn: (relay: ChildRelay) => Promise<T>): Promise<T> {
-  const relay = await startChildRelay({ nodeFlags, env: { RELAY_DEDUPE_WINDOW_MS: '0', RELAY_LOG_LEVEL: 'warn' } });
+async function withRelay<T>(nodeFlags: string[], fn: (relay: ChildRelay) => Promise<T>, env: Record<string, string> = {}): Promise<T> {
+  const relay = await startChildRelay({ nodeFlags, env: { RELAY_DEDUPE_WINDOW_MS: '0', RELAY_LOG_LEVEL: 'warn', ...env } });
   const acker = new AckOverlay();
   try {
     await acker.connect(relay.url, relay.overlayKey);
@@ -277,4 +277,45 @@ export async function benchFanout(options: FanoutOptions = {}): Promise<Record<s
     rss_burst_peak_mb: Math.round(footprint.burstPeakMb),
     ...soakFigures,
   };
+}
+
+/**
+ * The smallest margin, over a caption's later chunks, between a chunk reaching socket 0 and the
+ * moment the overlay must play it (playback starting as the first chunk arrives, lead 0):
+ * negative = that chunk would come late (an underrun).
+ */
+function minSlackMs(recordings: RecordedEvent[][]): number {
+  const slacks = recordings.flatMap((events) => {
+    const chunks = events.filter((e) => e.event === 'audio:chunk');
+    const startMs = chunks[0]?.atMs ?? 0;
+    // The first chunk starts playback (margin 0 by definition); the later ones must keep ahead of it.
+    return chunks.slice(1).map((c) => (c.data as { offsetMs: number }).offsetMs - (c.atMs - startMs));
+  });
+  return Math.min(...slacks);
+}
+
+/** Chunk lengths after the first one, measured against the default (200 ms) in the same run. */
+const CHUNK_SWEEP_MS = [100, 200, 300, 400] as const;
+
+/**
+ * `RELAY_AUDIO_CHUNK_MS` 100–400 ms on a fresh relay each, 1,000 sockets: events and CPU per
+ * caption, first-chunk p95 and the smallest playback margin of any chunk (the overlay starts
+ * with a lead of 0, so a chunk must arrive before its offset).
+ */
+export async function benchChunkSweep(options: FanoutOptions = {}): Promise<Record<string, number>> {
+  const nodeFlags = options.nodeFlags ?? NODE_FLAGS;
+  const rows = new Map<number, Round>();
+  for (const chunkMs of CHUNK_SWEEP_MS) {
+    rows.set(chunkMs, await withRelay(nodeFlags, (relay) => relayRound(relay, FANOUT_SOCKETS), { RELAY_AUDIO_CHUNK_MS: String(chunkMs) }));
+  }
+  const base = rows.get(200)!;
+  const figures: Record<string, number> = {};
+  for (const [chunkMs, r] of rows) {
+    figures[`chunk${chunkMs}_events_per_caption`] = chunking(r.recordings).chunk_events_per_caption!;
+    figures[`chunk${chunkMs}_cpu_per_caption_ms`] = r.cpuPerCaptionMs;
+    figures[`chunk${chunkMs}_cpu_vs_200_ratio`] = r.cpuPerCaptionMs / base.cpuPerCaptionMs;
+    figures[`chunk${chunkMs}_first_chunk_p95_ms`] = percentile(r.firstChunkDelaysMs, 95);
+    figures[`chunk${chunkMs}_min_slack_ms`] = Math.round(minSlackMs(r.recordings));
+  }
+  return figures;
 }

@@ -5,7 +5,7 @@
  */
 import { benchAsr } from './asr.ts';
 import { benchCosyvoice } from './cosyvoice.ts';
-import { benchFanout } from './fanout.ts';
+import { benchChunkSweep, benchFanout } from './fanout.ts';
 import { benchGlass } from './glass.ts';
 import { benchKickParser } from './kick-parser.ts';
 import { benchModeration } from './moderation.ts';
@@ -32,6 +32,7 @@ const BENCHES: Record<string, Bench> = {
   pipeline: benchPipeline,
   queue: benchQueueAdmission,
   fanout: () => benchFanout(fanoutOptions),
+  'chunk-sweep': () => benchChunkSweep(fanoutOptions),
   asr: benchAsr,
   youtube: benchYouTubeParser,
   'twitch-eventsub': benchTwitchEventSub,

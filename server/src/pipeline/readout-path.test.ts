@@ -28,7 +28,7 @@ interface Run {
   timelines: string[];
 }
 
-function run(engineMarble: string, marbles: { acks?: string; cancels?: string }, speech: SpeechDefaults = {}): Run {
+function run(engineMarble: string, marbles: { acks?: string; cancels?: string }, speech: SpeechDefaults = {}, chunkMs?: number): Run {
   const scheduler = new TestScheduler((a, b) => expect(a).toEqual(b));
   const queue = [takenReadout('A'), takenReadout('B')];
   const out: Run = { events: {}, requests: [], timelines: [] };
@@ -48,6 +48,7 @@ function run(engineMarble: string, marbles: { acks?: string; cancels?: string },
         speech: () => speech,
         onTimeline: (u, s) => out.timelines.push(`${u.id} ${s.durationMs}ms ${s.words.map((w) => w.text).join(' ')}`),
         maxInFlight: 1,
+        ...(chunkMs !== undefined && { chunkMs }),
         acks$: hot(marbles.acks ?? '', ids),
         cancels$: hot(marbles.cancels ?? '', ids),
         ackTimeoutMs: () => 1_000,
@@ -94,5 +95,17 @@ describe('readoutPath', () => {
   it("an engine error ends the readout's work with the error; the slot is freed", () => {
     const { events } = run('-a#', {});
     expect(events[2]).toEqual(['error A', 'released A error', 'start B', 'B utterance:start']);
+  });
+
+  it('re-cuts the audio after the first chunk into chunks of chunkMs (RELAY_AUDIO_CHUNK_MS)', () => {
+    const chunks = (r: Run) => Object.values(r.events).flat().filter((l) => l.startsWith('A audio:chunk')).length;
+    // 40 blocks of 10 ms, one per ms: far ahead of playback once the first 60 ms went out
+    // one by one (rechunk's underrun margin), so the rest is cut by length alone.
+    const engine = `${'a'.repeat(40)}|`;
+    const byDefault = chunks(run(engine, { acks: '-' }));
+    const short = chunks(run(engine, { acks: '-' }, {}, 50));
+    // The exact cuts are rechunk's (rechunk.test.ts); here: the setting reaches it.
+    expect(short).toBeGreaterThan(byDefault);
+    expect([byDefault, short]).toEqual([10, 14]);
   });
 });

@@ -31,6 +31,8 @@ export interface ReadoutPathOptions {
   /** A readout's engine finished: its duration and words on its audio clock. */
   onTimeline: (u: Utterance, summary: TimelineSummary) => void;
   maxInFlight: number;
+  /** Chunk length after the first chunk; default RECHUNK_TARGET_MS. */
+  chunkMs?: number;
   /** Ids an overlay finished playing. */
   acks$: Observable<string>;
   /** Ids to stop now. */
@@ -47,7 +49,7 @@ export function readoutPath(o: ReadoutPathOptions): OperatorFunction<unknown, Re
     const speech = o.speech();
     return of(u).pipe(
       synthesize(o.engine, speech, o.voices),
-      rechunk({ targetMs: RECHUNK_TARGET_MS, underrunMarginMs: RECHUNK_UNDERRUN_MARGIN_MS }),
+      rechunk({ targetMs: o.chunkMs ?? RECHUNK_TARGET_MS, underrunMarginMs: RECHUNK_UNDERRUN_MARGIN_MS }),
       withGain(gainOf(speech.volumePercent ?? 100)),
       timeline(u, o.engine.sampleRateHz, (summary) => o.onTimeline(u, summary)),
     );

@@ -42,6 +42,7 @@ export interface ReadoutRunnerOptions {
   onSpoken: (u: Utterance, summary: TimelineSummary) => void;
   maxInFlight: number;
   ackGraceMs: number;
+  audioChunkMs?: number;
   overlays$: Observable<number>;
   externalPause$: Observable<boolean>;
   log: Logger;
@@ -114,6 +115,7 @@ export function runReadouts(o: ReadoutRunnerOptions): ReadoutRunner {
           o.onSpoken(u, summary);
         },
         maxInFlight: o.maxInFlight,
+        ...(o.audioChunkMs !== undefined && { chunkMs: o.audioChunkMs }),
         acks$: o.acks.endAcks$,
         cancels$: cancels.cancels$.pipe(map((c) => c.id)),
         ackTimeoutMs: (u) => (timelines.durationMs(u.id) ?? 0) + o.ackGraceMs,

@@ -40,6 +40,8 @@ export interface RelayOptions {
   maxInFlight: number;
   dedupeWindowMs: number;
   ackGraceMs: number;
+  /** Audio is re-cut into chunks of about this length after the first one (pipeline/rechunk.ts). Default RECHUNK_TARGET_MS. */
+  audioChunkMs?: number;
   /** The moderation settings in force for source captions. Default: the defaults. */
   moderation$?: Observable<ModerationSettings>;
   /** How often queued readouts past their time-to-live are dropped as expired. Default 1 s. */
@@ -111,6 +113,7 @@ export function createRelay(opts: RelayOptions): Relay {
     },
     maxInFlight: opts.maxInFlight,
     ackGraceMs: opts.ackGraceMs,
+    audioChunkMs: opts.audioChunkMs,
     overlays$,
     externalPause$: opts.externalPause$ ?? of(false),
     log,
