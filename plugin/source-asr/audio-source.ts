@@ -71,8 +71,6 @@ interface Feed {
   session?: RecognizerSession;
   subscriptions: Subscription[];
   clock: ArrivalClock;
-  /** Replaced or closed: its audio is no longer recognized. */
-  ended: boolean;
 }
 
 const webSocketLink = (ws: WebSocket): FeedLink => ({
@@ -87,7 +85,8 @@ const httpLink = (res: ServerResponse): FeedLink => ({
   send: (message) => {
     if (!res.writableEnded) res.write(`${JSON.stringify(message)}\n`);
   },
-  close: () => res.end(),
+  // The body may still be coming (a replaced ffmpeg): once the answer is out, the connection goes.
+  close: () => res.end(() => res.destroy()),
 });
 
 export function createAudioSource(options: AudioSourceOptions): AudioSource {
@@ -163,7 +162,6 @@ export function createAudioSource(options: AudioSourceOptions): AudioSource {
 
   /** Ends a feed; resolves once its session finished (its last sentence came out final and was shown). */
   const endFeed = async (feed: Feed): Promise<void> => {
-    feed.ended = true;
     if (current === feed) {
       current = undefined;
       state = recognizer ? 'idle' : 'off';
@@ -181,7 +179,7 @@ export function createAudioSource(options: AudioSourceOptions): AudioSource {
 
   /** A new feed replaces the current one (one microphone recognized and billed at a time). */
   const acceptFeed = (link: FeedLink): Feed => {
-    const feed: Feed = { link, connection: ++connections, subscriptions: [], clock: new ArrivalClock(), ended: false };
+    const feed: Feed = { link, connection: ++connections, subscriptions: [], clock: new ArrivalClock() };
     if (current) {
       log.info({ connection: current.connection, by: feed.connection }, 'audio feed replaced by a new one');
       current.link.send({ type: 'error', error: { code: 'replaced', message: 'another audio feed connected; this one is closed' } });
@@ -196,7 +194,8 @@ export function createAudioSource(options: AudioSourceOptions): AudioSource {
 
   /** Audio of a feed still current: whole 16-bit samples, any length. */
   const feedAudio = (feed: Feed, pcm: Buffer): void => {
-    if (current !== feed || feed.ended || pcm.byteLength === 0) return;
+    // A feed replaced or closed is never current again: its audio is no longer recognized.
+    if (current !== feed || pcm.byteLength === 0) return;
     feed.session ??= openSession(feed, recognizer!);
     feed.clock.record((pcm.byteLength / 2 / AUDIO_INGEST_SAMPLE_RATE_HZ) * 1000, nowMs());
     feed.session.write(pcm);
@@ -205,7 +204,7 @@ export function createAudioSource(options: AudioSourceOptions): AudioSource {
   wss.on('connection', (ws: WebSocket) => {
     const feed = acceptFeed(webSocketLink(ws));
     ws.on('message', (data: RawData, isBinary: boolean) => {
-      if (current !== feed || feed.ended) return;
+      if (current !== feed) return;
       if (!isBinary) {
         const error = new RelayError('text_frame', `send binary frames of ${AUDIO_INGEST_SAMPLE_RATE_HZ} Hz mono 16-bit PCM, not text`, 400);
         lastError = `${error.code}: ${error.message}`;
@@ -307,6 +306,7 @@ export function createAudioSource(options: AudioSourceOptions): AudioSource {
     },
     async stop() {
       accepting = false;
+      current?.link.close(1001, 'relay stopping'); // an HTTP stream too, not only the WebSockets below
       const closed = [...wss.clients].map((ws) => once(ws, 'close'));
       for (const ws of wss.clients) ws.close(1001, 'relay stopping');
       await Promise.race([Promise.all(closed), new Promise((r) => setTimeout(r, 2000).unref())]);
