@@ -1,4 +1,4 @@
-import { createServer, STATUS_CODES, type IncomingMessage, type Server as HttpServer } from 'node:http';
+import { createServer, STATUS_CODES, type IncomingMessage, type Server as HttpServer, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import type { Duplex } from 'node:stream';
 import type { Observable } from 'rxjs';
@@ -39,7 +39,7 @@ export interface GatewayOptions {
   /** Extra WebSocket endpoints (e.g. /ingest/asr), by path. */
   upgrades?: Record<string, (req: import('node:http').IncomingMessage, socket: Duplex, head: Buffer) => void>;
   /** HTTP streams (an ingest endpoint's POST body as the feed), by exact path, taken before the app. */
-  streams?: Record<string, (req: import('node:http').IncomingMessage, res: import('node:http').ServerResponse) => void>;
+  streams?: Record<string, StreamHandler>;
   /** A cross-process Socket.IO adapter (Redis): overlays and panels may attach to any process. */
   adapter?: ServerOptions['adapter'];
 }
@@ -164,6 +164,9 @@ function guardEvents(ns: Namespace, rejected: Counter<'namespace' | 'reason'>, l
   });
 }
 
+/** Takes a POST whose body is an ingest feed (see GatewayOptions.streams). */
+type StreamHandler = (req: IncomingMessage, res: ServerResponse) => void;
+
 /** The request's URL path ('' when it cannot be parsed). */
 function pathOf(req: IncomingMessage): string {
   try {
@@ -189,7 +192,7 @@ export async function startGateway(opts: GatewayOptions): Promise<Gateway> {
   const http: HttpServer = createServer({ requireHostHeader: false }, (req, res) => {
     const problem = unroutable(req);
     if (problem === undefined) {
-      const stream = opts.streams && Object.hasOwn(opts.streams, pathOf(req)) ? opts.streams[pathOf(req)] : undefined;
+      const stream = streamFor(req);
       return stream ? stream(req, res) : app(req, res);
     }
     const body = JSON.stringify({ error: { code: 'bad_request', message: problem } });
@@ -202,6 +205,12 @@ export async function startGateway(opts: GatewayOptions): Promise<Gateway> {
     res.end(body);
   });
   http.on('clientError', answerClientError);
+  /** The ingest stream serving `req`'s path, if any (the URL parsed once, and only when there are streams). */
+  function streamFor(req: IncomingMessage): StreamHandler | undefined {
+    if (!opts.streams) return undefined;
+    const path = pathOf(req);
+    return Object.hasOwn(opts.streams, path) ? opts.streams[path] : undefined;
+  }
   const io = new Server(http, {
     maxHttpBufferSize: MAX_CLIENT_MESSAGE_BYTES,
     parser: wireParser,
