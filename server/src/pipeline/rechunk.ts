@@ -13,7 +13,7 @@ export interface RechunkOptions {
   scheduler?: SchedulerLike;
 }
 
-/** Audio per chunk after the first: fewer, larger events per caption (the fan-out bench measures 100–400 ms). */
+/** Audio per chunk after the first (RELAY_AUDIO_CHUNK_MS): fewer, larger events per caption; the chunk-sweep bench measures 100–400 ms. */
 export const RECHUNK_TARGET_MS = 200;
 /** Network, decode and scheduling between a chunk leaving and the overlay being able to play it. */
 export const RECHUNK_UNDERRUN_MARGIN_MS = 60;
