@@ -70,7 +70,7 @@ export function createTwitchEventSubSource(options: TwitchEventSubOptions): Twit
   const channel = options.channel.replace(/^#/u, '').toLowerCase();
   const triggers: EventSubTriggers = { ...DEFAULT_TWITCH_TRIGGERS, follows: false, ...options.triggers };
   const nowMs = options.nowMs ?? Date.now;
-  const log = options.logger;
+  const log = options.logger.child({ source: 'twitch-eventsub' });
   const seen = new BoundedMap<true>(MESSAGE_LEDGER_SIZE);
   const covered = new Set<CoveredKind>();
   const problems = new Map<string, Problem>();
@@ -254,7 +254,7 @@ export function createTwitchEventSubSource(options: TwitchEventSubOptions): Twit
   const source = createReconnectingSource({
     name: 'twitch-eventsub',
     connect,
-    logger: log,
+    logger: options.logger, // the kit names its lines itself
     idleTimeoutMs: 0, // the keepalive window comes with each session's welcome
     ...(options.backoff ? { backoff: options.backoff } : {}),
     ...(options.nowMs ? { nowMs: options.nowMs } : {}),

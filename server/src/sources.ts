@@ -12,6 +12,10 @@ import { createKickSource } from '../../plugin/source-kick/index.ts';
 import { createTwitchEventSubSource, createTwitchSource } from '../../plugin/source-twitch/index.ts';
 import { createYouTubeSource } from '../../plugin/source-youtube/index.ts';
 
+/** A threshold setting where 0 means the trigger is off. */
+const offWhenZero = (n: number): number | null => (n > 0 ? n : null);
+
+/** Each source names itself in its log lines (`source`), so each gets the relay's logger as is. */
 export function createConfiguredSources(
   config: Config,
   token: string,
@@ -23,7 +27,7 @@ export function createConfiguredSources(
     const triggers = {
       commandPrefix: config.TWITCH_COMMAND_PREFIX || null,
       allMessages: config.TWITCH_READ_ALL,
-      minBits: config.TWITCH_MIN_BITS > 0 ? config.TWITCH_MIN_BITS : null,
+      minBits: offWhenZero(config.TWITCH_MIN_BITS),
       rewardIds: config.TWITCH_REWARD_IDS,
       subs: config.TWITCH_READ_SUBS,
       subGifts: config.TWITCH_READ_SUB_GIFTS,
@@ -40,7 +44,7 @@ export function createConfiguredSources(
             url: config.TWITCH_EVENTSUB_URL,
             helixUrl: config.TWITCH_HELIX_URL,
             idUrl: config.TWITCH_ID_URL,
-            logger: log.child({ source: 'twitch-eventsub' }),
+            logger: log,
           })
         : undefined;
     if (eventSub) sources.push(eventSub);
@@ -54,7 +58,7 @@ export function createConfiguredSources(
             : undefined,
         triggers,
         ...(eventSub ? { coveredByEventSub: eventSub.covers } : {}),
-        logger: log.child({ source: 'twitch' }),
+        logger: log,
       }),
     );
   }
@@ -66,11 +70,11 @@ export function createConfiguredSources(
         uid: config.BILIBILI_UID,
         key: config.BILIBILI_KEY,
         triggers: {
-          minGiftCny: config.BILIBILI_MIN_GIFT_CNY > 0 ? config.BILIBILI_MIN_GIFT_CNY : null,
+          minGiftCny: offWhenZero(config.BILIBILI_MIN_GIFT_CNY),
           minSuperChatCny: config.BILIBILI_MIN_SUPERCHAT_CNY,
           minGuardCny: config.BILIBILI_READ_GUARDS ? config.BILIBILI_MIN_GUARD_CNY : null,
         },
-        logger: log.child({ source: 'bilibili' }),
+        logger: log,
       }),
     );
   }
@@ -94,7 +98,7 @@ export function createConfiguredSources(
         dailyQuotaUnits: config.YOUTUBE_DAILY_QUOTA_UNITS,
         streamHours: config.YOUTUBE_STREAM_HOURS,
         liveSearchIntervalMs: config.YOUTUBE_LIVE_SEARCH_MINUTES * 60_000,
-        logger: log.child({ source: 'youtube' }),
+        logger: log,
       }),
     );
   }
@@ -110,14 +114,14 @@ export function createConfiguredSources(
           commandPrefix: config.KICK_COMMAND_PREFIX || null,
           allMessages: config.KICK_READ_ALL,
           subs: config.KICK_READ_SUBS,
-          minGiftedSubs: config.KICK_MIN_GIFTED_SUBS > 0 ? config.KICK_MIN_GIFTED_SUBS : null,
-          minKicks: config.KICK_MIN_KICKS > 0 ? config.KICK_MIN_KICKS : null,
+          minGiftedSubs: offWhenZero(config.KICK_MIN_GIFTED_SUBS),
+          minKicks: offWhenZero(config.KICK_MIN_KICKS),
         },
-        logger: log.child({ source: 'kick' }),
+        logger: log,
       }),
     );
   }
-  sources.push(createAsrSource({ token, voiceFinals: config.ASR_VOICE_FINALS, logger: log.child({ source: 'asr' }) }));
+  sources.push(createAsrSource({ token, voiceFinals: config.ASR_VOICE_FINALS, logger: log }));
   const speech = createAudioSource({
     token,
     recognizer,
