@@ -44,6 +44,7 @@ export class SpeechLog implements CaptionSink {
   private readonly db: Database.Database;
   private readonly insert: Database.Statement;
   private readonly trim: Database.Statement;
+  private readonly since: Database.Statement<[number, number], Row>;
   private inserted = 0;
 
   constructor(
@@ -61,6 +62,7 @@ export class SpeechLog implements CaptionSink {
        VALUES (@id, @text, @lang, @startedAtMs, @durationMs, @words, @translationLang, @translationText)`,
     );
     this.trim = this.db.prepare('DELETE FROM spoken_lines WHERE seq <= (SELECT MAX(seq) FROM spoken_lines) - ?');
+    this.since = this.db.prepare<[number, number], Row>('SELECT * FROM spoken_lines WHERE started_at_ms >= ? ORDER BY started_at_ms DESC, seq DESC LIMIT ?');
   }
 
   record(line: SpokenLine): void {
@@ -79,10 +81,7 @@ export class SpeechLog implements CaptionSink {
 
   /** The `limit` most recent lines (spoken at or after `sinceMs`), oldest first. */
   recent({ limit, sinceMs = 0 }: { limit: number; sinceMs?: number }): SpokenLine[] {
-    const rows = this.db
-      .prepare<[number, number], Row>('SELECT * FROM spoken_lines WHERE started_at_ms >= ? ORDER BY started_at_ms DESC, seq DESC LIMIT ?')
-      .all(sinceMs, limit);
-    return rows.reverse().map(fromRow);
+    return this.since.all(sinceMs, limit).reverse().map(fromRow);
   }
 
   attach(feed: ReadoutFeed): Unsubscribable {
