@@ -40,13 +40,14 @@ function renderLines({ recent }: SubtitlesState): void {
 }
 
 export function setUpSubtitles(): void {
-  const render = () => {
-    renderState(health$.value?.recognition, subtitles$.value.muted);
-    renderLines(subtitles$.value);
-  };
-  health$.subscribe(render);
-  subtitles$.subscribe(render);
-  lang$.subscribe(render);
+  const state = () => renderState(health$.value?.recognition, subtitles$.value.muted);
+  // Health comes every second: it only changes the state line; the transcript follows its own pushes.
+  health$.subscribe(state);
+  subtitles$.subscribe((subtitles) => {
+    state();
+    renderLines(subtitles);
+  });
+  lang$.subscribe(state);
   const mute = byId<HTMLButtonElement>('sub-mute');
   mute.addEventListener('click', () => void run(mute, () => command('subtitles:mute', { muted: !subtitles$.value.muted })));
   // The captioner logs in with the panel's token (kept in this browser).
