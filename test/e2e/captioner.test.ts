@@ -144,3 +144,19 @@ describe('captioner → recognizer → overlay (Chromium, fake microphone)', () 
     expectNoConsoleErrors(...logs);
   });
 });
+
+describe('captioner while recognition is off', () => {
+  it('says so after login and does not start sending', async () => {
+    const off = await startHarness();
+    try {
+      const c = await openPage(browser, `${off.url}/captioner#token=${encodeURIComponent(off.secrets.token)}&autostart=1`);
+      logs.push(c.console);
+      await c.page.waitForFunction(() => window.__captionerStats?.recognition === 'off', undefined, { timeout: 10_000 });
+      expect(await c.page.evaluate(() => [window.__captionerStats?.link, document.getElementById('rec')?.dataset.state, document.getElementById('error')?.hidden])).toEqual(['closed', 'off', false]);
+      await c.page.close();
+    } finally {
+      await off.stop();
+    }
+  });
+});
+

@@ -4,7 +4,7 @@
  * `WS /ingest/audio`; the relay recognizes it and answers with its state and the lines it
  * recognized. `#token=…&autostart=1` starts at once with the default device (OBS docks, tests).
  */
-import type { AudioIngestMessage, RecognitionState } from '../../../server/src/core/audio-ingest.ts';
+import type { AudioIngestMessage, RecognitionState, RecognitionStatus } from '../../../server/src/core/audio-ingest.ts';
 import { byId, setText } from '../lib/dom.ts';
 import { load, store } from '../lib/storage.ts';
 import { tokenFromUrl } from '../lib/token-from-url.ts';
@@ -138,7 +138,7 @@ async function login(newToken: string): Promise<void> {
   }
   token = newToken;
   store(TOKEN_KEY, newToken);
-  if (res?.ok) recognition = ((await res.json()) as { recognition: RecognitionState }).recognition;
+  if (res?.ok) recognition = ((await res.json()) as { recognition: RecognitionStatus }).recognition.state;
   showError(null);
   showLoggedIn(true);
   await fillDevices();
