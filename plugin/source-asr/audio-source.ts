@@ -16,14 +16,13 @@ import { WebSocketServer, type RawData, type WebSocket } from 'ws';
 import {
   AUDIO_INGEST_MAX_FRAME_BYTES,
   AUDIO_INGEST_PATH,
-  AUDIO_INGEST_SAMPLE_RATE_HZ,
   type AudioIngestMessage,
   type RecognitionState,
   type RecognitionStatus,
 } from '../../server/src/core/audio-ingest.ts';
 import { RelayError } from '../../server/src/core/errors.ts';
 import type { Logger } from '../../server/src/core/logger.ts';
-import type { RecognitionResult, RecognizerEngine, RecognizerSession, RecognizerState } from '../../server/src/core/recognizer.ts';
+import { RECOGNIZER_SAMPLE_RATE_HZ, type RecognitionResult, type RecognizerEngine, type RecognizerSession, type RecognizerState } from '../../server/src/core/recognizer.ts';
 import { MinuteRate, type CaptionSource, type ChatRole, type SourceEvent, type SubtitleLine } from '../../server/src/core/source.ts';
 import { ArrivalClock } from './arrival-clock.ts';
 import { IngestGate } from './ingest-upgrade.ts';
@@ -197,7 +196,7 @@ export function createAudioSource(options: AudioSourceOptions): AudioSource {
     // A feed replaced or closed is never current again: its audio is no longer recognized.
     if (current !== feed || pcm.byteLength === 0) return;
     feed.session ??= openSession(feed, recognizer!);
-    feed.clock.record((pcm.byteLength / 2 / AUDIO_INGEST_SAMPLE_RATE_HZ) * 1000, nowMs());
+    feed.clock.record((pcm.byteLength / 2 / RECOGNIZER_SAMPLE_RATE_HZ) * 1000, nowMs());
     feed.session.write(pcm);
   };
 
@@ -206,7 +205,7 @@ export function createAudioSource(options: AudioSourceOptions): AudioSource {
     ws.on('message', (data: RawData, isBinary: boolean) => {
       if (current !== feed) return;
       if (!isBinary) {
-        const error = new RelayError('text_frame', `send binary frames of ${AUDIO_INGEST_SAMPLE_RATE_HZ} Hz mono 16-bit PCM, not text`, 400);
+        const error = new RelayError('text_frame', `send binary frames of ${RECOGNIZER_SAMPLE_RATE_HZ} Hz mono 16-bit PCM, not text`, 400);
         lastError = `${error.code}: ${error.message}`;
         feed.link.send({ type: 'error', error: { code: error.code, message: error.message } });
         return;

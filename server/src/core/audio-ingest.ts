@@ -13,9 +13,6 @@
 import type { HotWordsStatus } from './recognizer.ts';
 
 export const AUDIO_INGEST_PATH = '/ingest/audio';
-export const AUDIO_INGEST_SAMPLE_RATE_HZ = 16_000;
-/** 100 ms of audio: the frame the captioner sends and the recognizer is fed. */
-export const AUDIO_FRAME_SAMPLES = 1_600;
 export const AUDIO_INGEST_MAX_FRAME_BYTES = 32_000;
 
 /** Where recognition of this feed stands. */
