@@ -7,6 +7,7 @@
  * readout without usable word timings is one cue over its whole duration.
  */
 import type { HistoryEntry } from '../core/history.ts';
+import type { TimedWord } from '../core/types.ts';
 import { wordLines } from './line-breaks.ts';
 
 export interface Cue {
@@ -32,20 +33,24 @@ export function sessionCues(entries: readonly HistoryEntry[]): Cue[] {
     .sort((a, b) => a.startMs - b.startMs);
   const originMs = placed[0]?.startMs ?? 0;
   return placed.flatMap(({ entry, startMs, durationMs }) => {
-    const offsetMs = startMs - originMs;
-    const lines = wordLines(entry.text, entry.words) ?? [{ text: entry.text, startMs: 0, endMs: durationMs }];
     const voice = entry.voice === undefined ? '' : oneLine(entry.voice);
-    return lines
-      .map((line): Cue => ({
-        startMs: offsetMs + line.startMs,
-        endMs: offsetMs + line.endMs,
-        text: oneLine(line.text),
-        ...(voice !== '' && { voice }),
-      }))
-      .filter((cue) => cue.text !== '');
+    const cues = timedCues(entry.text, entry.words, durationMs, startMs - originMs);
+    return voice === '' ? cues : cues.map((cue) => ({ ...cue, voice }));
   });
 }
 
-function oneLine(text: string): string {
+/**
+ * The cues of one text spoken from `offsetMs` on the session timeline: display lines cut by its
+ * word timings, or one cue over its whole duration when they are unusable; empty lines dropped.
+ */
+export function timedCues(text: string, words: readonly TimedWord[], durationMs: number, offsetMs: number): Cue[] {
+  const lines = wordLines(text, words) ?? [{ text, startMs: 0, endMs: durationMs }];
+  return lines
+    .map((line): Cue => ({ startMs: offsetMs + line.startMs, endMs: offsetMs + line.endMs, text: oneLine(line.text) }))
+    .filter((cue) => cue.text !== '');
+}
+
+/** Whitespace runs (newlines included) collapsed to a space, trimmed. */
+export function oneLine(text: string): string {
   return text.replace(/\s+/gu, ' ').trim();
 }

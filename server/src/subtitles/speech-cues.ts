@@ -6,10 +6,7 @@
  * original in one cue per sentence.
  */
 import type { SpeechTrack, SpokenLine } from '../core/history.ts';
-import { wordLines } from './line-breaks.ts';
-import type { Cue } from './session-cues.ts';
-
-const oneLine = (text: string): string => text.replace(/\s+/gu, ' ').trim();
+import { oneLine, timedCues, type Cue } from './session-cues.ts';
 
 export function speechCues(lines: readonly SpokenLine[], track: SpeechTrack): Cue[] {
   const sorted = [...lines].sort((a, b) => a.startedAtMs - b.startedAtMs);
@@ -20,9 +17,7 @@ export function speechCues(lines: readonly SpokenLine[], track: SpeechTrack): Cu
     const translation = oneLine(line.translation?.text ?? '');
     switch (track) {
       case 'original':
-        return (wordLines(line.text, line.words) ?? [{ text: line.text, startMs: 0, endMs: line.durationMs }])
-          .map((l) => ({ startMs: offsetMs + l.startMs, endMs: offsetMs + l.endMs, text: oneLine(l.text) }))
-          .filter((cue) => cue.text !== '');
+        return timedCues(line.text, line.words, line.durationMs, offsetMs);
       case 'translation':
         return translation === '' ? [] : [{ ...whole, text: translation }];
       case 'both': {
