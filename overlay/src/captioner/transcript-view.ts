@@ -4,7 +4,7 @@
  * Text goes in as text, never as markup.
  */
 import type { RecognizedLineMessage } from '../../../server/src/core/audio-ingest.ts';
-import { h } from '../lib/dom.ts';
+import { transcriptItem } from '../lib/transcript-item.ts';
 
 export class TranscriptView {
   private readonly rows = new Map<string, HTMLLIElement>();
@@ -16,8 +16,7 @@ export class TranscriptView {
   ) {}
 
   show(line: RecognizedLineMessage): void {
-    const row = h('li', { class: line.final ? 'final' : 'partial', 'data-id': line.id }, line.text);
-    if (line.translation) row.append(h('span', { class: 'translation', lang: line.translation.lang }, line.translation.text));
+    const row = transcriptItem(line);
     const old = this.rows.get(line.id);
     if (old) old.replaceWith(row);
     else this.list.append(row);

@@ -5,7 +5,8 @@
  */
 import type { RecognitionStatus } from '../../../server/src/core/audio-ingest.ts';
 import type { SubtitlesState } from '../../../server/src/core/protocol.ts';
-import { byId, h, setText } from '../lib/dom.ts';
+import { byId, setText } from '../lib/dom.ts';
+import { transcriptItem } from '../lib/transcript-item.ts';
 import { command, currentToken, health$, subtitles$ } from './connection.ts';
 import type { LabelKey } from './i18n.ts';
 import { lang$, t, tf } from './lang.ts';
@@ -24,18 +25,7 @@ function renderState(recognition: RecognitionStatus | undefined, muted: boolean)
 
 function renderLines({ recent }: SubtitlesState): void {
   const list = byId<HTMLOListElement>('sub-lines');
-  list.replaceChildren(
-    ...recent
-      .slice(-12)
-      .map((line) =>
-        h(
-          'li',
-          { class: line.final ? 'final' : 'partial', 'data-id': line.id },
-          line.text,
-          line.translation ? h('span', { class: 'translation', lang: line.translation.lang }, line.translation.text) : null,
-        ),
-      ),
-  );
+  list.replaceChildren(...recent.slice(-12).map(transcriptItem));
   byId('sub-empty').hidden = recent.length > 0;
 }
 
