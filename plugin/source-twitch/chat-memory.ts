@@ -6,8 +6,8 @@
  */
 export const MAX_REMEMBERED = 10_000;
 
-/** A map that forgets its oldest entry past `max` (the EventSub message ledger uses it too). */
-export class BoundedMap<V> {
+/** A map that forgets its oldest entry past `max`. */
+class BoundedMap<V> {
   private readonly entries = new Map<string, V>();
   constructor(private readonly max: number) {}
   set(key: string, value: V): void {

@@ -12,7 +12,7 @@ import WebSocket from 'ws';
 import { createReconnectingSource, type SourceConnection } from '../../server/src/core/reconnecting-source.ts';
 import { SourceError, type CaptionSource, type EventSubNotice, type SourceStatus } from '../../server/src/core/source.ts';
 import { MAX_FRAME_BYTES, type SocketSourceOptions } from '../../server/src/core/websocket-source.ts';
-import { BoundedMap } from './chat-memory.ts';
+import { SeenIds } from '../../server/src/core/seen-ids.ts';
 import { notificationEvent, subscriptionsFor, type EventSubIds, type EventSubTriggers, type SubscriptionSpec } from './eventsub-events.ts';
 import { messageTimeMs, parseEventSubFrame, type EventSubMessage } from './eventsub-message.ts';
 import { createHelixClient, HelixError, TWITCH_HELIX_URL, TWITCH_ID_URL, type HelixClient } from './helix-client.ts';
@@ -71,7 +71,7 @@ export function createTwitchEventSubSource(options: TwitchEventSubOptions): Twit
   const triggers: EventSubTriggers = { ...DEFAULT_TWITCH_TRIGGERS, follows: false, ...options.triggers };
   const nowMs = options.nowMs ?? Date.now;
   const log = options.logger.child({ source: 'twitch-eventsub' });
-  const seen = new BoundedMap<true>(MESSAGE_LEDGER_SIZE);
+  const seen = new SeenIds(MESSAGE_LEDGER_SIZE);
   const covered = new Set<CoveredKind>();
   const problems = new Map<string, Problem>();
   let tokenInvalid = false;
@@ -196,8 +196,7 @@ export function createTwitchEventSubSource(options: TwitchEventSubOptions): Twit
 
       const onMessage = (ws: WebSocket, message: EventSubMessage): void => {
         if (ws === current) armKeepalive();
-        if (seen.has(message.metadata.message_id)) return;
-        seen.set(message.metadata.message_id, true);
+        if (!seen.firstTime(message.metadata.message_id)) return;
         if (nowMs() - messageTimeMs(message.metadata) > MAX_MESSAGE_AGE_MS) {
           log.warn({ id: message.metadata.message_id }, 'eventsub: ignored a message older than 10 minutes');
           return;
