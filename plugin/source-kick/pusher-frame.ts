@@ -6,6 +6,7 @@
  */
 import { RelayError } from '../../server/src/core/errors.ts';
 import type { ReconnectAdvice } from '../../server/src/core/source.ts';
+import { isRecord } from '../../server/src/core/is-record.ts';
 
 export interface PusherFrame {
   event: string;
@@ -20,9 +21,6 @@ export class MalformedFrameError extends RelayError {
     super('malformed_frame', message, 502);
   }
 }
-
-const isRecord = (value: unknown): value is Record<string, unknown> =>
-  typeof value === 'object' && value !== null && !Array.isArray(value);
 
 function decodeData(text: string, event: string): Record<string, unknown> {
   if (text === '') return {};

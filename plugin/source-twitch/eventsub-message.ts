@@ -5,6 +5,7 @@
  * an object is a `EventSubFrameError` (the caller skips it; Twitch never sends one).
  */
 import { SourceError } from '../../server/src/core/source.ts';
+import { isRecord } from '../../server/src/core/is-record.ts';
 
 export interface EventSubSession {
   id: string;
@@ -40,13 +41,9 @@ export class EventSubFrameError extends SourceError {
   }
 }
 
-function isObject(value: unknown): value is Record<string, unknown> {
-  return typeof value === 'object' && value !== null && !Array.isArray(value);
-}
-
 function subscriptionOf(payload: Record<string, unknown>): EventSubSubscription {
   const sub = payload['subscription'];
-  if (!isObject(sub) || typeof sub['type'] !== 'string' || typeof sub['status'] !== 'string') {
+  if (!isRecord(sub) || typeof sub['type'] !== 'string' || typeof sub['status'] !== 'string') {
     throw new EventSubFrameError('a notification or revocation without its subscription');
   }
   return sub as unknown as EventSubSubscription;
@@ -54,7 +51,7 @@ function subscriptionOf(payload: Record<string, unknown>): EventSubSubscription 
 
 function sessionOf(payload: Record<string, unknown>): EventSubSession {
   const session = payload['session'];
-  if (!isObject(session) || typeof session['id'] !== 'string') throw new EventSubFrameError('a session message without its session');
+  if (!isRecord(session) || typeof session['id'] !== 'string') throw new EventSubFrameError('a session message without its session');
   return session as unknown as EventSubSession;
 }
 
@@ -66,7 +63,7 @@ export function parseEventSubFrame(text: string): EventSubMessage {
   } catch {
     throw new EventSubFrameError('a frame that is not JSON');
   }
-  if (!isObject(parsed) || !isObject(parsed['metadata']) || !isObject(parsed['payload'])) {
+  if (!isRecord(parsed) || !isRecord(parsed['metadata']) || !isRecord(parsed['payload'])) {
     throw new EventSubFrameError('a frame without metadata and payload');
   }
   const meta = parsed['metadata'];
@@ -83,7 +80,7 @@ export function parseEventSubFrame(text: string): EventSubMessage {
       return { type: 'session_keepalive', metadata };
     case 'notification': {
       const event = payload['event'];
-      if (!isObject(event)) throw new EventSubFrameError('a notification without its event');
+      if (!isRecord(event)) throw new EventSubFrameError('a notification without its event');
       return { type: 'notification', metadata, subscription: subscriptionOf(payload), event };
     }
     case 'revocation':

@@ -8,6 +8,7 @@
  * …/paraformer-server-events), the same as CosyVoice's WebSocket API.
  */
 import { randomUUID } from 'node:crypto';
+import { isRecord } from '../is-record.ts';
 
 /** A task id: 32 hex digits (the docs show a UUID; the Python SDK sends `uuid4().hex`). */
 export function newTaskId(): string {
@@ -23,7 +24,7 @@ export function finishTaskMessage(taskId: string): string {
 }
 
 export type Json = Record<string, unknown>;
-export const jsonObject = (v: unknown): Json => (typeof v === 'object' && v !== null && !Array.isArray(v) ? (v as Json) : {});
+export const jsonObject = (v: unknown): Json => (isRecord(v) ? v : {});
 
 /** A server text frame's header and payload; undefined when it is not a JSON event. */
 export interface ServerEventFrame {
