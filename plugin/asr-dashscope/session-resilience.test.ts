@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { scriptedSentence } from '../../test/fakes/dashscope-asr/speech-audio.ts';
-import { finals, record, speak, recognizerFixture, waitForState } from '../../test/fakes/dashscope-asr/test-recognizer.ts';
+import { finals, record, recognizerFixture, speak, transcribe, waitForState } from '../../test/fakes/dashscope-asr/test-recognizer.ts';
 
 // Eight sentences, 1.2 s apart, each 0.9 s long: 12 s of speech.
 const WORDS = [['一', '二', '三'], ['四', '五', '六'], ['七', '八', '九'], ['十', '百', '千'], ['甲', '乙', '丙'], ['丁', '戊', '己'], ['庚', '辛', '壬'], ['子', '丑', '寅']];
@@ -17,16 +17,12 @@ const everyFrameHeard = () => Array.from({ length: FRAMES }, (_, i) => i).filter
 describe('DashScope recognizer session: long sessions and failures', () => {
   it('rolls over to a new task before the limit without losing audio or repeating a final', async () => {
     const engine = await setUp({}, { session: { rolloverAfterMs: 350, rolloverWindowMs: 100 } });
-    const session = engine.open();
-    const { results, statuses } = record(session);
-    await speak(session, 0, FRAMES);
-    await session.finish();
-    const all = await results;
+    const { session, results: all, statuses } = await transcribe(engine, FRAMES);
     expect(finals(all).map((r) => r.text)).toEqual(TEXTS);
     expect(new Set(finals(all).map((r) => r.sentenceId)).size).toBe(TEXTS.length);
     expect(session.usage().rollovers).toBeGreaterThanOrEqual(2);
     expect(fixture.fake.stats.tasksStarted).toBe(session.usage().tasksStarted);
-    expect((await statuses).map((s) => s.state)).toContain('rolling-over');
+    expect(statuses.map((s) => s.state)).toContain('rolling-over');
     expect(everyFrameHeard()).toEqual([]);
     // Times stay on the session clock across tasks.
     expect(finals(all).at(-1)).toMatchObject({ startMs: 300 + 7 * 1500, endMs: 300 + 7 * 1500 + 900 });
@@ -35,11 +31,7 @@ describe('DashScope recognizer session: long sessions and failures', () => {
 
   it('switches a rollover at a sentence end: the sentence in progress keeps its id in the next task', async () => {
     const engine = await setUp({}, { session: { rolloverAfterMs: 200, rolloverWindowMs: 5000 } });
-    const session = engine.open();
-    const { results } = record(session);
-    await speak(session, 0, FRAMES);
-    await session.finish();
-    const all = await results;
+    const { results: all } = await transcribe(engine, FRAMES);
     expect(finals(all).map((r) => r.text)).toEqual(TEXTS);
     for (const final of finals(all)) {
       const partials = all.filter((r) => r.sentenceId === final.sentenceId && r.kind === 'partial');
@@ -50,11 +42,7 @@ describe('DashScope recognizer session: long sessions and failures', () => {
   it('reconnects after a drop mid-stream, replays the unacknowledged audio, and emits each sentence once', async () => {
     const engine = await setUp();
     fixture.fake.injectTaskFault({ kind: 'drop-after-frames', frames: 37 }); // mid-sentence 3 (3.3–4.2 s)
-    const session = engine.open();
-    const { results, statuses } = record(session);
-    await speak(session, 0, FRAMES);
-    await session.finish();
-    const all = await results;
+    const { session, results: all, statuses } = await transcribe(engine, FRAMES);
     expect(finals(all).map((r) => r.text)).toEqual(TEXTS);
     expect(new Set(finals(all).map((r) => r.sentenceId)).size).toBe(TEXTS.length);
     const usage = session.usage();
@@ -62,7 +50,7 @@ describe('DashScope recognizer session: long sessions and failures', () => {
     expect(usage.audioReplayedMs).toBeGreaterThan(0);
     // The replay starts where the last final ended: sentence 3 is heard again from its start, nothing before it.
     expect(usage.audioReplayedMs).toBeLessThanOrEqual(1100);
-    expect((await statuses).map((s) => s.state)).toEqual(['connecting', 'running', 'reconnecting', 'running', 'stopped']);
+    expect(statuses.map((s) => s.state)).toEqual(['connecting', 'running', 'reconnecting', 'running', 'stopped']);
     expect(everyFrameHeard()).toEqual([]);
   });
 
@@ -71,11 +59,7 @@ describe('DashScope recognizer session: long sessions and failures', () => {
     // unacknowledged, and a drop between sentence 2's final and sentence 3's first partial replays it.
     const engine = await setUp({ finalEndEarlyMs: 300 });
     fixture.fake.injectTaskFault({ kind: 'drop-after-frames', frames: 33 });
-    const session = engine.open();
-    const { results } = record(session);
-    await speak(session, 0, FRAMES);
-    await session.finish();
-    const all = await results;
+    const { session, results: all } = await transcribe(engine, FRAMES);
     expect(finals(all).map((r) => r.text)).toEqual(TEXTS);
     expect(session.usage()).toMatchObject({ reconnects: 1, duplicateFinalsSuppressed: 1 });
     expect(fixture.fake.sent.filter((e) => (e.payload.output as { sentence?: { text: string; sentence_end: boolean } })?.sentence?.text === '六。')).not.toHaveLength(0);
@@ -84,11 +68,8 @@ describe('DashScope recognizer session: long sessions and failures', () => {
   it('reconnects after task-failed mid-stream and loses no sentence', async () => {
     const engine = await setUp();
     fixture.fake.injectTaskFault({ kind: 'task-failed', code: 'InternalError', message: 'An internal error has occured', afterFrames: 52 });
-    const session = engine.open();
-    const { results } = record(session);
-    await speak(session, 0, FRAMES);
-    await session.finish();
-    expect(finals(await results).map((r) => r.text)).toEqual(TEXTS);
+    const { session, results: all } = await transcribe(engine, FRAMES);
+    expect(finals(all).map((r) => r.text)).toEqual(TEXTS);
     expect(fixture.fake.stats.tasksFailed).toEqual({ InternalError: 1 });
     expect(session.usage().reconnects).toBe(1);
   });
@@ -96,13 +77,10 @@ describe('DashScope recognizer session: long sessions and failures', () => {
   it('backs off when throttled, buffering the audio, then recognizes all of it', async () => {
     const engine = await setUp();
     fixture.fake.injectTaskFault({ kind: 'rate-limit' }, 2);
-    const session = engine.open();
-    const { results, statuses } = record(session);
-    await speak(session, 0, FRAMES);
-    await session.finish();
-    expect(finals(await results).map((r) => r.text)).toEqual(TEXTS);
+    const { results: all, statuses } = await transcribe(engine, FRAMES);
+    expect(finals(all).map((r) => r.text)).toEqual(TEXTS);
     expect(fixture.fake.stats.tasksFailed).toEqual({ 'Throttling.RateQuota': 2 });
-    expect((await statuses).find((s) => s.state === 'reconnecting')?.error?.code).toBe('upstream_throttled');
+    expect(statuses.find((s) => s.state === 'reconnecting')?.error?.code).toBe('upstream_throttled');
   });
 
   it('fails the session and the engine on a refused key, with the setting to check', async () => {

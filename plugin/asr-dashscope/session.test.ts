@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { scriptedSentence } from '../../test/fakes/dashscope-asr/speech-audio.ts';
-import { finals, record, recognizerFixture, speak } from '../../test/fakes/dashscope-asr/test-recognizer.ts';
+import { finals, recognizerFixture, transcribe } from '../../test/fakes/dashscope-asr/test-recognizer.ts';
 
 // Source clock: 你好 世界 (0.5–1.1 s), 今天 天气 不错 (2.0–2.9 s), 我们 开始 吧 (4.0–4.9 s).
 const SCRIPT = [
@@ -16,11 +16,7 @@ const { setUp } = fixture;
 describe('DashScope recognizer session', () => {
   it('streams partials then one final per sentence, with stable ids and word times on the session clock', async () => {
     const engine = await setUp({}, { languageHints: ['zh', 'en'] });
-    const session = engine.open();
-    const { results, statuses } = record(session);
-    await speak(session, 0, 56);
-    await session.finish();
-    const all = await results;
+    const { session, results: all, statuses } = await transcribe(engine, 56);
     expect(finals(all).map((r) => r.text)).toEqual(TEXTS);
     expect(finals(all).map((r) => r.sentenceId)).toEqual(['s1', 's2', 's3']);
     const first = all.filter((r) => r.sentenceId === 's1');
@@ -32,7 +28,7 @@ describe('DashScope recognizer session', () => {
       { text: '天气', punctuation: '', startMs: 2300, endMs: 2600 },
       { text: '不错', punctuation: '。', startMs: 2600, endMs: 2900 },
     ]);
-    expect((await statuses).map((s) => s.state)).toEqual(['connecting', 'running', 'stopped']);
+    expect(statuses.map((s) => s.state)).toEqual(['connecting', 'running', 'stopped']);
     expect(fixture.fake.runTaskLog).toEqual([
       expect.objectContaining({ model: 'paraformer-realtime-v2', format: 'pcm', sampleRateHz: 16_000, languageHints: ['zh', 'en'], heartbeat: true }),
     ]);
@@ -44,11 +40,7 @@ describe('DashScope recognizer session', () => {
   it('streams translations with the transcription on gummy-realtime-v1 when a target is set', async () => {
     const engine = await setUp({}, { translateTo: ['en'] });
     expect(engine.model).toBe('gummy-realtime-v1');
-    const session = engine.open();
-    const { results } = record(session);
-    await speak(session, 0, 56);
-    await session.finish();
-    const all = await results;
+    const { results: all } = await transcribe(engine, 56);
     expect(finals(all).map((r) => [r.text, r.translations])).toEqual([
       ['你好世界。', [{ lang: 'en', text: 'Hello world.' }]],
       ['今天天气不错。', [{ lang: 'en', text: 'Nice weather today.' }]],
@@ -60,11 +52,7 @@ describe('DashScope recognizer session', () => {
 
   it('holds a final until its translations are final when they come in a later event', async () => {
     const engine = await setUp({ lateTranslations: true }, { translateTo: ['en'] });
-    const session = engine.open();
-    const { results } = record(session);
-    await speak(session, 0, 56);
-    await session.finish();
-    const all = await results;
+    const { results: all } = await transcribe(engine, 56);
     expect(finals(all).map((r) => r.translations[0]?.text)).toEqual(['Hello world.', 'Nice weather today.', "Let's begin."]);
     expect(finals(all).map((r) => r.sentenceId)).toEqual(['s1', 's2', 's3']);
   });

@@ -30,6 +30,15 @@ export async function speak(session: RecognizerSession, from: number, to: number
   }
 }
 
+/** Opens a session, speaks frames [0, frames) in real time, finishes, and returns everything it emitted. */
+export async function transcribe(engine: RecognizerEngine, frames: number) {
+  const session = engine.open();
+  const { results, statuses } = record(session);
+  await speak(session, 0, frames);
+  await session.finish();
+  return { session, results: await results, statuses: await statuses };
+}
+
 /** Everything a session emits until it ends. */
 export function record(session: RecognizerSession) {
   const results = firstValueFrom(session.results$.pipe(toArray()));
