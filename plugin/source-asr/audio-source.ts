@@ -88,6 +88,8 @@ const httpLink = (res: ServerResponse): FeedLink => ({
   close: () => res.end(() => res.destroy()),
 });
 
+const recognitionOff = (): RelayError => new RelayError('recognition_off', 'speech recognition is off: set ASR_ENGINE=dashscope and a DashScope key', 503);
+
 export function createAudioSource(options: AudioSourceOptions): AudioSource {
   const { recognizer } = options;
   const nowMs = options.nowMs ?? Date.now;
@@ -280,7 +282,7 @@ export function createAudioSource(options: AudioSourceOptions): AudioSource {
       path: AUDIO_INGEST_PATH,
       handleUpgrade(req, socket, head) {
         if (!recognizer) {
-          gate.refuse(socket, new RelayError('recognition_off', 'speech recognition is off: set ASR_ENGINE=dashscope and a DashScope key', 503));
+          gate.refuse(socket, recognitionOff());
           return;
         }
         if (!gate.admit(req, socket, accepting)) return;
@@ -288,7 +290,7 @@ export function createAudioSource(options: AudioSourceOptions): AudioSource {
       },
       handleStream(req, res) {
         if (!recognizer) {
-          gate.refuseRequest(res, new RelayError('recognition_off', 'speech recognition is off: set ASR_ENGINE=dashscope and a DashScope key', 503));
+          gate.refuseRequest(res, recognitionOff());
           return;
         }
         if (gate.admitRequest(req, res, accepting)) takeStream(req, res);
