@@ -18,7 +18,7 @@ import { backoffDelayMs } from '../../server/src/core/engine-kit/backoff.ts';
 import type { EngineHealth } from '../../server/src/core/engine-kit/engine-health.ts';
 import type { Endpoint, EndpointSet } from '../../server/src/core/engine-kit/endpoint-set.ts';
 import { CircuitOpenError, failureKind } from '../../server/src/core/engine-kit/resilience-errors.ts';
-import { asEngineError } from '../../server/src/core/engine-kit/resilient-stream.ts';
+import { asEngineError, judgeFailure, retryDelayMs } from '../../server/src/core/engine-kit/resilient-stream.ts';
 import {
   RECOGNIZER_FRAME_BYTES,
   RECOGNIZER_FRAME_MS,
@@ -330,9 +330,7 @@ export class DashScopeSession implements RecognizerSession {
   private onStartFailed(endpoint: Endpoint | undefined, cause: unknown, afterRunning = false): void {
     const error = asEngineError(cause);
     if (error.code === 'cancelled') return;
-    const kind = failureKind(error);
-    if (kind === 'endpoint') endpoint?.breaker.recordFailure();
-    else endpoint?.breaker.recordNeutral();
+    const kind = endpoint ? judgeFailure(endpoint, error) : failureKind(error);
     if (kind === 'fatal') {
       this.deps.health.note(error);
       return this.end({ state: 'failed', error: { code: error.code, message: error.message } });
@@ -342,8 +340,7 @@ export class DashScopeSession implements RecognizerSession {
     if (this.failuresInRow >= retry.maxAttempts) return this.end({ state: 'failed', error: { code: error.code, message: error.message } });
     metrics.countRetry(this.engine, error.code);
     if (kind === 'throttled') this.previous = undefined;
-    const immediate = kind === 'endpoint' && retry.failoverImmediately && this.failuresInRow === 1;
-    const delayMs = immediate ? 0 : backoffDelayMs(this.failuresInRow - (retry.failoverImmediately && kind === 'endpoint' ? 2 : 1), retry, this.deps.options.random);
+    const delayMs = retryDelayMs(this.failuresInRow, kind === 'throttled', retry, this.deps.options.random);
     this.setState('reconnecting', { code: error.code, message: error.message });
     this.log.warn({ code: error.code, delayMs, afterRunning }, `recognition: reconnecting (${error.message})`);
     this.retryTimer = setTimeout(() => this.startTask('reconnect'), delayMs);
@@ -375,8 +372,7 @@ export class DashScopeSession implements RecognizerSession {
         this.switchTimer = setTimeout(() => this.switchTask(), this.deps.options.session.rolloverWindowMs);
       },
       (error: unknown) => {
-        if (failureKind(error) === 'endpoint') endpoint.breaker.recordFailure();
-        else endpoint.breaker.recordNeutral();
+        judgeFailure(endpoint, error);
         this.onRolloverFailed(asEngineError(error));
       },
     );

@@ -12,7 +12,7 @@ import type { Logger } from '../logger.ts';
 import { type BackoffPolicy, DEFAULT_BACKOFF, backoffDelayMs } from './backoff.ts';
 import type { EngineMetrics } from './engine-metrics.ts';
 import type { Endpoint, EndpointSet } from './endpoint-set.ts';
-import { CircuitOpenError, failureKind } from './resilience-errors.ts';
+import { CircuitOpenError, type FailureKind, failureKind } from './resilience-errors.ts';
 
 export interface RetryPolicy extends BackoffPolicy {
   /**
@@ -50,8 +50,16 @@ export function asEngineError(error: unknown): EngineError {
   return new EngineError('upstream_error', message, true, { cause: error });
 }
 
+/** Classifies a failed attempt and tells its endpoint's breaker: only an endpoint failure counts against it. */
+export function judgeFailure(endpoint: Endpoint, error: unknown): FailureKind {
+  const kind = failureKind(error);
+  if (kind === 'endpoint') endpoint.breaker.recordFailure();
+  else endpoint.breaker.recordNeutral();
+  return kind;
+}
+
 /** Delay before the next attempt after `failuresInRow` consecutive failures of this kind. */
-function retryDelayMs(failuresInRow: number, throttled: boolean, policy: RetryPolicy, random: () => number): number {
+export function retryDelayMs(failuresInRow: number, throttled: boolean, policy: RetryPolicy, random: () => number): number {
   if (throttled) return backoffDelayMs(failuresInRow - 1, policy, random);
   if (policy.failoverImmediately && failuresInRow === 1) return 0;
   return backoffDelayMs(failuresInRow - (policy.failoverImmediately ? 2 : 1), policy, random);
@@ -70,9 +78,7 @@ export function resilientStream$<T>(options: ResilientStreamOptions<T>): Observa
 
     const fail = (endpoint: Endpoint, error: unknown) => {
       pendingVerdict = undefined;
-      const kind = failureKind(error);
-      if (kind === 'endpoint') endpoint.breaker.recordFailure();
-      else endpoint.breaker.recordNeutral();
+      const kind = judgeFailure(endpoint, error);
       const engineError = asEngineError(error);
       if (kind === 'fatal') return subscriber.error(engineError);
       failuresInRow += 1;
