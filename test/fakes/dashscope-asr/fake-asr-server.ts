@@ -16,12 +16,12 @@
 import { createServer, type IncomingMessage } from 'node:http';
 import type { AddressInfo, Socket } from 'node:net';
 import { type RawData, WebSocket, WebSocketServer } from 'ws';
+import { DASHSCOPE_PATH, handshakeRefusal, type HandshakeRefusal, isObject, type Json, need, Refused, refuseUpgrade } from '../dashscope/duplex-fake-kit.ts';
 import { FaultQueue } from '../dashscope/faults.ts';
 import { type AsrRunTask, FakeAsrTask, type FakeAsrTaskSettings, type PacingFlag } from './fake-asr-task.ts';
 import { CUSTOMIZATION_PATH, createFakeVocabularyApi, type FakeVocabularyApi } from './fake-vocabulary-api.ts';
 import type { ScriptedSentence } from './speech-audio.ts';
 
-const DASHSCOPE_PATH = '/api-ws/v1/inference';
 export const FAKE_ASR_MODELS = ['paraformer-realtime-v2', 'paraformer-realtime-v1', 'fun-asr-realtime', 'gummy-realtime-v1'];
 
 export type AsrTaskFault =
@@ -81,14 +81,7 @@ export interface FakeAsrServer {
   close(): Promise<void>;
 }
 
-type Json = Record<string, unknown>;
-const isObject = (v: unknown): v is Json => typeof v === 'object' && v !== null && !Array.isArray(v);
 const strings = (v: unknown): string[] | undefined => (Array.isArray(v) && v.every((x) => typeof x === 'string') ? (v as string[]) : undefined);
-
-class Refused extends Error {}
-function need(condition: unknown, what: string): asserts condition {
-  if (!condition) throw new Refused(what);
-}
 
 function parseRunTask(taskId: string, payload: Json): AsrRunTask {
   need(payload.task_group === 'audio', 'payload.task_group must be "audio"');
@@ -164,19 +157,18 @@ export async function startFakeAsrServer(options: FakeAsrOptions = {}): Promise<
   });
   const wss = new WebSocketServer({ noServer: true, perMessageDeflate: false });
 
-  function refuseHandshake(socket: Socket, status: number, code: string, message: string): void {
-    const body = JSON.stringify({ code, message, request_id: crypto.randomUUID() });
-    socket.end(`HTTP/1.1 ${status} Error\r\nContent-Type: application/json\r\nContent-Length: ${Buffer.byteLength(body)}\r\nConnection: close\r\n\r\n${body}`);
+  function refuseHandshake(socket: Socket, refusal: HandshakeRefusal): void {
+    refuseUpgrade(socket, refusal);
     stats.handshakesRejected += 1;
   }
 
   http.on('upgrade', (req: IncomingMessage, socket: Socket, head: Buffer) => {
     socket.on('error', () => {});
-    if (new URL(req.url ?? '/', 'http://x').pathname !== DASHSCOPE_PATH) return refuseHandshake(socket, 404, 'InvalidURL', 'Invalid URL provided in your request.');
-    if (req.headers.authorization !== `Bearer ${apiKey}`) return refuseHandshake(socket, 401, 'InvalidApiKey', 'Invalid API-key provided.');
+    const refusal = handshakeRefusal(req, apiKey);
+    if (refusal) return refuseHandshake(socket, refusal);
     if (handshakeRejections && handshakeRejections.left > 0) {
       handshakeRejections.left -= 1;
-      return refuseHandshake(socket, handshakeRejections.status, 'InternalError', 'injected handshake failure');
+      return refuseHandshake(socket, { status: handshakeRejections.status, code: 'InternalError', message: 'injected handshake failure' });
     }
     wss.handleUpgrade(req, socket, head, (ws) => accept(ws));
   });

@@ -11,12 +11,12 @@ import { createServer, type IncomingMessage } from 'node:http';
 import type { AddressInfo, Socket } from 'node:net';
 import { type RawData, WebSocket, WebSocketServer } from 'ws';
 import { DelayedSender } from './delayed-sender.ts';
+import { DASHSCOPE_PATH, handshakeRefusal, type HandshakeRefusal, refuseUpgrade } from './duplex-fake-kit.ts';
 import { type ConnectionFault, FaultQueue, type TaskFault } from './faults.ts';
 import { FakeTask } from './fake-task.ts';
 import { CUSTOMIZATION_PATH, FakeVoiceCustomization } from './fake-voice-customization.ts';
 import { parseClientMessage, type RunTask } from './validate-client-message.ts';
 
-const DASHSCOPE_PATH = '/api-ws/v1/inference';
 
 const DEFAULT_VOICES: Record<string, readonly string[]> = {
   'cosyvoice-v1': ['longxiaochun', 'longwan', 'longcheng'],
@@ -173,12 +173,8 @@ export async function startFakeDashScope(options: FakeDashScopeOptions = {}): Pr
   });
   const wss = new WebSocketServer({ noServer: true, autoPong: false, perMessageDeflate: false });
 
-  function refuseHandshake(socket: Socket, status: number, code: string, message: string): void {
-    const body = JSON.stringify({ code, message, request_id: crypto.randomUUID() });
-    socket.end(
-      `HTTP/1.1 ${status} ${status === 401 ? 'Unauthorized' : 'Error'}\r\nContent-Type: application/json\r\n` +
-        `Content-Length: ${Buffer.byteLength(body)}\r\nConnection: close\r\n\r\n${body}`,
-    );
+  function refuseHandshake(socket: Socket, refusal: HandshakeRefusal): void {
+    refuseUpgrade(socket, refusal);
     stats.handshakesRejected += 1;
   }
 
@@ -191,9 +187,9 @@ export async function startFakeDashScope(options: FakeDashScopeOptions = {}): Pr
     const timer = setTimeout(() => {
       pendingUpgrades.delete(socket);
       if (socket.destroyed) return;
-      if (new URL(req.url ?? '/', 'http://x').pathname !== DASHSCOPE_PATH) return refuseHandshake(socket, 404, 'InvalidURL', 'Invalid URL provided in your request.');
-      if (req.headers.authorization !== `Bearer ${apiKey}`) return refuseHandshake(socket, 401, 'InvalidApiKey', 'Invalid API-key provided.');
-      if (fault?.kind === 'reject-handshake') return refuseHandshake(socket, fault.status, 'InternalError', 'injected handshake failure');
+      const refusal = handshakeRefusal(req, apiKey);
+      if (refusal) return refuseHandshake(socket, refusal);
+      if (fault?.kind === 'reject-handshake') return refuseHandshake(socket, { status: fault.status, code: 'InternalError', message: 'injected handshake failure' });
       wss.handleUpgrade(req, socket, head, (ws) => accept(ws));
     }, delayMs);
     socket.once('close', () => {

@@ -36,6 +36,7 @@
  */
 import { randomBytes, randomUUID } from 'node:crypto';
 import type { IncomingMessage, ServerResponse } from 'node:http';
+import { isObject, type Json } from './duplex-fake-kit.ts';
 import { invalid, Refusal } from './http-refusal.ts';
 
 export const CUSTOMIZATION_PATH = '/api/v1/services/audio/tts/customization';
@@ -83,8 +84,6 @@ export interface FakeVoiceCustomizationOptions {
   maxVoices?: number;
 }
 
-type Json = Record<string, unknown>;
-const isObject = (v: unknown): v is Json => typeof v === 'object' && v !== null && !Array.isArray(v);
 
 
 /** What the fake checks of a WAV sample (16-bit PCM, rate, duration, some sound). */

@@ -2,6 +2,7 @@
  * Strict checks of client → server messages, as the fake DashScope server applies them.
  * Returns the parsed message or the reason it is refused (sent back as InvalidParameter).
  */
+import { isObject, type Json, need, Refused } from './duplex-fake-kit.ts';
 
 const SAMPLE_RATES_HZ = [8000, 16000, 22050, 24000, 44100, 48000];
 const FORMATS = ['pcm', 'wav', 'mp3', 'opus'];
@@ -30,14 +31,6 @@ export interface FinishTask {
   taskId: string;
 }
 export type ClientMessage = RunTask | ContinueTask | FinishTask;
-
-type Json = Record<string, unknown>;
-const isObject = (v: unknown): v is Json => typeof v === 'object' && v !== null && !Array.isArray(v);
-
-class Refused extends Error {}
-function need(condition: unknown, what: string): asserts condition {
-  if (!condition) throw new Refused(what);
-}
 
 function parseRunTask(taskId: string, payload: Json): RunTask {
   need(payload.task_group === 'audio', 'payload.task_group must be "audio"');
