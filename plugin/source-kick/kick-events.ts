@@ -8,6 +8,7 @@
  * ChatroomClearEvent (a moderator's /clear), pinned messages, polls, hosts and unbans are
  * not read: like Twitch's /clear, a chat clear does not drop queued readouts.
  */
+import { isRecord } from '../../server/src/core/is-record.ts';
 import { triggeredChatText, type ChatRole, type ChatTriggers, type SourceCaption, type SourceEvent } from '../../server/src/core/source.ts';
 import { MalformedFrameError } from './pusher-frame.ts';
 
@@ -36,8 +37,8 @@ type Data = Record<string, unknown>;
 
 function record(data: Data, key: string, event: string): Data {
   const value = data[key];
-  if (typeof value !== 'object' || value === null || Array.isArray(value)) throw new MalformedFrameError(`${event}: no ${key}`);
-  return value as Data;
+  if (!isRecord(value)) throw new MalformedFrameError(`${event}: no ${key}`);
+  return value;
 }
 
 function text(data: Data, key: string, event: string): string {

@@ -45,6 +45,6 @@ export class ChatMemory {
   }
 
   isInGiftBatch(originId: string): boolean {
-    return this.giftBatches.get(originId) === true;
+    return this.giftBatches.has(originId);
   }
 }

@@ -244,9 +244,7 @@ export function createTwitchEventSubSource(options: TwitchEventSubOptions): Twit
       };
 
       const url = new URL(options.url ?? TWITCH_EVENTSUB_URL);
-      current = undefined;
-      const first = open(url.toString());
-      first.on('open', () => log.info('eventsub: socket open'));
+      open(url.toString()).on('open', () => log.info('eventsub: socket open'));
     });
   }
 

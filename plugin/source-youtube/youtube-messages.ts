@@ -17,7 +17,7 @@
  * | chatEndedEvent | the chat ended: the source stops reading it (youtube-source.ts) |
  * | tombstone, pollEvent, sponsorOnlyMode*, fanFundingEvent (retired) | ignored |
  */
-import { triggeredChatText, type ChatRole, type ChatTriggers, type SourceCaption, type SourceEvent } from '../../server/src/core/source.ts';
+import { triggeredChatText, type ChatRole, type ChatTriggers, type PaidAmount, type SourceCaption, type SourceEvent } from '../../server/src/core/source.ts';
 import { toReferenceAmount } from './currency-rates.ts';
 
 export interface YouTubeTriggers extends ChatTriggers {
@@ -101,6 +101,13 @@ function reaches(amountMicros: number, currency: string, minUsd: number | null):
   return usd === undefined || usd >= minUsd;
 }
 
+/** A Super Chat's or Super Sticker's amount, when there is one and it reaches the threshold. */
+function paidAtLeast(details: { amountMicros?: string | number; currency?: string }, minUsd: number | null): PaidAmount | undefined {
+  const amount = micros(details.amountMicros);
+  const currency = details.currency ?? '';
+  return amount > 0 && reaches(amount, currency, minUsd) ? { value: amount / 1_000_000, currency } : undefined;
+}
+
 export interface MessageContext {
   triggers: YouTubeTriggers;
   receivedAtMs: number;
@@ -139,22 +146,17 @@ export function toSourceEvent(message: LiveChatMessage, context: MessageContext)
       return chat(snippet.textMessageDetails?.messageText ?? snippet.displayMessage);
     case 'superChatEvent': {
       const d = snippet.superChatDetails ?? {};
-      const amount = micros(d.amountMicros);
-      const currency = d.currency ?? '';
-      if (amount > 0 && reaches(amount, currency, triggers.minSuperChatUsd)) {
-        return caption('superchat', spoken(d.userComment) || `${user} sent a Super Chat`, { paidAmount: { value: amount / 1_000_000, currency } });
-      }
-      return chat(d.userComment);
+      const paidAmount = paidAtLeast(d, triggers.minSuperChatUsd);
+      return paidAmount ? caption('superchat', spoken(d.userComment) || `${user} sent a Super Chat`, { paidAmount }) : chat(d.userComment);
     }
     case 'superStickerEvent': {
       const d = snippet.superStickerDetails ?? {};
-      const amount = micros(d.amountMicros);
-      const currency = d.currency ?? '';
-      if (amount === 0 || !reaches(amount, currency, triggers.minSuperChatUsd)) return undefined;
+      const paidAmount = paidAtLeast(d, triggers.minSuperChatUsd);
+      if (!paidAmount) return undefined;
       const alt = spoken(d.superStickerMetadata?.altText);
       const stickerId = d.superStickerMetadata?.stickerId;
       return caption('superchat', alt ? `${user} sent a Super Sticker: ${alt}` : `${user} sent a Super Sticker`, {
-        paidAmount: { value: amount / 1_000_000, currency },
+        paidAmount,
         ...(stickerId ? { giftName: stickerId } : {}),
       });
     }

@@ -20,7 +20,7 @@
 import { setTimeout as sleep } from 'node:timers/promises';
 import { createReconnectingSource, type SourceConnection } from '../../server/src/core/reconnecting-source.ts';
 import { SeenIds } from '../../server/src/core/seen-ids.ts';
-import type { CaptionSource, SourceNotice, SourceStatus } from '../../server/src/core/source.ts';
+import { SourceError, type CaptionSource, type SourceNotice, type SourceStatus } from '../../server/src/core/source.ts';
 import type { SocketSourceOptions } from '../../server/src/core/websocket-source.ts';
 import { createYouTubeClient, YOUTUBE_API_URL, YouTubeApiError, type YouTubeAuth } from './youtube-api.ts';
 import { DEFAULT_YOUTUBE_TRIGGERS, toSourceEvent, type LiveChatMessage, type YouTubeTriggers } from './youtube-messages.ts';
@@ -154,8 +154,8 @@ export function createYouTubeSource(options: YouTubeSourceOptions): CaptionSourc
     let usable = false;
     while (!signal.aborted) {
       if (phase === 'stream-ended' || phase === 'auth-failed') {
-        await wait(2 ** 31 - 1); // until stop(): only new settings help
-        continue;
+        // Only new settings help: no reconnect until restarted.
+        throw new SourceError(`youtube_${phase}`, lastError ?? phase, { reconnect: 'never' });
       }
       try {
         if (!liveChatId) {

@@ -15,7 +15,7 @@ import { banData, chatData, deletedData, EVENTS, REAL_DATA } from '../fakes/kick
 import { expectNoConsoleErrors, launchChromium, openPage, saveScreenshot, type ConsoleLog } from '../e2e/browser.ts';
 import { openPanel, showTab } from '../e2e/panel/panel-kit.ts';
 import { until } from '../support/chat-fakes.ts';
-import { historyEntries, metricSum, metricsText, queueItems } from '../support/relay-queries.ts';
+import { historyEntries, metricSum, metricsText, queueItems, readoutOfMessage } from '../support/relay-queries.ts';
 import { startHarness, type Harness } from '../support/relay-harness.ts';
 
 const CHATROOM_ID = 870_983;
@@ -32,11 +32,7 @@ const logs: ConsoleLog[] = [];
 const stats = (): Promise<OverlayStats> => overlay.evaluate(() => window.__overlayStats as OverlayStats);
 
 /** The queue item or history entry of a Kick message (every text here ends in its id). */
-async function stateOf(messageId: string): Promise<{ id: string; state: string; reason?: string; paid?: boolean } | undefined> {
-  const entry = (await historyEntries(relay)).find((e) => e.messageId === messageId);
-  if (entry) return entry;
-  return (await queueItems(relay)).find((i) => i.text.endsWith(messageId));
-}
+const stateOf = (messageId: string) => readoutOfMessage(relay, messageId);
 
 const say = (chatter: { id: number; username: string; badges?: string[] }, text: string, id: string): void =>
   kick.sendEvent(CHATROOM, EVENTS.chat, chatData(CHATROOM_ID, chatter, text, id));

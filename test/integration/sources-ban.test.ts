@@ -10,7 +10,7 @@ import type { OverlayStats } from '../../overlay/src/overlay/main.ts';
 import { clearChatLine, clearMsgLine, privmsgLine } from '../fakes/twitch/fake-twitch-irc.ts';
 import { expectNoConsoleErrors, launchChromium, openPage, saveScreenshot, type ConsoleLog } from '../e2e/browser.ts';
 import { startChatFakes, TEST_TWITCH_CHANNEL as CHAN, until, type ChatFakes } from '../support/chat-fakes.ts';
-import { historyEntries, queueItems } from '../support/relay-queries.ts';
+import { readoutOfMessage } from '../support/relay-queries.ts';
 import { startHarness, type Harness } from '../support/relay-harness.ts';
 
 let fakes: ChatFakes;
@@ -21,13 +21,7 @@ let consoleLog: ConsoleLog;
 
 const stats = (): Promise<OverlayStats> => page.evaluate(() => window.__overlayStats as OverlayStats);
 
-/** The queue item (active, or recently finished) or history entry carrying this chat message id. */
-async function stateOfMessage(messageId: string): Promise<{ id: string; state: string; reason?: string } | undefined> {
-  const entry = (await historyEntries(relay)).find((e) => e.messageId === messageId);
-  if (entry) return entry;
-  // Queue items carry no messageId: the tests give every message a distinct text ending in its id.
-  return (await queueItems(relay)).find((i) => i.text.endsWith(messageId));
-}
+const stateOfMessage = (messageId: string) => readoutOfMessage(relay, messageId);
 
 const LONG =
   'this readout is long on purpose so that it is still playing in the overlay when a moderator bans me from the channel';

@@ -13,7 +13,7 @@ import { openPanel, showTab } from '../e2e/panel/panel-kit.ts';
 import { startFakeYouTubeApi, type FakeYouTubeApi } from '../fakes/youtube/fake-youtube-api.ts';
 import { liveChat } from '../fakes/youtube/live-chat-messages.ts';
 import { until } from '../support/chat-fakes.ts';
-import { historyEntries, queueItems } from '../support/relay-queries.ts';
+import { historyEntries, queueItems, readoutOfMessage } from '../support/relay-queries.ts';
 import { startHarness, type Harness } from '../support/relay-harness.ts';
 
 const KEY = 'AIza-e2e-key';
@@ -35,11 +35,7 @@ let consoleLog: ConsoleLog;
 const stats = (): Promise<OverlayStats> => page.evaluate(() => window.__overlayStats as OverlayStats);
 
 /** Queue item or history entry of a chat message (texts end in the message id). */
-async function stateOf(messageId: string): Promise<{ state: string; reason?: string; paid?: boolean } | undefined> {
-  const entry = (await historyEntries(relay)).find((e) => e.messageId === messageId);
-  if (entry) return entry;
-  return (await queueItems(relay)).find((i) => i.text.endsWith(messageId));
-}
+const stateOf = (messageId: string) => readoutOfMessage(relay, messageId);
 
 async function silencedBy(act: () => void): Promise<number> {
   const before = await stats();

@@ -21,6 +21,17 @@ export async function historyEntries(relay: Getter, limit = 10_000): Promise<His
   return Array.isArray(body) ? body : (body.entries ?? body.items ?? []);
 }
 
+/**
+ * The readout of one chat message: its history entry (by messageId), else the queue item
+ * (active, or recently finished) whose text ends with the id: queue items carry no
+ * messageId, so the tests end every message's text with its id.
+ */
+export async function readoutOfMessage(relay: Getter, messageId: string): Promise<HistoryEntry | PanelQueueItem | undefined> {
+  const entry = (await historyEntries(relay)).find((e) => e.messageId === messageId);
+  if (entry) return entry;
+  return (await queueItems(relay)).find((i) => i.text.endsWith(messageId));
+}
+
 /** Every sample of a Prometheus metric in /metrics text, with its labels. */
 export function metricSamples(metricsText: string, name: string): { labels: Record<string, string>; value: number }[] {
   const out: { labels: Record<string, string>; value: number }[] = [];

@@ -204,6 +204,10 @@ export async function startFakeYouTubeApi(options: FakeYouTubeOptions = {}): Pro
       res.writeHead(status, { 'content-type': 'application/json; charset=UTF-8' });
       res.end(typeof body === 'string' ? body : JSON.stringify(body));
     };
+    const sendError = (failure: Exclude<FakeFailure, 'malformed'>): void => {
+      const { status, body } = googleError(failure);
+      send(status, body);
+    };
     const params = Object.fromEntries(url.searchParams);
     if (req.method !== 'GET' || !endpoint) {
       res.writeHead(404, { 'content-type': 'text/html' }).end('<html><body>Not Found</body></html>');
@@ -211,13 +215,13 @@ export async function startFakeYouTubeApi(options: FakeYouTubeOptions = {}): Pro
     }
     units += QUOTA_COSTS[endpoint];
     const denied = authorized(req, params);
-    if (denied) return void send(googleError(denied).status, googleError(denied).body);
-    if (units > dailyQuota) return void send(403, googleError('quotaExceeded').body);
+    if (denied) return sendError(denied);
+    if (units > dailyQuota) return sendError('quotaExceeded');
     const i = failures.findIndex((f) => f.endpoint === undefined || f.endpoint === endpoint);
     if (i >= 0) {
       const [{ failure }] = failures.splice(i, 1) as [{ failure: FakeFailure }];
       if (failure === 'malformed') return void send(200, '{"kind": "youtube#liveChatMessageListResponse", "items": [');
-      return void send(googleError(failure).status, googleError(failure).body);
+      return sendError(failure);
     }
     const { status, body } = answer(endpoint, params);
     send(status, body);
