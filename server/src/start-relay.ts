@@ -6,7 +6,7 @@ import { BehaviorSubject, combineLatest, map, merge, type Subscription } from 'r
 import type { Config } from './config.ts';
 import type { TtsEngine } from './core/engine.ts';
 import type { Logger } from './core/logger.ts';
-import { streamRoutes, upgradeRoutes } from './core/source.ts';
+import { ingestRoutes } from './core/source.ts';
 import { chainEngines, createConfiguredEngine, sharedCloudLimiter } from './engines.ts';
 import { startGateway, type Gateway } from './gateway/server.ts';
 import { formatHistory } from './subtitles/format-history.ts';
@@ -168,8 +168,7 @@ export async function startRelay(config: Config, log: Logger, engineOverride?: T
     port: config.RELAY_PORT,
     maxInFlight: config.RELAY_MAX_IN_FLIGHT,
     log: log.child({ part: 'gateway' }),
-    upgrades: upgradeRoutes(sources),
-    streams: streamRoutes(sources),
+    ...ingestRoutes(sources),
     adapter: redis?.adapter,
   });
 

@@ -1,6 +1,6 @@
 import { EMPTY } from 'rxjs';
 import { describe, expect, it, vi } from 'vitest';
-import { MinuteRate, triggeredChatText, upgradeRoutes, type CaptionSource } from './source.ts';
+import { ingestRoutes, MinuteRate, triggeredChatText, type CaptionSource } from './source.ts';
 
 describe('triggeredChatText', () => {
   const command = { commandPrefix: '!tts', allMessages: false };
@@ -43,22 +43,32 @@ describe('MinuteRate', () => {
   });
 });
 
-describe('upgradeRoutes', () => {
-  const source = (name: string, path?: string): CaptionSource => ({
+describe('ingestRoutes', () => {
+  const source = (name: string, upgrade?: CaptionSource['upgrade']): CaptionSource => ({
     name,
     events$: EMPTY,
     status: () => ({ connected: false, messagesPerMin: 0 }),
     start: () => undefined,
     stop: async () => undefined,
-    ...(path === undefined ? {} : { upgrade: { path, handleUpgrade: vi.fn() } }),
+    ...(upgrade === undefined ? {} : { upgrade }),
   });
 
   it('routes each upgrade path to its source and leaves sources without one out', () => {
-    const asr = source('asr', '/ingest/asr');
-    const routes = upgradeRoutes([source('twitch'), asr]);
-    expect(Object.keys(routes)).toEqual(['/ingest/asr']);
+    const asr = source('asr', { path: '/ingest/asr', handleUpgrade: vi.fn() });
+    const routes = ingestRoutes([source('twitch'), asr]);
+    expect(Object.keys(routes.upgrades)).toEqual(['/ingest/asr']);
+    expect(routes.streams).toEqual({});
     const head = Buffer.alloc(0);
-    routes['/ingest/asr']!({} as never, {} as never, head);
+    routes.upgrades['/ingest/asr']!({} as never, {} as never, head);
     expect(asr.upgrade!.handleUpgrade).toHaveBeenCalledWith({}, {}, head);
+  });
+
+  it('routes a streamed POST to the source that takes one, on the same path as its upgrades', () => {
+    const speech = source('speech', { path: '/ingest/audio', handleUpgrade: vi.fn(), handleStream: vi.fn() });
+    const routes = ingestRoutes([source('asr', { path: '/ingest/asr', handleUpgrade: vi.fn() }), speech]);
+    expect(Object.keys(routes.upgrades)).toEqual(['/ingest/asr', '/ingest/audio']);
+    expect(Object.keys(routes.streams)).toEqual(['/ingest/audio']);
+    routes.streams['/ingest/audio']!({} as never, {} as never);
+    expect(speech.upgrade!.handleStream).toHaveBeenCalledWith({}, {});
   });
 });

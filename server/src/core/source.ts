@@ -183,11 +183,21 @@ export interface CaptionSource {
   readonly upgrade?: UpgradeHandler;
 }
 
-/** The upgrade handlers of `sources`, by path (what the gateway routes WebSocket upgrades by). */
-export function upgradeRoutes(sources: readonly CaptionSource[]): Record<string, UpgradeHandler['handleUpgrade']> {
-  const routes: Record<string, UpgradeHandler['handleUpgrade']> = {};
+export interface IngestRoutes {
+  /** WebSocket upgrades, by path. */
+  upgrades: Record<string, UpgradeHandler['handleUpgrade']>;
+  /** HTTP streams (POSTs the gateway hands over before its app), by path. */
+  streams: Record<string, NonNullable<UpgradeHandler['handleStream']>>;
+}
+
+/** The ingest handlers of `sources`, by path: what the gateway routes upgrades and streamed POSTs by. */
+export function ingestRoutes(sources: readonly CaptionSource[]): IngestRoutes {
+  const routes: IngestRoutes = { upgrades: {}, streams: {} };
   for (const { upgrade } of sources) {
-    if (upgrade) routes[upgrade.path] = (req, socket, head) => upgrade.handleUpgrade(req, socket, head);
+    if (!upgrade) continue;
+    routes.upgrades[upgrade.path] = (req, socket, head) => upgrade.handleUpgrade(req, socket, head);
+    const { handleStream } = upgrade;
+    if (handleStream) routes.streams[upgrade.path] = (req, res) => handleStream.call(upgrade, req, res);
   }
   return routes;
 }
@@ -198,15 +208,6 @@ export function upgradeRoutes(sources: readonly CaptionSource[]): Record<string,
  * restarted (the server said retrying cannot help, e.g. an unknown app key).
  */
 export type ReconnectAdvice = 'backoff' | 'at-once' | 'never';
-
-/** The HTTP stream handlers of `sources`, by path (POSTs the gateway hands over before its app). */
-export function streamRoutes(sources: readonly CaptionSource[]): Record<string, NonNullable<UpgradeHandler['handleStream']>> {
-  const routes: Record<string, NonNullable<UpgradeHandler['handleStream']>> = {};
-  for (const { upgrade } of sources) {
-    if (upgrade?.handleStream) routes[upgrade.path] = (req, res) => upgrade.handleStream!(req, res);
-  }
-  return routes;
-}
 
 /** A source connection failed in a way a retry may fix (auth refused, protocol error). */
 export class SourceError extends RelayError {
