@@ -20,6 +20,7 @@ import {
   type RecognitionState,
   type RecognitionStatus,
 } from '../../server/src/core/audio-ingest.ts';
+import { pcmBytesToMs } from '../../server/src/core/clock.ts';
 import { RelayError } from '../../server/src/core/errors.ts';
 import { Pcm16Aligner } from '../../server/src/core/engine-kit/pcm16-aligner.ts';
 import type { Logger } from '../../server/src/core/logger.ts';
@@ -199,7 +200,7 @@ export function createAudioSource(options: AudioSourceOptions): AudioSource {
     // A feed replaced or closed is never current again: its audio is no longer recognized.
     if (current !== feed || pcm.byteLength === 0) return;
     feed.session ??= openSession(feed, recognizer!);
-    feed.clock.record((pcm.byteLength / 2 / RECOGNIZER_SAMPLE_RATE_HZ) * 1000, nowMs());
+    feed.clock.record(pcmBytesToMs(pcm.byteLength, RECOGNIZER_SAMPLE_RATE_HZ), nowMs());
     feed.session.write(pcm);
   };
 
