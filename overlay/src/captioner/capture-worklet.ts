@@ -3,7 +3,6 @@
  * mixes the microphone to mono, downsamples it to 16 kHz int16 and posts 100 ms frames
  * (transferred, not copied) plus the level every ~50 ms to the page. Outputs silence.
  */
-import { RECOGNIZER_FRAME_MS, RECOGNIZER_SAMPLE_RATE_HZ } from '../../../server/src/core/recognizer.ts';
 import { levelOf, PcmDownsampler } from '../lib/pcm-downsampler.ts';
 
 // The AudioWorkletGlobalScope, which TypeScript's DOM library does not describe.
@@ -18,8 +17,8 @@ export type CaptureMessage = { type: 'frame'; pcm: Int16Array } | { type: 'level
 const LEVEL_EVERY_BLOCKS = Math.max(1, Math.round((0.05 * sampleRate) / 128));
 
 class Pcm16kCapture extends AudioWorkletProcessor {
-  /** What the relay's recognizer takes (server/src/core/recognizer.ts): 16 kHz, 100 ms frames. */
-  private readonly downsampler = new PcmDownsampler(Math.round(sampleRate), RECOGNIZER_SAMPLE_RATE_HZ, (RECOGNIZER_SAMPLE_RATE_HZ / 1000) * RECOGNIZER_FRAME_MS);
+  /** Its defaults are what the relay's recognizer takes (server/src/core/recognizer.ts): 16 kHz, 100 ms frames. */
+  private readonly downsampler = new PcmDownsampler(Math.round(sampleRate));
   private blocks = 0;
   private peak = 0;
   private sumSquares = 0;
