@@ -8,14 +8,12 @@ import type { AudioIngestMessage, RecognitionState, RecognitionStatus } from '..
 import { RECOGNIZER_FRAME_MS } from '../../../server/src/core/recognizer.ts';
 import { byId, setText } from '../lib/dom.ts';
 import { load, store } from '../lib/storage.ts';
-import { tokenFromUrl } from '../lib/token-from-url.ts';
+import { TOKEN_KEY, tokenFromUrl } from '../lib/token-from-url.ts';
 import type { LabelKey } from '../panel/i18n.ts';
 import { applyLabels, lang$, t, toggleLang } from '../panel/lang.ts';
 import { AudioLink, type LinkState } from './audio-link.ts';
 import { listMics, MicCapture } from './mic-capture.ts';
 import { TranscriptView } from './transcript-view.ts';
-
-const TOKEN_KEY = 'cosy-relay.token';
 
 declare global {
   interface Window {
