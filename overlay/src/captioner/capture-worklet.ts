@@ -1,7 +1,7 @@
 /**
  * AudioWorklet processor 'pcm16k-capture' (bundled on its own as /static/captioner-worklet.js):
  * mixes the microphone to mono, downsamples it to 16 kHz int16 and posts 100 ms frames
- * (transferred, not copied) plus the level every ~50 ms to the page. Outputs silence.
+ * (transferred, not copied) plus the peak level every ~50 ms to the page. Outputs silence.
  */
 import { levelOf, PcmDownsampler } from '../lib/pcm-downsampler.ts';
 
@@ -12,7 +12,7 @@ declare class AudioWorkletProcessor {
 }
 declare function registerProcessor(name: string, ctor: new () => AudioWorkletProcessor): void;
 
-export type CaptureMessage = { type: 'frame'; pcm: Int16Array } | { type: 'level'; peak: number; rms: number };
+export type CaptureMessage = { type: 'frame'; pcm: Int16Array } | { type: 'level'; peak: number };
 
 const LEVEL_EVERY_BLOCKS = Math.max(1, Math.round((0.05 * sampleRate) / 128));
 
@@ -21,24 +21,17 @@ class Pcm16kCapture extends AudioWorkletProcessor {
   private readonly downsampler = new PcmDownsampler(Math.round(sampleRate));
   private blocks = 0;
   private peak = 0;
-  private sumSquares = 0;
-  private samples = 0;
 
   process(inputs: Float32Array[][]): boolean {
     const channels = inputs[0];
     if (!channels || channels.length === 0) return true;
     const mono = channels.length === 1 ? channels[0]! : mix(channels);
     for (const pcm of this.downsampler.push(mono)) this.port.postMessage({ type: 'frame', pcm } satisfies CaptureMessage, [pcm.buffer]);
-    const { peak, rms } = levelOf(mono);
-    this.peak = Math.max(this.peak, peak);
-    this.sumSquares += rms * rms * mono.length;
-    this.samples += mono.length;
+    this.peak = Math.max(this.peak, levelOf(mono).peak);
     if (++this.blocks >= LEVEL_EVERY_BLOCKS) {
-      this.port.postMessage({ type: 'level', peak: this.peak, rms: Math.sqrt(this.sumSquares / this.samples) } satisfies CaptureMessage);
+      this.port.postMessage({ type: 'level', peak: this.peak } satisfies CaptureMessage);
       this.blocks = 0;
       this.peak = 0;
-      this.sumSquares = 0;
-      this.samples = 0;
     }
     return true;
   }
