@@ -20,7 +20,9 @@ import {
   type RecognitionState,
   type RecognitionStatus,
 } from '../../server/src/core/audio-ingest.ts';
+import { pcmBytesToMs } from '../../server/src/core/clock.ts';
 import { RelayError } from '../../server/src/core/errors.ts';
+import { Pcm16Aligner } from '../../server/src/core/engine-kit/pcm16-aligner.ts';
 import type { Logger } from '../../server/src/core/logger.ts';
 import { RECOGNIZER_SAMPLE_RATE_HZ, type RecognitionResult, type RecognizerEngine, type RecognizerSession, type RecognizerState } from '../../server/src/core/recognizer.ts';
 import { MinuteRate, type CaptionSource, type ChatRole, type SourceEvent, type SubtitleLine } from '../../server/src/core/source.ts';
@@ -194,11 +196,11 @@ export function createAudioSource(options: AudioSourceOptions): AudioSource {
   };
 
   /** Audio of a feed still current: whole 16-bit samples, any length. */
-  const feedAudio = (feed: Feed, pcm: Buffer): void => {
+  const feedAudio = (feed: Feed, pcm: Uint8Array): void => {
     // A feed replaced or closed is never current again: its audio is no longer recognized.
     if (current !== feed || pcm.byteLength === 0) return;
     feed.session ??= openSession(feed, recognizer!);
-    feed.clock.record((pcm.byteLength / 2 / RECOGNIZER_SAMPLE_RATE_HZ) * 1000, nowMs());
+    feed.clock.record(pcmBytesToMs(pcm.byteLength, RECOGNIZER_SAMPLE_RATE_HZ), nowMs());
     feed.session.write(pcm);
   };
 
@@ -242,12 +244,10 @@ export function createAudioSource(options: AudioSourceOptions): AudioSource {
     res.writeHead(200, { 'Content-Type': 'application/x-ndjson; charset=utf-8', 'Cache-Control': 'no-cache', 'X-Content-Type-Options': 'nosniff' });
     const feed = acceptFeed(httpLink(res));
     /** A chunk may end inside a sample: its odd byte waits for the next chunk. */
-    let oddByte: Buffer | undefined;
+    const aligner = new Pcm16Aligner();
     req.on('data', (chunk: Buffer) => {
-      const bytes = oddByte ? Buffer.concat([oddByte, chunk]) : chunk;
-      const whole = bytes.byteLength - (bytes.byteLength % 2);
-      oddByte = whole < bytes.byteLength ? bytes.subarray(whole) : undefined;
-      feedAudio(feed, bytes.subarray(0, whole));
+      const pcm = aligner.push(chunk);
+      if (pcm) feedAudio(feed, pcm);
     });
     req.on('end', () => {
       log.info({ connection: feed.connection }, 'audio stream ended');

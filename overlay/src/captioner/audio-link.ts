@@ -40,10 +40,6 @@ export class AudioLink {
     return this.queue.dropped;
   }
 
-  get bufferedFrames(): number {
-    return this.queue.size;
-  }
-
   start(): void {
     this.wanted = true;
     if (!this.ws) this.open();

@@ -1,9 +1,8 @@
 /**
  * AudioWorklet processor 'pcm16k-capture' (bundled on its own as /static/captioner-worklet.js):
  * mixes the microphone to mono, downsamples it to 16 kHz int16 and posts 100 ms frames
- * (transferred, not copied) plus the level every ~50 ms to the page. Outputs silence.
+ * (transferred, not copied) plus the peak level every ~50 ms to the page. Outputs silence.
  */
-import { RECOGNIZER_FRAME_MS, RECOGNIZER_SAMPLE_RATE_HZ } from '../../../server/src/core/recognizer.ts';
 import { levelOf, PcmDownsampler } from '../lib/pcm-downsampler.ts';
 
 // The AudioWorkletGlobalScope, which TypeScript's DOM library does not describe.
@@ -13,33 +12,26 @@ declare class AudioWorkletProcessor {
 }
 declare function registerProcessor(name: string, ctor: new () => AudioWorkletProcessor): void;
 
-export type CaptureMessage = { type: 'frame'; pcm: Int16Array } | { type: 'level'; peak: number; rms: number };
+export type CaptureMessage = { type: 'frame'; pcm: Int16Array } | { type: 'level'; peak: number };
 
 const LEVEL_EVERY_BLOCKS = Math.max(1, Math.round((0.05 * sampleRate) / 128));
 
 class Pcm16kCapture extends AudioWorkletProcessor {
-  /** What the relay's recognizer takes (server/src/core/recognizer.ts): 16 kHz, 100 ms frames. */
-  private readonly downsampler = new PcmDownsampler(Math.round(sampleRate), RECOGNIZER_SAMPLE_RATE_HZ, (RECOGNIZER_SAMPLE_RATE_HZ / 1000) * RECOGNIZER_FRAME_MS);
+  /** Its defaults are what the relay's recognizer takes (server/src/core/recognizer.ts): 16 kHz, 100 ms frames. */
+  private readonly downsampler = new PcmDownsampler(Math.round(sampleRate));
   private blocks = 0;
   private peak = 0;
-  private sumSquares = 0;
-  private samples = 0;
 
   process(inputs: Float32Array[][]): boolean {
     const channels = inputs[0];
     if (!channels || channels.length === 0) return true;
     const mono = channels.length === 1 ? channels[0]! : mix(channels);
     for (const pcm of this.downsampler.push(mono)) this.port.postMessage({ type: 'frame', pcm } satisfies CaptureMessage, [pcm.buffer]);
-    const { peak, rms } = levelOf(mono);
-    this.peak = Math.max(this.peak, peak);
-    this.sumSquares += rms * rms * mono.length;
-    this.samples += mono.length;
+    this.peak = Math.max(this.peak, levelOf(mono).peak);
     if (++this.blocks >= LEVEL_EVERY_BLOCKS) {
-      this.port.postMessage({ type: 'level', peak: this.peak, rms: Math.sqrt(this.sumSquares / this.samples) } satisfies CaptureMessage);
+      this.port.postMessage({ type: 'level', peak: this.peak } satisfies CaptureMessage);
       this.blocks = 0;
       this.peak = 0;
-      this.sumSquares = 0;
-      this.samples = 0;
     }
     return true;
   }

@@ -5,17 +5,15 @@
  * recognized. `#token=…&autostart=1` starts at once with the default device (OBS docks, tests).
  */
 import type { AudioIngestMessage, RecognitionState, RecognitionStatus } from '../../../server/src/core/audio-ingest.ts';
+import { RECOGNIZER_FRAME_MS } from '../../../server/src/core/recognizer.ts';
 import { byId, setText } from '../lib/dom.ts';
 import { load, store } from '../lib/storage.ts';
-import { tokenFromUrl } from '../lib/token-from-url.ts';
+import { TOKEN_KEY, tokenFromUrl } from '../lib/token-from-url.ts';
 import type { LabelKey } from '../panel/i18n.ts';
 import { applyLabels, lang$, t, toggleLang } from '../panel/lang.ts';
 import { AudioLink, type LinkState } from './audio-link.ts';
 import { listMics, MicCapture } from './mic-capture.ts';
 import { TranscriptView } from './transcript-view.ts';
-
-const TOKEN_KEY = 'cosy-relay.token';
-const FRAME_S = 0.1;
 
 declare global {
   interface Window {
@@ -54,7 +52,7 @@ function render(): void {
   setText(byId('start'), t(running ? 'cap.stop' : 'cap.start'));
   byId<HTMLButtonElement>('mute').disabled = !running;
   setText(byId('mute'), t(muted ? 'cap.unmute' : 'cap.mute'));
-  setText(byId('sent'), `${((link?.sentFrames ?? 0) * FRAME_S).toFixed(1)} s`);
+  setText(byId('sent'), `${(((link?.sentFrames ?? 0) * RECOGNIZER_FRAME_MS) / 1000).toFixed(1)} s`);
   setText(byId('dropped'), String(link?.droppedFrames ?? 0));
   window.__captionerStats = {
     link: linkState,

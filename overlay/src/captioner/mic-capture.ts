@@ -13,7 +13,7 @@ export interface MicDevice {
 
 export interface MicHandlers {
   onFrame: (pcm: Int16Array) => void;
-  onLevel: (peak: number, rms: number) => void;
+  onLevel: (peak: number) => void;
   /** The device went away (unplugged, permission revoked). */
   onEnded: () => void;
 }
@@ -50,7 +50,7 @@ export class MicCapture {
       const node = new AudioWorkletNode(ctx, 'pcm16k-capture', { numberOfInputs: 1, numberOfOutputs: 1, channelCount: 1, channelCountMode: 'explicit' });
       node.port.onmessage = (ev: MessageEvent<CaptureMessage>) => {
         if (ev.data.type === 'frame') handlers.onFrame(ev.data.pcm);
-        else handlers.onLevel(ev.data.peak, ev.data.rms);
+        else handlers.onLevel(ev.data.peak);
       };
       source.connect(node);
       // A worklet only runs while connected to the destination; it outputs silence.
@@ -63,11 +63,6 @@ export class MicCapture {
       await ctx.close();
       throw error;
     }
-  }
-
-  /** The device's sample rate (what the worklet downsamples from). */
-  get sampleRateHz(): number {
-    return this.ctx.sampleRate;
   }
 
   async close(): Promise<void> {

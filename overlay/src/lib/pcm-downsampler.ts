@@ -9,6 +9,8 @@
  * n × out/in output samples, carried across blocks, so 60 min of audio are 60 min of frames.
  * Pure: no Web Audio here (the AudioWorklet wraps it), so it is unit-tested in Node.
  */
+import { RECOGNIZER_FRAME_MS, RECOGNIZER_SAMPLE_RATE_HZ } from '../../../server/src/core/recognizer.ts';
+
 export class PcmDownsampler {
   // Integer bookkeeping keeps the clock exact: an input sample weighs `outRateHz` units,
   // an output period `inRateHz` units (44,100 / 16,000 has no exact float step).
@@ -21,8 +23,8 @@ export class PcmDownsampler {
 
   constructor(
     inRateHz: number,
-    readonly outRateHz = 16_000,
-    readonly frameSamples = 1_600,
+    readonly outRateHz = RECOGNIZER_SAMPLE_RATE_HZ,
+    readonly frameSamples = (RECOGNIZER_SAMPLE_RATE_HZ / 1000) * RECOGNIZER_FRAME_MS,
   ) {
     if (!Number.isInteger(inRateHz) || !(inRateHz >= outRateHz)) throw new RangeError(`input rate ${inRateHz} Hz is not an integer rate at or above ${outRateHz} Hz`);
     this.inRateHz = inRateHz;

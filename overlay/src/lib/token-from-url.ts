@@ -1,3 +1,6 @@
+/** Where the panel and the captioner keep the relay token in this browser (one login for both pages). */
+export const TOKEN_KEY = 'cosy-relay.token';
+
 /** `#token=…` or `?token=…` in the URL wins over storage; it is then removed from the address bar. */
 export function tokenFromUrl(): string | null {
   const hash = new URLSearchParams(location.hash.replace(/^#/, ''));

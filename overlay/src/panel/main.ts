@@ -16,11 +16,9 @@ import { setUpSettings } from './settings-tab/settings-view.ts';
 import { setUpShortcuts } from './shortcuts.ts';
 import { setUpSubtitles } from './subtitles-view.ts';
 import { load, store } from '../lib/storage.ts';
-import { tokenFromUrl } from '../lib/token-from-url.ts';
+import { TOKEN_KEY, tokenFromUrl } from '../lib/token-from-url.ts';
 import { setUpTabs } from './tabs.ts';
 import { setUpVoices } from './voices-tab/voices-view.ts';
-
-const TOKEN_KEY = 'cosy-relay.token';
 
 let errorKey: LabelKey | null = null;
 function showError(key: LabelKey | null): void {

@@ -313,5 +313,12 @@ export type OverlayEvent = {
   [K in keyof OverlayPipelineEvents]: { type: K; data: Parameters<OverlayPipelineEvents[K]>[0] };
 }[keyof OverlayPipelineEvents];
 
+/** The live subtitles' events (lines and their clearing): shown, not part of any utterance. */
+export type SubtitleEvent = Extract<OverlayEvent, { type: 'subtitle:line' | 'subtitle:clear' }>;
+
 /** The events of one utterance (what an overlay replays after a reconnect): not the subtitle lines. */
-export type UtteranceEvent = Exclude<OverlayEvent, { type: 'subtitle:line' | 'subtitle:clear' }>;
+export type UtteranceEvent = Exclude<OverlayEvent, SubtitleEvent>;
+
+export function isSubtitleEvent(event: OverlayEvent): event is SubtitleEvent {
+  return event.type === 'subtitle:line' || event.type === 'subtitle:clear';
+}

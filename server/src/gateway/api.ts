@@ -8,7 +8,7 @@ import { LANGUAGE_TAG, LANGUAGE_TAG_HINT } from '../core/language-tag.ts';
 import { requireToken } from './auth.ts';
 import type { HistoryFormatter, RelayPort, SpeechPort } from './ports.ts';
 import { speechRouter } from './speech-api.ts';
-import { parseWith } from './validate.ts';
+import { parseBody, parseWith } from './validate.ts';
 
 /** Bodies larger than this are refused with 413 before parsing. */
 export const MAX_BODY_BYTES = 64 * 1024;
@@ -57,14 +57,6 @@ const historyQuery = z.object({
   format: z.enum(HISTORY_FORMATS).default('json'),
   limit: z.coerce.number().int().min(1).max(MAX_HISTORY_LIMIT).default(1_000),
 });
-
-/** A JSON object body checked against `schema`; `example` shows the expected shape in the error. */
-function parseBody<T extends z.ZodType>(schema: T, body: unknown, example: string): z.output<T> {
-  if (body === undefined || body === null || typeof body !== 'object' || Array.isArray(body)) {
-    throw new ValidationError('invalid_body', `body must be a JSON object like ${example}`);
-  }
-  return parseWith(schema, body, 'invalid_body', 'body');
-}
 
 const bodyTooLarge = () => new RelayError('body_too_large', `request body is larger than ${MAX_BODY_BYTES} bytes`, 413);
 

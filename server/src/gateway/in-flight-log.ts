@@ -1,4 +1,4 @@
-import type { OverlayEvent, UtteranceEvent } from '../core/protocol.ts';
+import { isSubtitleEvent, type OverlayEvent, type UtteranceEvent } from '../core/protocol.ts';
 
 /**
  * The events of utterances that have not finished playing, kept so an overlay that
@@ -15,7 +15,7 @@ export class InFlightLog {
   ) {}
 
   record(event: OverlayEvent): void {
-    if (event.type === 'subtitle:line' || event.type === 'subtitle:clear') return; // not utterances
+    if (isSubtitleEvent(event)) return; // not utterances
     const { id } = event.data;
     if (event.type === 'utterance:cancel') {
       this.byId.delete(id);

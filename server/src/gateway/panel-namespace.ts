@@ -3,14 +3,15 @@ import { auditTime, filter, interval, merge, Subscription, type Observable } fro
 import { z } from 'zod';
 import { RelayError } from '../core/errors.ts';
 import type { Logger } from '../core/logger.ts';
-import type {
-  PanelAck,
-  PanelClientToServer,
-  PanelCommandName,
-  PanelCommands,
-  PanelHealth,
-  PanelOverlayStatus,
-  PanelServerToClient,
+import {
+  isSubtitleEvent,
+  type PanelAck,
+  type PanelClientToServer,
+  type PanelCommandName,
+  type PanelCommands,
+  type PanelHealth,
+  type PanelOverlayStatus,
+  type PanelServerToClient,
 } from '../core/protocol.ts';
 import { TokenBucket } from '../core/engine-kit/token-bucket.ts';
 import { secretMatches } from './auth.ts';
@@ -132,10 +133,7 @@ export function attachPanelNamespace(io: Server, opts: PanelNamespaceOptions): {
   subscription.add(panel.statsChanged$.pipe(auditTime(STATS_UPDATE_INTERVAL_MS)).subscribe(() => ns.local.emit('stats:update', panel.stats())));
   subscription.add(
     relay.feed.events$
-      .pipe(
-        filter((e) => e.type === 'subtitle:line' || e.type === 'subtitle:clear'),
-        auditTime(SUBTITLES_UPDATE_INTERVAL_MS),
-      )
+      .pipe(filter(isSubtitleEvent), auditTime(SUBTITLES_UPDATE_INTERVAL_MS))
       .subscribe(() => ns.local.emit('subtitles:update', relay.subtitles())),
   );
   subscription.add(

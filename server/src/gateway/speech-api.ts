@@ -8,10 +8,9 @@
 import { Router } from 'express';
 import { z } from 'zod';
 import { HISTORY_FORMATS, MAX_HISTORY_LIMIT, SPEECH_TRACKS } from '../core/history.ts';
-import { ValidationError } from '../core/errors.ts';
 import { methodNotAllowed } from './errors.ts';
 import type { RelayPort, SpeechPort } from './ports.ts';
-import { parseWith } from './validate.ts';
+import { parseBody, parseWith } from './validate.ts';
 
 const subtitlesQuery = z.object({
   format: z.enum(HISTORY_FORMATS).default('json'),
@@ -32,11 +31,7 @@ export function speechRouter(relay: Pick<RelayPort, 'muteSubtitles' | 'subtitles
   });
 
   router.post('/subtitles/mute', (req, res) => {
-    const body: unknown = req.body;
-    if (body === undefined || body === null || typeof body !== 'object' || Array.isArray(body)) {
-      throw new ValidationError('invalid_body', 'body must be a JSON object like {"muted": true}');
-    }
-    const { muted } = parseWith(muteBody, body, 'invalid_body', 'body');
+    const { muted } = parseBody(muteBody, req.body, '{"muted": true}');
     relay.muteSubtitles(muted);
     res.json({ muted: relay.subtitles().muted });
   });

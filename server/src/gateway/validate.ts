@@ -10,3 +10,11 @@ export function parseWith<T extends z.ZodType>(schema: T, value: unknown, code: 
   const where = issue.path.join('.') || what;
   throw new ValidationError(issue.code === 'unrecognized_keys' ? 'unknown_field' : code, `${where}: ${issue.message}`);
 }
+
+/** A JSON object body checked against `schema`; `example` shows the expected shape in the error. */
+export function parseBody<T extends z.ZodType>(schema: T, body: unknown, example: string): z.output<T> {
+  if (body === undefined || body === null || typeof body !== 'object' || Array.isArray(body)) {
+    throw new ValidationError('invalid_body', `body must be a JSON object like ${example}`);
+  }
+  return parseWith(schema, body, 'invalid_body', 'body');
+}

@@ -1,5 +1,18 @@
-/** SubRip (.srt) and WebVTT (.vtt) text from cues. */
+/** SubRip (.srt) and WebVTT (.vtt) text from cues, and the GET bodies built on them. */
+import type { FormattedHistory, HistoryFormat } from '../core/history.ts';
 import type { Cue } from './session-cues.ts';
+
+/** A GET /api/history or /api/subtitles body: `items` as JSON, or their cues (made only then) as SRT / WebVTT. */
+export function subtitleBody(format: HistoryFormat, items: readonly unknown[], cues: () => readonly Cue[]): FormattedHistory {
+  switch (format) {
+    case 'json':
+      return { contentType: 'application/json; charset=utf-8', body: JSON.stringify({ items }) };
+    case 'srt':
+      return { contentType: 'application/x-subrip; charset=utf-8', body: formatSrt(cues()) };
+    case 'vtt':
+      return { contentType: 'text/vtt; charset=utf-8', body: formatVtt(cues()) };
+  }
+}
 
 /** `HH:MM:SS<sep>mmm`, rounded to the millisecond; hours grow past 99 if they must. */
 export function subtitleTimestamp(ms: number, separator: ',' | '.'): string {
