@@ -66,6 +66,9 @@ export interface SubtitlesState {
   recent: SubtitleLineEvent[];
 }
 
+/** What changed in the SubtitlesState: a line arrived (shown or, while muted, only kept), or the mute was switched. */
+export type SubtitlesChange = 'line' | 'mute';
+
 export interface SubtitleClearEvent {
   reason: 'muted';
 }

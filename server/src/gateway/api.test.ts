@@ -4,7 +4,7 @@ import type { Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { EMPTY } from 'rxjs';
+import { EMPTY, NEVER } from 'rxjs';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { NotFoundError, QueueFullError, ValidationError } from '../core/errors.ts';
 import { silentLogger } from '../core/logger.ts';
@@ -27,6 +27,7 @@ const relay: RelayPort = {
   listQueue: () => [],
   muteSubtitles: (muted) => void calls.push(`muteSubtitles(${muted})`),
   subtitles: () => ({ muted: false, recent: [] }),
+  subtitlesChanged$: NEVER,
   pause: () => void calls.push('pause()'),
   resume: () => void calls.push('resume()'),
   clear: (options) => {

@@ -8,6 +8,7 @@ import { relayClientOptions } from '../../../test/support/relay-client.ts';
 import { wireParser } from '../core/wire-format.ts';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { NotFoundError } from '../core/errors.ts';
+import type { SubtitlesChange } from '../core/protocol.ts';
 import { silentLogger } from '../core/logger.ts';
 import type { PanelPort } from './panel-port.ts';
 import { attachPanelNamespace } from './panel-namespace.ts';
@@ -20,6 +21,8 @@ let rateLimited = 0;
 let voiceTestRelease: (() => void) | undefined;
 const calls: string[] = [];
 let subtitlesMuted = false;
+/** The relay's subtitle changes, whoever made them (here: the fake's muteSubtitles, or a test standing in for the HTTP API). */
+const subtitlesChanged$ = new Subject<SubtitlesChange>();
 
 const relay = {
   submit: ({ text }: { text: string }) => ({ id: `id-of-${text}`, duplicate: false }),
@@ -29,8 +32,10 @@ const relay = {
   muteSubtitles: (muted: boolean) => {
     subtitlesMuted = muted;
     calls.push(`mute ${muted}`);
+    subtitlesChanged$.next('mute');
   },
   subtitles: () => ({ muted: subtitlesMuted, recent: [{ id: 's1', text: '大家好', final: true, translation: { lang: 'en', text: 'Hi all' } }] }),
+  subtitlesChanged$,
   resume: () => void calls.push('resume'),
   clear: ({ includePaid }: { includePaid: boolean }) => ({ cleared: includePaid ? 3 : 2, keptPaid: includePaid ? 0 : 1 }),
   replay: (id: string) => {
@@ -139,6 +144,22 @@ describe('/panel namespace', () => {
     expect(await ask(socket, 'queue:skip', { id: 'known' }, 'extra')).toMatchObject({ ok: false, error: { code: 'invalid_body' } });
     expect(await ask(socket, 'obs:ensure-overlay', {})).toEqual({ ok: true, outcome: 'created', sceneName: 'Main', inputName: 'overlay' });
     expect(calls).toContain('pause');
+  });
+
+  it('pushes the subtitles whoever changed them (a mute from the HTTP API too): a mute at once, a burst of lines once', async () => {
+    const socket = connect();
+    const pushed: { muted: boolean }[] = [];
+    socket.on('subtitles:update', (e: { muted: boolean }) => pushed.push(e));
+    await connected(socket);
+    await expect.poll(() => pushed.length).toBe(1); // the state on connect
+    relay.muteSubtitles(true); // what POST /api/subtitles/mute calls
+    expect(await ask(socket, 'queue:pause', {})).toEqual({ ok: true, paused: true }); // a round trip: the push came before it
+    expect(pushed.map((p) => p.muted)).toEqual([false, true]);
+    for (let i = 0; i < 5; i++) subtitlesChanged$.next('line');
+    await expect.poll(() => pushed.length).toBe(3);
+    await new Promise((r) => setTimeout(r, 400));
+    expect(pushed).toHaveLength(3);
+    relay.muteSubtitles(false);
   });
 
   it('pushes saved settings to every panel', async () => {

@@ -4,7 +4,6 @@ import { z } from 'zod';
 import { RelayError } from '../core/errors.ts';
 import type { Logger } from '../core/logger.ts';
 import {
-  isSubtitleEvent,
   type PanelAck,
   type PanelClientToServer,
   type PanelCommandName,
@@ -131,10 +130,12 @@ export function attachPanelNamespace(io: Server, opts: PanelNamespaceOptions): {
   );
   subscription.add(merge(interval(HEALTH_INTERVAL_MS), overlays.statusChanged$.pipe(auditTime(OVERLAY_STATUS_INTERVAL_MS))).subscribe(pushHealth));
   subscription.add(panel.statsChanged$.pipe(auditTime(STATS_UPDATE_INTERVAL_MS)).subscribe(() => ns.local.emit('stats:update', panel.stats())));
+  // A mute switch shows at once (the streamer clicked it); new lines at most every SUBTITLES_UPDATE_INTERVAL_MS.
+  const subtitlesChanged$ = relay.subtitlesChanged$;
   subscription.add(
-    relay.feed.events$
-      .pipe(filter(isSubtitleEvent), auditTime(SUBTITLES_UPDATE_INTERVAL_MS))
-      .subscribe(() => ns.local.emit('subtitles:update', relay.subtitles())),
+    merge(subtitlesChanged$.pipe(filter((c) => c === 'mute')), subtitlesChanged$.pipe(filter((c) => c === 'line'), auditTime(SUBTITLES_UPDATE_INTERVAL_MS))).subscribe(() =>
+      ns.local.emit('subtitles:update', relay.subtitles()),
+    ),
   );
   subscription.add(
     panel.settingsChanged$.pipe(auditTime(SETTINGS_UPDATE_INTERVAL_MS)).subscribe(() => ns.local.emit('settings:update', panel.settings())),
@@ -189,7 +190,6 @@ function attachCommands(
   });
   on('subtitles:mute', bodies.mute, ({ muted }) => {
     relay.muteSubtitles(muted);
-    socket.nsp.local.emit('subtitles:update', relay.subtitles());
     return { muted: relay.subtitles().muted };
   });
   on('queue:resume', bodies.none, () => {

@@ -3,7 +3,7 @@ import type { Observable } from 'rxjs';
 import type { EndpointStatus } from '../core/engine.ts';
 import type { FormattedHistory, HistoryEntry, HistoryFormat, SpeechTrack } from '../core/history.ts';
 import type { RecognitionStatus } from '../core/audio-ingest.ts';
-import type { PanelQueueItem, SubtitlesState } from '../core/protocol.ts';
+import type { PanelQueueItem, SubtitlesChange, SubtitlesState } from '../core/protocol.ts';
 import type { ReadoutFeed } from '../core/sink.ts';
 import type { ClearResult } from '../core/types.ts';
 import type { VoiceInfo } from '../core/voices.ts';
@@ -75,6 +75,8 @@ export interface RelayPort {
   muteSubtitles(muted: boolean): void;
   /** Whether subtitles are muted, and the recent lines (the panel's live transcript). */
   subtitles(): SubtitlesState;
+  /** Fires whenever subtitles() changed. */
+  subtitlesChanged$: Observable<SubtitlesChange>;
 }
 
 /** A voice to add to the library, as POST /api/voices received it. */

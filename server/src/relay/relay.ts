@@ -143,6 +143,7 @@ export function createRelay(opts: RelayOptions): Relay {
     showLine,
     muteSubtitles: (muted) => subtitles.mute(muted),
     subtitles: () => subtitles.state(),
+    subtitlesChanged$: subtitles.changes$,
     health: () => healthReport(engine, { active: queue.countActive(), overlays: overlays$.value }, instructs.ignored()),
     playbackStarted: (id, atMs) => acks.started(id, atMs),
     playbackEnded: (id) => acks.ended(id),

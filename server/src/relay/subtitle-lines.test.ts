@@ -43,4 +43,16 @@ describe('SubtitleLines', () => {
     lines.show(line('s2', 'public', false));
     expect(events.at(-1)).toEqual({ type: 'subtitle:line', data: { id: 's2', text: 'public', final: false } });
   });
+
+  it('tells every change of its state: each line (kept while muted too) and each mute switch, not a repeated one', () => {
+    const lines = new SubtitleLines(() => undefined);
+    const changes: string[] = [];
+    lines.changes$.subscribe((c) => changes.push(c));
+    lines.show(line('s1', '大家', false));
+    lines.mute(true);
+    lines.mute(true);
+    lines.show(line('s1', '大家好', true));
+    lines.mute(false);
+    expect(changes).toEqual(['line', 'mute', 'line', 'mute']);
+  });
 });

@@ -2,15 +2,19 @@
  * Subtitle lines (the streamer's recognized voice, ASR feeds) on their way to the sinks:
  * shown, never voiced by themselves. The streamer can mute them at once (the overlays get
  * `subtitle:clear`, nothing more goes out until unmuted); the last `keepFinals` finals are
- * kept for the panel's live transcript.
+ * kept for the panel's live transcript, which `changes$` tells about.
  */
-import type { OverlayEvent, SubtitleLineEvent, SubtitlesState } from '../core/protocol.ts';
+import { Subject } from 'rxjs';
+import type { OverlayEvent, SubtitleLineEvent, SubtitlesChange, SubtitlesState } from '../core/protocol.ts';
 import type { SubtitleLine } from '../core/source.ts';
 
 export class SubtitleLines {
   private muted = false;
   private readonly finals: SubtitleLineEvent[] = [];
   private partial: SubtitleLineEvent | undefined;
+  private readonly changes = new Subject<SubtitlesChange>();
+  /** Every change of state(), whoever made it (a source, the panel, the HTTP API). */
+  readonly changes$ = this.changes.asObservable();
 
   constructor(
     private readonly emit: (event: OverlayEvent) => void,
@@ -27,12 +31,14 @@ export class SubtitleLines {
       this.partial = event;
     }
     if (!this.muted) this.emit({ type: 'subtitle:line', data: event });
+    this.changes.next('line');
   }
 
   mute(muted: boolean): void {
     if (muted === this.muted) return;
     this.muted = muted;
     if (muted) this.emit({ type: 'subtitle:clear', data: { reason: 'muted' } });
+    this.changes.next('mute');
   }
 
   /** The most recent lines, oldest first: finals, then the partial in progress if any. */
