@@ -6,7 +6,7 @@
  * waits (one sentence at most) until its translations are final too.
  */
 import { DuplexSocket } from '../../server/src/core/dashscope/duplex-socket.ts';
-import { finishTaskMessage, newTaskId, parseServerFrame } from '../../server/src/core/dashscope/duplex-header.ts';
+import { finishTaskMessage, newTaskId, parseServerFrame, type ServerEventFrame } from '../../server/src/core/dashscope/duplex-header.ts';
 import { EngineError } from '../../server/src/core/errors.ts';
 import type { EngineMetrics } from '../../server/src/core/engine-kit/engine-metrics.ts';
 import { PhaseDeadline } from '../../server/src/core/engine-kit/phase-deadline.ts';
@@ -100,8 +100,7 @@ export class AsrTask {
           this.end();
           this.finishing?.resolve();
         } else if (frame.event === 'task-failed') {
-          this.deps.metrics.countUpstreamError(this.deps.engine, frame.errorCode);
-          this.fail(asrTaskFailedError(frame.errorCode, frame.errorMessage, this.deps.parameters.model));
+          this.fail(taskFailed(frame, this.deps));
         }
       },
       closed: (code) => this.fail(new EngineError('upstream_dropped', `DashScope closed the recognition connection mid-task (code ${code}) at ${this.deps.url}`, true)),
@@ -221,6 +220,12 @@ export class AsrTask {
   }
 }
 
+/** A task-failed frame, counted, as its typed error. */
+function taskFailed(frame: ServerEventFrame, deps: AsrTaskDeps): EngineError {
+  deps.metrics.countUpstreamError(deps.engine, frame.errorCode);
+  return asrTaskFailedError(frame.errorCode, frame.errorMessage, deps.parameters.model);
+}
+
 /** run-task, then task-started within the deadline; task-failed or a close before it rejects. */
 function awaitTaskStarted(socket: DuplexSocket, taskId: string, deps: AsrTaskDeps, signal: AbortSignal): Promise<void> {
   return new Promise<void>((resolve, reject) => {
@@ -240,10 +245,7 @@ function awaitTaskStarted(socket: DuplexSocket, taskId: string, deps: AsrTaskDep
         const frame = parseServerFrame(text);
         if (frame?.taskId !== taskId) return;
         if (frame.event === 'task-started') done();
-        if (frame.event === 'task-failed') {
-          deps.metrics.countUpstreamError(deps.engine, frame.errorCode);
-          done(asrTaskFailedError(frame.errorCode, frame.errorMessage, deps.parameters.model));
-        }
+        if (frame.event === 'task-failed') done(taskFailed(frame, deps));
       },
       closed: (code) => done(new EngineError('upstream_dropped', `DashScope closed the connection before task-started (code ${code})`, true)),
     });
