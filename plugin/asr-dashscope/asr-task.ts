@@ -12,7 +12,6 @@ import type { EngineMetrics } from '../../server/src/core/engine-kit/engine-metr
 import { PhaseDeadline } from '../../server/src/core/engine-kit/phase-deadline.ts';
 import { asEngineError } from '../../server/src/core/engine-kit/resilient-stream.ts';
 import type { ReleaseUpstream, UpstreamLimiter } from '../../server/src/core/engine-kit/upstream-limiter.ts';
-import { RECOGNIZER_FRAME_BYTES, RECOGNIZER_FRAME_MS } from '../../server/src/core/recognizer.ts';
 import { ASR_SETTINGS, asrTaskFailedError } from './asr-errors.ts';
 import type { BackloggedFrame } from './audio-backlog.ts';
 import { parseResult, type RecognitionParameters, runTaskMessage, type UpstreamResult, type UpstreamSentence } from './protocol.ts';
@@ -123,7 +122,7 @@ export class AsrTask {
   send(frame: BackloggedFrame): void {
     if (!this.usable) return;
     this.socket.sendBinary(frame.pcm);
-    this.clock.sent(frame.index, (frame.pcm.length / RECOGNIZER_FRAME_BYTES) * RECOGNIZER_FRAME_MS);
+    this.clock.sent(frame.index, frame.durationMs);
   }
 
   /** finish-task, then wait for task-finished (every final out) within the deadline; the socket is closed after. */
