@@ -96,8 +96,7 @@ export class AsrTask {
           if (result) this.onResult(result);
         } else if (frame.event === 'task-finished') {
           this.flushPending();
-          this.end();
-          this.finishing?.resolve();
+          this.end(); // answers finish()
         } else if (frame.event === 'task-failed') {
           this.fail(taskFailed(frame, this.deps));
         }
