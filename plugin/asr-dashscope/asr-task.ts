@@ -6,13 +6,12 @@
  * waits (one sentence at most) until its translations are final too.
  */
 import { DuplexSocket } from '../../server/src/core/dashscope/duplex-socket.ts';
-import { finishTaskMessage, newTaskId, parseServerFrame } from '../../server/src/core/dashscope/duplex-header.ts';
+import { finishTaskMessage, newTaskId, parseServerFrame, type ServerEventFrame } from '../../server/src/core/dashscope/duplex-header.ts';
 import { EngineError } from '../../server/src/core/errors.ts';
 import type { EngineMetrics } from '../../server/src/core/engine-kit/engine-metrics.ts';
 import { PhaseDeadline } from '../../server/src/core/engine-kit/phase-deadline.ts';
 import { asEngineError } from '../../server/src/core/engine-kit/resilient-stream.ts';
 import type { ReleaseUpstream, UpstreamLimiter } from '../../server/src/core/engine-kit/upstream-limiter.ts';
-import { RECOGNIZER_FRAME_BYTES, RECOGNIZER_FRAME_MS } from '../../server/src/core/recognizer.ts';
 import { ASR_SETTINGS, asrTaskFailedError } from './asr-errors.ts';
 import type { BackloggedFrame } from './audio-backlog.ts';
 import { parseResult, type RecognitionParameters, runTaskMessage, type UpstreamResult, type UpstreamSentence } from './protocol.ts';
@@ -97,11 +96,9 @@ export class AsrTask {
           if (result) this.onResult(result);
         } else if (frame.event === 'task-finished') {
           this.flushPending();
-          this.end();
-          this.finishing?.resolve();
+          this.end(); // answers finish()
         } else if (frame.event === 'task-failed') {
-          this.deps.metrics.countUpstreamError(this.deps.engine, frame.errorCode);
-          this.fail(asrTaskFailedError(frame.errorCode, frame.errorMessage, this.deps.parameters.model));
+          this.fail(taskFailed(frame, this.deps));
         }
       },
       closed: (code) => this.fail(new EngineError('upstream_dropped', `DashScope closed the recognition connection mid-task (code ${code}) at ${this.deps.url}`, true)),
@@ -124,7 +121,7 @@ export class AsrTask {
   send(frame: BackloggedFrame): void {
     if (!this.usable) return;
     this.socket.sendBinary(frame.pcm);
-    this.clock.sent(frame.index, (frame.pcm.length / RECOGNIZER_FRAME_BYTES) * RECOGNIZER_FRAME_MS);
+    this.clock.sent(frame.index, frame.durationMs);
   }
 
   /** finish-task, then wait for task-finished (every final out) within the deadline; the socket is closed after. */
@@ -221,6 +218,12 @@ export class AsrTask {
   }
 }
 
+/** A task-failed frame, counted, as its typed error. */
+function taskFailed(frame: ServerEventFrame, deps: AsrTaskDeps): EngineError {
+  deps.metrics.countUpstreamError(deps.engine, frame.errorCode);
+  return asrTaskFailedError(frame.errorCode, frame.errorMessage, deps.parameters.model);
+}
+
 /** run-task, then task-started within the deadline; task-failed or a close before it rejects. */
 function awaitTaskStarted(socket: DuplexSocket, taskId: string, deps: AsrTaskDeps, signal: AbortSignal): Promise<void> {
   return new Promise<void>((resolve, reject) => {
@@ -240,10 +243,7 @@ function awaitTaskStarted(socket: DuplexSocket, taskId: string, deps: AsrTaskDep
         const frame = parseServerFrame(text);
         if (frame?.taskId !== taskId) return;
         if (frame.event === 'task-started') done();
-        if (frame.event === 'task-failed') {
-          deps.metrics.countUpstreamError(deps.engine, frame.errorCode);
-          done(asrTaskFailedError(frame.errorCode, frame.errorMessage, deps.parameters.model));
-        }
+        if (frame.event === 'task-failed') done(taskFailed(frame, deps));
       },
       closed: (code) => done(new EngineError('upstream_dropped', `DashScope closed the connection before task-started (code ${code})`, true)),
     });

@@ -9,6 +9,8 @@ import { RECOGNIZER_FRAME_BYTES, RECOGNIZER_FRAME_MS } from '../../server/src/co
 export interface BackloggedFrame {
   readonly index: number;
   readonly pcm: Uint8Array;
+  /** The audio it holds (100 ms, less for the short last frame). */
+  readonly durationMs: number;
   readonly writtenAtMs: number;
   /** When it was last sent upstream (undefined: not yet, or rewound for a replay). */
   sentAtMs: number | undefined;
@@ -54,7 +56,8 @@ export class AudioBacklog {
   }
 
   private push(pcm: Uint8Array, nowMs: number): void {
-    this.frames.push({ index: this.nextIndex++, pcm, writtenAtMs: nowMs, sentAtMs: undefined });
+    const durationMs = (pcm.length / RECOGNIZER_FRAME_BYTES) * RECOGNIZER_FRAME_MS;
+    this.frames.push({ index: this.nextIndex++, pcm, durationMs, writtenAtMs: nowMs, sentAtMs: undefined });
     while (this.frames.length > this.maxFrames) {
       this.frames.shift();
       this.droppedFrames += 1;

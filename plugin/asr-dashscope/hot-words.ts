@@ -7,6 +7,7 @@
  * recognition. Changes arriving during a call are coalesced (only the latest is applied);
  * a transient failure (network, throttling) is retried with backoff.
  */
+import { type BackoffPolicy, backoffDelayMs } from '../../server/src/core/engine-kit/backoff.ts';
 import type { Logger } from '../../server/src/core/logger.ts';
 import type { HotWord, HotWordsStatus } from '../../server/src/core/recognizer.ts';
 import { type VocabularyApi, VocabularyError } from './vocabulary-api.ts';
@@ -31,12 +32,14 @@ export class HotWordsSync {
   private wanted: readonly HotWord[] | undefined;
   private running: Promise<void> | undefined;
   private retryTimer: ReturnType<typeof setTimeout> | undefined;
-  private retryDelayMs: number;
+  /** Transient failures since the last successful sync: the backoff's retry index. */
+  private failuresInRow = 0;
+  private readonly backoff: BackoffPolicy;
   private closed = false;
 
   constructor(private readonly options: HotWordsSyncOptions) {
     this.saved = options.record.load();
-    this.retryDelayMs = options.retryDelayMs;
+    this.backoff = { baseDelayMs: options.retryDelayMs, maxDelayMs: options.maxRetryDelayMs, multiplier: 2, jitterRatio: 0 };
   }
 
   /** The settings file's words (the current and every change). */
@@ -103,7 +106,7 @@ export class HotWordsSync {
       this.saved = { vocabularyId, targetModel, wordsDigest: digest };
       this.options.record.save(this.saved);
       this.state = 'ready';
-      this.retryDelayMs = this.options.retryDelayMs;
+      this.failuresInRow = 0;
       log.info({ vocabularyId, words: words.length, targetModel }, 'hot words in use from the next recognition task');
     } catch (error) {
       this.fail(error);
@@ -141,8 +144,7 @@ export class HotWordsSync {
     this.error = `${vocabularyError.code}: ${vocabularyError.message}`;
     this.options.log.error({ code: vocabularyError.code }, `hot words not in use, recognition goes on without them: ${vocabularyError.message}`);
     if (!vocabularyError.retryable || this.closed) return;
-    const delayMs = this.retryDelayMs;
-    this.retryDelayMs = Math.min(delayMs * 2, this.options.maxRetryDelayMs);
+    const delayMs = backoffDelayMs(this.failuresInRow++, this.backoff);
     this.retryTimer = setTimeout(() => this.update(this.words), delayMs);
     this.retryTimer.unref?.();
   }

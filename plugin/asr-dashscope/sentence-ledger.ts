@@ -27,12 +27,7 @@ export class SentenceLedger {
 
   constructor(private readonly toleranceMs: number) {}
 
-  /** Where the last final ended on the session clock (-Infinity before the first). */
-  get finalEndMs(): number {
-    return this.lastFinalEndMs;
-  }
-
-  /** The open sentence's start, when one is open (its audio must be kept for a replay). */
+  /** Whether a sentence is open (its audio must be kept for a replay). */
   get isOpen(): boolean {
     return this.open !== undefined;
   }

@@ -187,7 +187,7 @@ export class DashScopeSession implements RecognizerSession {
 
   private send(task: AsrTask, frame: BackloggedFrame): void {
     task.send(frame);
-    const ms = (frame.pcm.length / RECOGNIZER_FRAME_BYTES) * RECOGNIZER_FRAME_MS;
+    const ms = frame.durationMs;
     const replay = frame.index <= this.highestSentIndex;
     this.highestSentIndex = Math.max(this.highestSentIndex, frame.index);
     this.counters.audioSentMs += ms;

@@ -22,6 +22,7 @@
  */
 import { accountError, isThrottling } from '../../server/src/core/dashscope/duplex-errors.ts';
 import { EngineError } from '../../server/src/core/errors.ts';
+import { isRecord } from '../../server/src/core/is-record.ts';
 import type { HotWord } from '../../server/src/core/recognizer.ts';
 import { ASR_SETTINGS } from './asr-errors.ts';
 
@@ -88,11 +89,11 @@ export class VocabularyApi {
     let body: Json = {};
     try {
       const parsed: unknown = JSON.parse(text);
-      if (parsed && typeof parsed === 'object') body = parsed as Json;
+      if (isRecord(parsed)) body = parsed;
     } catch {
       // not JSON: the status says enough
     }
-    if (response.ok) return body.output && typeof body.output === 'object' ? (body.output as Json) : {};
+    if (response.ok) return isRecord(body.output) ? body.output : {};
     throw vocabularyCallError(response.status, String(body.code ?? ''), String(body.message ?? text.slice(0, 200)), action);
   }
 }

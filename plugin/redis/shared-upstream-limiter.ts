@@ -40,6 +40,11 @@ export interface SharedUpstreamLimiterOptions {
 /** A waiting readout's entry lives this long unless refreshed by its next try (every ≤ maxPollMs). */
 const WAITER_TTL_MS = 1_000;
 
+/** Lua that sets `now` to the Redis server's clock in ms (every script starts with it: one clock for every process). */
+const NOW_MS_LUA = `
+local t = redis.call('TIME')
+local now = tonumber(t[1]) * 1000 + math.floor(tonumber(t[2]) / 1000)`;
+
 /**
  * KEYS[1] bucket hash {tokens, atMs}, KEYS[2] lease zset (member → expiry ms), KEYS[3] waiting
  * readouts zset (member → expiry ms). ARGV: ratePerS, burst, concurrency, leaseId, leaseTtlMs,
@@ -47,9 +52,7 @@ const WAITER_TTL_MS = 1_000;
  * as waiting; spare work is not granted while any readout waits.
  * Returns 0 when granted, else the ms to wait before trying again.
  */
-const ACQUIRE_LUA = `
-local t = redis.call('TIME')
-local now = tonumber(t[1]) * 1000 + math.floor(tonumber(t[2]) / 1000)
+const ACQUIRE_LUA = `${NOW_MS_LUA}
 local rate, burst, cap = tonumber(ARGV[1]), tonumber(ARGV[2]), tonumber(ARGV[3])
 local readout = ARGV[6] == 'readout'
 redis.call('ZREMRANGEBYSCORE', KEYS[2], '-inf', now)
@@ -81,9 +84,7 @@ return 0
 `;
 
 /** KEYS[1] lease zset. ARGV: leaseId, leaseTtlMs. Renews a lease still held (XX: never re-creates one). */
-const RENEW_LUA = `
-local t = redis.call('TIME')
-local now = tonumber(t[1]) * 1000 + math.floor(tonumber(t[2]) / 1000)
+const RENEW_LUA = `${NOW_MS_LUA}
 return redis.call('ZADD', KEYS[1], 'XX', 'CH', now + tonumber(ARGV[2]), ARGV[1])
 `;
 
@@ -93,9 +94,7 @@ return redis.call('ZADD', KEYS[1], 'XX', 'CH', now + tonumber(ARGV[2]), ARGV[1])
  * it would give them up. Marks as many of them as giving way as readouts wait beyond the free
  * slots and the leases already giving way; returns those ids.
  */
-const GIVE_WAY_LUA = `
-local t = redis.call('TIME')
-local now = tonumber(t[1]) * 1000 + math.floor(tonumber(t[2]) / 1000)
+const GIVE_WAY_LUA = `${NOW_MS_LUA}
 for i = 1, 3 do redis.call('ZREMRANGEBYSCORE', KEYS[i], '-inf', now) end
 local free = tonumber(ARGV[1]) - redis.call('ZCARD', KEYS[1])
 local needed = redis.call('ZCARD', KEYS[2]) - math.max(0, free) - redis.call('ZCARD', KEYS[3])

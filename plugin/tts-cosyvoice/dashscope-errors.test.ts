@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { UpstreamRejectedError, UpstreamThrottledError } from '../../server/src/core/engine-kit/resilience-errors.ts';
-import { customizationError, handshakeError, taskFailedError } from './dashscope-errors.ts';
+import { handshakeError } from '../../server/src/core/dashscope/duplex-errors.ts';
+import { customizationError, taskFailedError } from './dashscope-errors.ts';
 
 const context = { model: 'cosyvoice-v2', voice: 'longxiaochun_v2', defaultVoice: 'longxiaochun_v2' };
 

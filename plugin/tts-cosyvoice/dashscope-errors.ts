@@ -1,14 +1,12 @@
 /**
  * DashScope failures as typed EngineErrors: a rejected key or account, an unknown model or
  * voice (configuration: never retried, with a message naming the setting), throttling
- * (backed off), and server or network trouble (retried, failed over).
+ * (backed off), and server or network trouble (retried, failed over). The failures every
+ * DashScope client shares (key, account, handshake, connect) live in core/dashscope.
  */
 import { accountError, authError, isThrottling } from '../../server/src/core/dashscope/duplex-errors.ts';
 import { EngineError } from '../../server/src/core/errors.ts';
 import { UpstreamRejectedError, UpstreamThrottledError } from '../../server/src/core/engine-kit/resilience-errors.ts';
-
-/** The failures every DashScope client shares live in core (the ASR plugin speaks the same protocol). */
-export { authError, connectError, handshakeError } from '../../server/src/core/dashscope/duplex-errors.ts';
 
 export interface FailureContext {
   model: string;

@@ -58,11 +58,9 @@ export function sameSynthesisParameters(a: SynthesisParameters, b: SynthesisPara
   );
 }
 
-const header = duplexHeader;
-
 export function runTaskMessage(taskId: string, p: SynthesisParameters): string {
   return JSON.stringify({
-    header: header('run-task', taskId),
+    header: duplexHeader('run-task', taskId),
     payload: {
       task_group: 'audio',
       task: 'tts',
@@ -85,7 +83,7 @@ export function runTaskMessage(taskId: string, p: SynthesisParameters): string {
 }
 
 export function continueTaskMessage(taskId: string, text: string): string {
-  return JSON.stringify({ header: header('continue-task', taskId), payload: { input: { text } } });
+  return JSON.stringify({ header: duplexHeader('continue-task', taskId), payload: { input: { text } } });
 }
 
 const isWord = (w: unknown): w is DashScopeWord => {

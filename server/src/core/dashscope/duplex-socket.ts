@@ -10,6 +10,7 @@ import { connectError, COSYVOICE_SETTINGS, type DashScopeSettingNames, handshake
 
 export interface DuplexListener {
   text(text: string): void;
+  /** A binary frame as received (not copied: a listener copies what it keeps). */
   binary(data: Uint8Array): void;
   closed(code: number, reason: string): void;
 }
@@ -40,7 +41,7 @@ export class DuplexSocket {
     readonly url: string,
   ) {
     ws.on('message', (data: Buffer, isBinary: boolean) => {
-      if (isBinary) this.listener?.binary(new Uint8Array(data));
+      if (isBinary) this.listener?.binary(data); // a Buffer is a Uint8Array
       else this.listener?.text(data.toString());
     });
     ws.on('pong', () => {

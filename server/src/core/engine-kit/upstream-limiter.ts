@@ -98,7 +98,9 @@ export function createLocalUpstreamLimiter(options: LocalUpstreamLimiterOptions)
   function pump(): void {
     if (timer) clearTimeout(timer);
     timer = undefined;
-    for (let waiters = queue.length > 0 ? queue : spareQueue; waiters.length > 0 && active < concurrency; waiters = queue.length > 0 ? queue : spareQueue) {
+    while (active < concurrency) {
+      const waiters = queue.length > 0 ? queue : spareQueue;
+      if (waiters.length === 0) break;
       if (!bucket.tryTake()) {
         timer = setTimeout(pump, bucket.msUntilToken());
         break;
@@ -161,8 +163,11 @@ export function createLocalUpstreamLimiter(options: LocalUpstreamLimiterOptions)
   };
 }
 
+const grantAtOnce = (signal?: AbortSignal): Promise<ReleaseUpstream> =>
+  signal?.aborted ? Promise.reject(new SynthesisCancelledError()) : Promise.resolve(() => {});
+
 /** No limits (self-hosted servers without a quota, or a baseline in the bench). */
 export const unlimitedUpstreamLimiter: UpstreamLimiter = {
-  acquire: (signal) => (signal?.aborted ? Promise.reject(new SynthesisCancelledError()) : Promise.resolve(() => {})),
-  acquireSpare: (_work, signal) => (signal?.aborted ? Promise.reject(new SynthesisCancelledError()) : Promise.resolve(() => {})),
+  acquire: grantAtOnce,
+  acquireSpare: (_work, signal) => grantAtOnce(signal),
 };
